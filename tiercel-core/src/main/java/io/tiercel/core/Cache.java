@@ -1,0 +1,101 @@
+package io.tiercel.core;
+
+import java.util.function.Consumer;
+
+/**
+ * One named cache of byte keys and byte values under a memory budget.
+ *
+ * <p>Every single-key operation is linearizable. Reads never block; writes to one key are
+ * exclusive, while writes to different keys mostly proceed in parallel. Expired entries are never
+ * returned. Arrays passed in become the cache's (callers must not change them afterwards); arrays
+ * returned are copies the caller owns.
+ */
+public interface Cache {
+  /** {@link #expireAt} of a key that is not present. */
+  long ABSENT = -2;
+  /** {@link #expireAt} of a key that never expires; also "no expiry" where one is passed. */
+  long NO_EXPIRY = -1;
+
+  /** Returns the cache's name. */
+  String name();
+
+  /** Returns the cache's current settings. */
+  CacheConfig config();
+
+  /** Returns a copy of the value of {@code key}, or null if it is absent or expired. */
+  byte[] get(byte[] key);
+
+  /**
+   * Passes the live value of {@code key} to {@code reader} without copying it and returns what
+   * the reader returns, or null if the key is absent or expired. The reader must not keep or
+   * change the array.
+   */
+  <R> R read(byte[] key, ValueReader<R> reader);
+
+  /** Returns whether {@code key} holds a live value, without counting a hit or a miss. */
+  boolean containsKey(byte[] key);
+
+  /** Stores {@code value} under {@code key} with the cache's default time to live. */
+  void put(byte[] key, byte[] value);
+
+  /**
+   * Stores {@code value} under {@code key}, expiring at {@code expireAtMillis} (epoch ms) or never
+   * when it is {@link #NO_EXPIRY}.
+   *
+   * @throws CacheFullException if the entry alone is larger than the cache's budget
+   */
+  void put(byte[] key, byte[] value, long expireAtMillis);
+
+  /** Removes {@code key}; returns whether a live value was removed. */
+  boolean remove(byte[] key);
+
+  /**
+   * Atomically reads and changes one key: {@code mutator} sees the live entry (or its absence)
+   * and may set a value, change the expiry or remove it, all applied at once when it returns.
+   * It runs while the key is locked, so it must be quick and must not call this cache.
+   */
+  <R> R compute(byte[] key, EntryMutator<R> mutator);
+
+  /** Returns the key's expiry in epoch ms, {@link #NO_EXPIRY}, or {@link #ABSENT}. */
+  long expireAt(byte[] key);
+
+  /** Returns the number of entries, including expired ones not yet swept. */
+  long size();
+
+  /** Returns the accounted bytes of all entries: keys, values and per-entry overhead. */
+  long weightedSize();
+
+  /** Changes the memory budget, evicting at once if the cache is now over it. */
+  void setMaxMemory(long bytes);
+
+  /** Changes the eviction policy; resident entries are kept, in the new policy's order. */
+  void setPolicy(EvictionPolicyKind policy);
+
+  /** Removes every entry with the cause {@link RemovalCause#PURGED}. */
+  void purge();
+
+  /**
+   * Visits keys in slot order, starting at {@code cursor} (0 to begin), visiting whole slots until
+   * at least {@code count} keys have been seen; returns the cursor to continue from, 0 when done.
+   * A key present for the whole scan is visited at least once, as in Redis {@code SCAN}.
+   */
+  long scan(long cursor, int count, Consumer<byte[]> keys);
+
+  /** Returns the number of entries whose key maps to {@code slot}. */
+  int countKeysInSlot(int slot);
+
+  /** Visits the keys of one slot without scanning any other. */
+  void forEachKeyInSlot(int slot, Consumer<byte[]> keys);
+
+  /** Removes the entries of one slot with cause {@link RemovalCause#PURGED}; returns how many. */
+  int removeSlot(int slot);
+
+  /** Returns a random live key, or null if the cache is empty. */
+  byte[] randomKey();
+
+  /** Returns a snapshot of the cache's counters. */
+  CacheStats stats();
+
+  /** Runs pending maintenance now: applies buffered reads and writes, sweeps expired entries. */
+  void cleanUp();
+}
