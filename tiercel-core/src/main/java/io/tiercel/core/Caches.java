@@ -1,0 +1,19 @@
+package io.tiercel.core;
+
+import io.tiercel.core.store.BoundedCache;
+
+/** Creates standalone caches; a node keeps its named caches in a {@link CacheManager}. */
+public final class Caches {
+  private Caches() {}
+
+  /** Returns a new cache on the system clock that tells no one of removals. */
+  public static Cache create(String name, CacheConfig config) {
+    return create(name, config, Clock.system(), RemovalListener.none());
+  }
+
+  /** Returns a new cache reading time from {@code clock} and telling {@code listener} of removals. */
+  public static Cache create(
+      String name, CacheConfig config, Clock clock, RemovalListener listener) {
+    return new BoundedCache(name, config, clock, listener);
+  }
+}
