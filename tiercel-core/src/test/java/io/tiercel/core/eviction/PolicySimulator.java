@@ -2,16 +2,24 @@ package io.tiercel.core.eviction;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongToIntFunction;
 
 /** Drives a policy as the store does, over a map of keys: a miss adds, then evicts. */
 final class PolicySimulator {
   final EvictionPolicy policy;
   final Map<Long, TestNode> resident = new HashMap<>();
+  private final LongToIntFunction hasher;
   long hits;
   long misses;
 
   PolicySimulator(EvictionPolicy policy) {
+    this(policy, TestNode::hashOf);
+  }
+
+  /** Creates a simulator whose keys hash with {@code hasher}, to provoke collisions. */
+  PolicySimulator(EvictionPolicy policy, LongToIntFunction hasher) {
     this.policy = policy;
+    this.hasher = hasher;
   }
 
   /** Reads {@code key}: a hit is an access, a miss adds a node of {@code weight}; returns hit. */
@@ -23,7 +31,7 @@ final class PolicySimulator {
       return true;
     }
     misses++;
-    node = new TestNode(key, weight);
+    node = new TestNode(key, weight, hasher.applyAsInt(key));
     resident.put(key, node);
     policy.onAdd(node);
     policy.evict(victim -> resident.remove(((TestNode) victim).key, victim));
