@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated frames never make the decoder throw anything but its protocol error, never
- * loop, and never leak a buffer. {@code -Dtiercel.fuzz.iterations=N} runs longer (default 20000).
+ * loop, and never leak a buffer. {@code -Dtiercel.fuzz.iterations=N} runs longer (default 5000).
  */
 class RespDecoderFuzzTest {
   private static final String[] SEEDS = {
@@ -25,7 +25,7 @@ class RespDecoderFuzzTest {
 
   @Test
   void randomAndMutatedFramesOnlyEverRaiseProtocolErrors() {
-    int iterations = Integer.getInteger("tiercel.fuzz.iterations", 20_000);
+    int iterations = Integer.getInteger("tiercel.fuzz.iterations", 5_000);
     SplittableRandom random = new SplittableRandom(0x7137CE1L);
     RespLimits limits = new RespLimits(1024, 64, 256, 4096);
     long commands = 0;
