@@ -126,7 +126,8 @@ public final class ServerConfig {
         continue;
       }
       int split = 0;
-      while (split < line.length() && line.charAt(split) != '=' && !Character.isWhitespace(line.charAt(split))) {
+      while (split < line.length() && line.charAt(split) != '='
+          && !Character.isWhitespace(line.charAt(split))) {
         split++;
       }
       String key = line.substring(0, split);

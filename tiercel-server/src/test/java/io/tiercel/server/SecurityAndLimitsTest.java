@@ -48,7 +48,8 @@ class SecurityAndLimitsTest {
         // No protocol: no HELLO, which Redis too refuses before authentication.
         try (Jedis anonymous = new Jedis(new HostAndPort("127.0.0.1", f.port()),
             DefaultJedisClientConfig.builder().build())) {
-          assertThatThrownBy(() -> anonymous.get("k")).hasMessage("NOAUTH Authentication required.");
+          assertThatThrownBy(() -> anonymous.get("k"))
+              .hasMessage("NOAUTH Authentication required.");
         }
       }
     }

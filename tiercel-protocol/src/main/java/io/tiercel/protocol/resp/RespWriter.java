@@ -147,7 +147,7 @@ public final class RespWriter {
     aggregateHeader(out, resp3 ? '>' : '*', count);
   }
 
-  /** Writes a double; a bulk string in RESP2; {@code inf}, {@code -inf} and {@code nan} as Redis. */
+  /** Writes a double (a bulk string in RESP2), spelling infinities and NaN as Redis does. */
   public static void doubleValue(ByteBuf out, boolean resp3, double value) {
     String text = formatDouble(value);
     if (resp3) {

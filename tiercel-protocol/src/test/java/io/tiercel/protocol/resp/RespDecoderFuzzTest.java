@@ -21,7 +21,8 @@ class RespDecoderFuzzTest {
     "*0\r\n",
     "*1\r\n$0\r\n\r\n",
   };
-  private static final byte[] ALPHABET = "*$\r\n0123456789-+\"'\\x ab".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ALPHABET =
+      "*$\r\n0123456789-+\"'\\x ab".getBytes(StandardCharsets.US_ASCII);
 
   @Test
   void randomAndMutatedFramesOnlyEverRaiseProtocolErrors() {

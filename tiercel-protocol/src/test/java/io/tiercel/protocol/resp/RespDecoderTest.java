@@ -175,7 +175,8 @@ class RespDecoderTest {
     assertProtocolError(small, "*" + "1".repeat(40), "Protocol error: too big mbulk count string");
     assertProtocolError(small, "*1\r\n$" + "1".repeat(40),
         "Protocol error: too big bulk count string");
-    assertProtocolError(new RespLimits(10, 3, 32, 40), "*3\r\n$10\r\n0123456789\r\n$10\r\n0123456789\r\n$10\r\n01234",
+    assertProtocolError(new RespLimits(10, 3, 32, 40),
+        "*3\r\n$10\r\n0123456789\r\n$10\r\n0123456789\r\n$10\r\n01234",
         "Protocol error: query buffer length exceeds the client limit");
   }
 

@@ -47,7 +47,8 @@ class RespWriterTest {
     assertThat(write(out -> RespWriter.doubleValue(out, true, 1.5))).isEqualTo(",1.5\r\n");
     assertThat(write(out -> RespWriter.doubleValue(out, false, 1.5))).isEqualTo("$3\r\n1.5\r\n");
     assertThat(write(out -> RespWriter.pushHeader(out, true, 3))).isEqualTo(">3\r\n");
-    assertThat(write(out -> RespWriter.verbatim(out, true, "txt", "a"))).isEqualTo("=5\r\ntxt:a\r\n");
+    assertThat(write(out -> RespWriter.verbatim(out, true, "txt", "a")))
+        .isEqualTo("=5\r\ntxt:a\r\n");
   }
 
   @Test

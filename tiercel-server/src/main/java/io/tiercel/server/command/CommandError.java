@@ -8,10 +8,12 @@ package io.tiercel.server.command;
 public final class CommandError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  static final CommandError NOT_INTEGER = new CommandError("ERR value is not an integer or out of range");
+  static final CommandError NOT_INTEGER =
+      new CommandError("ERR value is not an integer or out of range");
   static final CommandError NOT_FLOAT = new CommandError("ERR value is not a valid float");
   static final CommandError SYNTAX = new CommandError("ERR syntax error");
-  static final CommandError OVERFLOW = new CommandError("ERR increment or decrement would overflow");
+  static final CommandError OVERFLOW =
+      new CommandError("ERR increment or decrement would overflow");
   static final CommandError NO_SUCH_KEY = new CommandError("ERR no such key");
   static final CommandError OFFSET_RANGE = new CommandError("ERR offset is out of range");
   static final CommandError TOO_BIG =
