@@ -101,9 +101,8 @@ final class Args {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Returns the expiry a write without one gets in {@code cache}: its default TTL, if any. */
+  /** Returns the expiry a write without one gets: the cache's default TTL, resolved by it. */
   static long defaultExpireAt(Node node, Cache cache) {
-    long ttl = cache.config().defaultTtl().toMillis();
-    return ttl == 0 ? Cache.NO_EXPIRY : node.clock.millis() + ttl;
+    return Cache.DEFAULT_TTL;
   }
 }
