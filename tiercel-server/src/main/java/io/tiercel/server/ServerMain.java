@@ -3,6 +3,7 @@ package io.tiercel.server;
 import ch.qos.logback.classic.Level;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -50,8 +51,11 @@ public final class ServerMain {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
     Runnable stop = () -> {
-      log.info("shutting down");
+      if (stopping.compareAndSet(false, true)) {
+        log.info("shutting down");
+      }
       server.close();
       stopped.countDown();
     };

@@ -148,6 +148,27 @@ class RespWireTest {
   }
 
   @Test
+  void randomGarbageFromManyClientsNeverBreaksTheNode() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    byte[] alphabet = "*$\r\n0123456789-\"' GETSETPING".getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII);
+    for (int i = 0; i < 40; i++) {
+      try (RawClient c = RawClient.tcp(fixture.port())) {
+        byte[] junk = new byte[1 + random.nextInt(2048)];
+        for (int j = 0; j < junk.length; j++) {
+          junk[j] = random.nextBoolean()
+              ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+        }
+        c.send(junk);
+      }
+    }
+    try (RawClient c = RawClient.tcp(fixture.port())) {
+      c.command("PING");
+      assertThat(c.readLine()).isEqualTo("+PONG\r\n");
+    }
+  }
+
+  @Test
   void commandsAreCaseInsensitive() throws Exception {
     try (RawClient c = RawClient.tcp(fixture.port())) {
       c.send("sEt k 1\r\nInCrBy k 41\r\nget k\r\n");

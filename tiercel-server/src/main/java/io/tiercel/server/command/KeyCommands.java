@@ -74,17 +74,16 @@ final class KeyCommands {
       throw new CommandError("ERR GT and LT options at the same time are not compatible");
     }
     long when = Args.integer(a, 2);
-    CommandError invalid = new CommandError("ERR invalid expire time in '" + command + "' command");
     if (seconds) {
       if (when > Long.MAX_VALUE / 1000 || when < Long.MIN_VALUE / 1000) {
-        throw invalid;
+        throw StringCommands.invalidExpireTime(command);
       }
       when *= 1000;
     }
     long now = n.clock.millis();
     long base = relative ? now : 0;
     if (when > Long.MAX_VALUE - base) {
-      throw invalid;
+      throw StringCommands.invalidExpireTime(command);
     }
     long at = when + base;
     int f = flags;

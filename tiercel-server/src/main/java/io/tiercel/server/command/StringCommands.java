@@ -74,19 +74,23 @@ final class StringCommands {
 
   /** Converts SET-style expiry arguments to epoch ms, failing on zero, negatives and overflow. */
   static long expireAt(Node n, long when, boolean seconds, boolean relative, String command) {
-    CommandError invalid = new CommandError("ERR invalid expire time in '" + command + "' command");
     if (when <= 0 || (seconds && when > Long.MAX_VALUE / 1000)) {
-      throw invalid;
+      throw invalidExpireTime(command);
     }
     long ms = seconds ? when * 1000 : when;
     if (relative) {
       long now = n.clock.millis();
       if (ms > Long.MAX_VALUE - now) {
-        throw invalid;
+        throw invalidExpireTime(command);
       }
       ms += now;
     }
     return ms;
+  }
+
+  /** Returns Redis's error for an expiry that is zero, negative or overflows. */
+  static CommandError invalidExpireTime(String command) {
+    return new CommandError("ERR invalid expire time in '" + command + "' command");
   }
 
   static void set(Node n, Session s, RespArgs a, Reply r) {
