@@ -82,6 +82,38 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void concurrentIncrementsFromConnectionsOnEveryWorkerAreNotLost() throws Exception {
+    try (ServerFixture f = ServerFixture.start(dir)) {
+      int clients = 4;
+      int perClient = 500;
+      java.util.List<Thread> threads = new java.util.ArrayList<>();
+      java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      for (int t = 0; t < clients; t++) {
+        Thread thread = new Thread(() -> {
+          try (RawClient c = RawClient.tcp(f.port())) {
+            c.send("INCR n\r\n".repeat(perClient));
+            for (int i = 0; i < perClient; i++) {
+              assertThat(c.readLine()).startsWith(":");
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        });
+        threads.add(thread);
+        thread.start();
+      }
+      for (Thread thread : threads) {
+        thread.join(30_000);
+      }
+      assertThat(failures).isEmpty();
+      try (RawClient c = RawClient.tcp(f.port())) {
+        c.command("GET", "n");
+        assertThat(c.readLike("$4\r\n2000\r\n")).isEqualTo("$4\r\n2000\r\n");
+      }
+    }
+  }
+
+  @Test
   void closeAnswersWhatWasReadThenClosesEveryConnection() throws Exception {
     ServerFixture f = ServerFixture.start(dir);
     try (RawClient c = RawClient.tcp(f.port()); RawClient u = RawClient.unix(f.socket())) {
