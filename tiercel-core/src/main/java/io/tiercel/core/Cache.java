@@ -15,6 +15,8 @@ public interface Cache {
   long ABSENT = -2;
   /** {@link #expireAt} of a key that never expires; also "no expiry" where one is passed. */
   long NO_EXPIRY = -1;
+  /** Passed where an expiry is expected: the cache's default time to live from now, if any. */
+  long DEFAULT_TTL = -3;
 
   /** Returns the cache's name. */
   String name();
@@ -39,8 +41,9 @@ public interface Cache {
   void put(byte[] key, byte[] value);
 
   /**
-   * Stores {@code value} under {@code key}, expiring at {@code expireAtMillis} (epoch ms) or never
-   * when it is {@link #NO_EXPIRY}.
+   * Stores {@code value} under {@code key}, expiring at {@code expireAtMillis} (epoch ms), never
+   * ({@link #NO_EXPIRY}) or after the default time to live ({@link #DEFAULT_TTL}). An expiry
+   * already in the past removes the key.
    *
    * @throws CacheFullException if the entry alone is larger than the cache's budget
    */

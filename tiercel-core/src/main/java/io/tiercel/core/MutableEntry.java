@@ -24,13 +24,19 @@ public interface MutableEntry {
   /** Returns the live entry's expiry (epoch ms), or {@link Cache#NO_EXPIRY}. */
   long expireAt();
 
-  /** Sets the value, keeping the current expiry (none if the key was absent). */
+  /**
+   * Sets the value, keeping the current expiry (as INCR and APPEND do); a key that was absent
+   * gets the cache's default time to live.
+   */
   void setValue(byte[] value);
 
-  /** Sets the value and the expiry ({@link Cache#NO_EXPIRY} for none). */
+  /**
+   * Sets the value and the expiry: epoch ms, {@link Cache#NO_EXPIRY} or {@link Cache#DEFAULT_TTL};
+   * an expiry in the past removes the key.
+   */
   void setValue(byte[] value, long expireAtMillis);
 
-  /** Changes the expiry of the live value ({@link Cache#NO_EXPIRY} for none). */
+  /** Changes the expiry of the live value ({@link Cache#NO_EXPIRY} for none); past removes it. */
   void setExpireAt(long expireAtMillis);
 
   /** Removes the key. */

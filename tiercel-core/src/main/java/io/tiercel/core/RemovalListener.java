@@ -13,8 +13,11 @@ public interface RemovalListener {
   /** Receives a removed entry's key, value and cause. */
   void onRemoval(byte[] key, byte[] value, RemovalCause cause);
 
-  /** Returns a listener that ignores every removal. */
+  /** The listener that ignores every removal; a cache given it skips copying removed entries. */
+  RemovalListener NONE = (key, value, cause) -> {};
+
+  /** Returns the listener that ignores every removal. */
   static RemovalListener none() {
-    return (key, value, cause) -> {};
+    return NONE;
   }
 }

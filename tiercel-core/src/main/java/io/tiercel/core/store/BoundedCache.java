@@ -2,41 +2,758 @@ package io.tiercel.core.store;
 
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheConfig;
+import io.tiercel.core.CacheFullException;
 import io.tiercel.core.CacheStats;
 import io.tiercel.core.Clock;
+import io.tiercel.core.ConfigValues;
 import io.tiercel.core.EntryMutator;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.KeySlot;
+import io.tiercel.core.MutableEntry;
+import io.tiercel.core.RemovalCause;
 import io.tiercel.core.RemovalListener;
 import io.tiercel.core.ValueReader;
+import io.tiercel.core.eviction.EvictionPolicies;
+import io.tiercel.core.eviction.EvictionPolicy;
+import io.tiercel.core.eviction.PolicyNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** IN PROGRESS: placeholder so dependents compile while the store is written (same session). */
+/**
+ * The store: a concurrent table of byte keys and values under a memory budget, with a pluggable
+ * eviction policy, per-entry expiry and a per-slot index.
+ *
+ * <p><b>Concurrency.</b> The table ({@link SlotIndex}) is read without locks and written under one
+ * of 64 stripe locks chosen by slot, so each single-key operation is linearizable: a write is
+ * visible to every read that starts after it returns, and writes to one key are serialized. The
+ * eviction policy and the timer wheel are plain single-threaded structures guarded by one
+ * eviction lock that the hot path never waits for. As in Caffeine (and BP-Wrapper, Ding et al.
+ * ICDE 2009), reads record hits in a lossy {@link ReadBuffer} and writes queue a {@link WriteTask}
+ * while still holding the stripe lock, so one key's tasks are queued in table order; whoever holds
+ * the eviction lock replays both buffers ("maintenance"). A writer then takes the eviction lock
+ * itself and evicts until the budget holds, so the cache is within {@code maxmemory} whenever no
+ * write is in flight. Lock order is eviction lock, then stripe lock; a stripe holder never waits
+ * for the eviction lock, so there is no deadlock.
+ *
+ * <p><b>Races the policy tolerates.</b> The policy may pick a victim whose key was meanwhile
+ * rewritten or deleted (its task still queued): the victim's conditional removal from the table
+ * fails, the policy drops it anyway, and the queued task later finds it unlinked and treats a
+ * replacement as an add. Reads of entries that have since left are ignored by the policy.
+ *
+ * <p><b>Expiry.</b> Reads compare the exact expiry with the clock, so an expired value is never
+ * returned; such an entry is removed on the spot. Active expiry runs in maintenance through a
+ * {@link TimerWheel} with bounded work per cycle. Time comes only from the injected {@link Clock}.
+ *
+ * <p><b>Memory.</b> Every entry is weighed at its real heap cost ({@link EntrySizes}); the policy
+ * keeps the total within the budget. An entry larger than the whole budget is refused with
+ * {@link CacheFullException} before anything changes.
+ */
 public final class BoundedCache implements Cache {
-  /** Creates the cache. */
+  private static final Logger log = LoggerFactory.getLogger(BoundedCache.class);
+  private static final int STRIPES = 64;
+  /** At most this many expirations per maintenance run, so no caller stalls on a backlog. */
+  static final int EXPIRY_BUDGET = 4096;
+  /** Slots purged between two maintenance runs, to keep the write buffer short. */
+  private static final int PURGE_BATCH = 256;
+
+  private final String name;
+  private final Clock clock;
+  private final RemovalListener listener;
+  private final boolean notifying;
+  private final SlotIndex index = new SlotIndex();
+  private final Object[] locks = new Object[STRIPES];
+  private final ReadBuffer readBuffer = new ReadBuffer();
+  private final ConcurrentLinkedQueue<WriteTask> writeBuffer = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock evictionLock = new ReentrantLock();
+  private final LongAdder entries = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder expirations = new LongAdder();
+  private final Consumer<Entry> accessRecorder = this::recordAccess;
+  private final Consumer<PolicyNode> evictor = this::evictVictim;
+  private final Consumer<TimedEntry> expirer = this::expireFromWheel;
+
+  private volatile CacheConfig config;
+  /** The policy's weighted size after the last maintenance run. */
+  private volatile long weightedSize;
+
+  // Guarded by evictionLock.
+  private EvictionPolicy policy;
+  private final TimerWheel wheel;
+  private final List<Entry> removedEntries = new ArrayList<>();
+  private final List<RemovalCause> removedCauses = new ArrayList<>();
+
+  /** Creates an empty cache. */
   public BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener) {
-    throw new UnsupportedOperationException("store not written yet");
+    this.name = Objects.requireNonNull(name, "name");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.notifying = listener != RemovalListener.NONE;
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new Object();
+    }
+    this.policy = EvictionPolicies.create(config.policy(), config.maxMemory());
+    this.wheel = new TimerWheel(clock.millis());
   }
 
-  @Override public String name() { throw new UnsupportedOperationException(); }
-  @Override public CacheConfig config() { throw new UnsupportedOperationException(); }
-  @Override public byte[] get(byte[] key) { throw new UnsupportedOperationException(); }
-  @Override public <R> R read(byte[] key, ValueReader<R> reader) { throw new UnsupportedOperationException(); }
-  @Override public boolean containsKey(byte[] key) { throw new UnsupportedOperationException(); }
-  @Override public void put(byte[] key, byte[] value) { throw new UnsupportedOperationException(); }
-  @Override public void put(byte[] key, byte[] value, long e) { throw new UnsupportedOperationException(); }
-  @Override public boolean remove(byte[] key) { throw new UnsupportedOperationException(); }
-  @Override public <R> R compute(byte[] key, EntryMutator<R> m) { throw new UnsupportedOperationException(); }
-  @Override public long expireAt(byte[] key) { throw new UnsupportedOperationException(); }
-  @Override public long size() { throw new UnsupportedOperationException(); }
-  @Override public long weightedSize() { throw new UnsupportedOperationException(); }
-  @Override public void setMaxMemory(long bytes) { throw new UnsupportedOperationException(); }
-  @Override public void setPolicy(EvictionPolicyKind policy) { throw new UnsupportedOperationException(); }
-  @Override public void purge() { throw new UnsupportedOperationException(); }
-  @Override public long scan(long c, int n, Consumer<byte[]> k) { throw new UnsupportedOperationException(); }
-  @Override public int countKeysInSlot(int slot) { throw new UnsupportedOperationException(); }
-  @Override public void forEachKeyInSlot(int slot, Consumer<byte[]> k) { throw new UnsupportedOperationException(); }
-  @Override public int removeSlot(int slot) { throw new UnsupportedOperationException(); }
-  @Override public byte[] randomKey() { throw new UnsupportedOperationException(); }
-  @Override public CacheStats stats() { throw new UnsupportedOperationException(); }
-  @Override public void cleanUp() { throw new UnsupportedOperationException(); }
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public CacheConfig config() {
+    return config;
+  }
+
+  /* --------------- Reads --------------- */
+
+  @Override
+  public byte[] get(byte[] key) {
+    Entry e = readLive(key);
+    return e == null ? null : e.value();
+  }
+
+  @Override
+  public <R> R read(byte[] key, ValueReader<R> reader) {
+    Entry e = readLive(key);
+    return e == null ? null : reader.read(e.data, e.keyLength, e.valueLength(), e.expireAt());
+  }
+
+  @Override
+  public boolean containsKey(byte[] key) {
+    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    return e != null && !(e instanceof TimedEntry t && t.expireAt <= clock.millis());
+  }
+
+  @Override
+  public long expireAt(byte[] key) {
+    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    if (e == null || (e instanceof TimedEntry t && t.expireAt <= clock.millis())) {
+      return ABSENT;
+    }
+    return e.expireAt();
+  }
+
+  /** Returns the live entry for a read, counting the hit or miss and recording the access. */
+  private Entry readLive(byte[] key) {
+    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    if (e == null) {
+      misses.increment();
+      return null;
+    }
+    if (e instanceof TimedEntry t && t.expireAt <= clock.millis()) {
+      misses.increment();
+      removeExpired(t);
+      return null;
+    }
+    hits.increment();
+    if (readBuffer.offer(e)) {
+      tryMaintenance();
+    }
+    return e;
+  }
+
+  /* --------------- Writes --------------- */
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    put(key, value, DEFAULT_TTL);
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value, long expireAtMillis) {
+    long now = clock.millis();
+    long expireAt = resolveExpiry(expireAtMillis, now);
+    int slot = KeySlot.of(key);
+    int hash = KeyHash.hash(key);
+    if (expireAt != NO_EXPIRY && expireAt <= now) {
+      removeKey(slot, hash, key, RemovalCause.EXPIRED);
+      return;
+    }
+    Entry entry = Entry.create(concat(key, value), hash, key.length, slot, expireAt);
+    checkFits(entry);
+    Entry old;
+    synchronized (lock(slot)) {
+      old = index.put(entry, key);
+      if (old == null) {
+        entries.increment();
+        writeBuffer.add(WriteTask.add(entry));
+      } else {
+        writeBuffer.add(WriteTask.replace(old, entry));
+      }
+    }
+    if (old != null) {
+      notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
+    }
+    afterWrite();
+  }
+
+  @Override
+  public boolean remove(byte[] key) {
+    return removeKey(KeySlot.of(key), KeyHash.hash(key), key, RemovalCause.EXPLICIT);
+  }
+
+  /** Removes the key's entry; returns whether it was live. {@code cause} applies to a live one. */
+  private boolean removeKey(int slot, int hash, byte[] key, RemovalCause cause) {
+    Entry e;
+    synchronized (lock(slot)) {
+      e = index.find(slot, hash, key);
+      if (e == null) {
+        return false;
+      }
+      index.removeIfSame(e);
+      entries.decrement();
+      writeBuffer.add(WriteTask.remove(e));
+    }
+    boolean live = !e.isExpired(clock.millis());
+    notifyRemoval(e, live ? cause : RemovalCause.EXPIRED);
+    afterWrite();
+    return live;
+  }
+
+  /** Removes an entry found expired by a read, if it is still the key's entry. */
+  private void removeExpired(TimedEntry e) {
+    synchronized (lock(e.slot)) {
+      if (!index.removeIfSame(e)) {
+        return;
+      }
+      entries.decrement();
+      writeBuffer.add(WriteTask.remove(e));
+    }
+    notifyRemoval(e, RemovalCause.EXPIRED);
+    afterWrite();
+  }
+
+  @Override
+  public <R> R compute(byte[] key, EntryMutator<R> mutator) {
+    int slot = KeySlot.of(key);
+    int hash = KeyHash.hash(key);
+    Mutation mutation;
+    R result;
+    Entry removed = null;
+    RemovalCause cause = null;
+    boolean wrote = false;
+    synchronized (lock(slot)) {
+      Entry e = index.find(slot, hash, key);
+      long now = clock.millis();
+      Entry live = (e != null && !e.isExpired(now)) ? e : null;
+      mutation = new Mutation(live, now);
+      result = mutator.apply(mutation);
+      if (!mutation.changed()) {
+        if (e != null && live == null) {
+          index.removeIfSame(e);
+          entries.decrement();
+          writeBuffer.add(WriteTask.remove(e));
+          removed = e;
+          cause = RemovalCause.EXPIRED;
+          wrote = true;
+        }
+      } else {
+        long expireAt = mutation.resolvedExpiry();
+        if (mutation.removed || (expireAt != NO_EXPIRY && expireAt <= now)) {
+          if (e != null) {
+            index.removeIfSame(e);
+            entries.decrement();
+            writeBuffer.add(WriteTask.remove(e));
+            removed = e;
+            cause = live == null || !mutation.removed ? RemovalCause.EXPIRED : RemovalCause.EXPLICIT;
+            wrote = true;
+          }
+        } else {
+          byte[] data = mutation.valueSet ? concat(key, mutation.newValue) : live.data;
+          Entry entry = Entry.create(data, hash, key.length, slot, expireAt);
+          checkFits(entry);
+          Entry old = index.put(entry, key);
+          if (old == null) {
+            entries.increment();
+            writeBuffer.add(WriteTask.add(entry));
+          } else {
+            writeBuffer.add(WriteTask.replace(old, entry));
+            if (live == null) {
+              removed = old;
+              cause = RemovalCause.EXPIRED;
+            } else if (mutation.valueSet) {
+              removed = old;
+              cause = RemovalCause.REPLACED;
+            }
+          }
+          wrote = true;
+        }
+      }
+    }
+    if (removed != null) {
+      notifyRemoval(removed, cause);
+    }
+    if (wrote) {
+      afterWrite();
+    }
+    return result;
+  }
+
+  /** Resolves {@link #DEFAULT_TTL} to this cache's default expiry from {@code now}. */
+  private long resolveExpiry(long expireAt, long now) {
+    if (expireAt != DEFAULT_TTL) {
+      if (expireAt < NO_EXPIRY) {
+        throw new IllegalArgumentException("expireAt: " + expireAt + " (expected: >= -1 or -3)");
+      }
+      return expireAt;
+    }
+    long ttl = config.defaultTtl().toMillis();
+    return ttl == 0 ? NO_EXPIRY : now + ttl;
+  }
+
+  private void checkFits(Entry entry) {
+    long max = config.maxMemory();
+    if (entry.weight() > max) {
+      throw new CacheFullException(
+          "OOM command not allowed when used memory > 'maxmemory': an entry of "
+              + entry.weight()
+              + " bytes exceeds maxmemory of cache '"
+              + name
+              + "' ("
+              + ConfigValues.formatBytes(max)
+              + ")");
+    }
+  }
+
+  private static byte[] concat(byte[] key, byte[] value) {
+    if ((long) key.length + value.length > Integer.MAX_VALUE - 16) {
+      throw new CacheFullException("key and value together exceed 2 GB");
+    }
+    byte[] data = Arrays.copyOf(key, key.length + value.length);
+    System.arraycopy(value, 0, data, key.length, value.length);
+    return data;
+  }
+
+  private Object lock(int slot) {
+    return locks[slot & (STRIPES - 1)];
+  }
+
+  /* --------------- Whole-cache and per-slot operations --------------- */
+
+  @Override
+  public long size() {
+    return entries.sum();
+  }
+
+  @Override
+  public long weightedSize() {
+    return weightedSize;
+  }
+
+  @Override
+  public void setMaxMemory(long bytes) {
+    CacheConfig updated = config.toBuilder().maxMemory(bytes).build();
+    evictionLock.lock();
+    try {
+      config = updated;
+      policy.setMaximum(bytes);
+    } finally {
+      evictionLock.unlock();
+    }
+    afterWrite();
+  }
+
+  @Override
+  public void setPolicy(EvictionPolicyKind kind) {
+    CacheConfig updated = config.toBuilder().policy(kind).build();
+    evictionLock.lock();
+    try {
+      maintenance();
+      EvictionPolicy next = EvictionPolicies.create(kind, updated.maxMemory());
+      List<PolicyNode> resident = new ArrayList<>();
+      policy.forEach(resident::add);
+      for (PolicyNode node : resident) {
+        policy.onRemove(node);
+        next.onAdd(node);
+      }
+      policy = next;
+      config = updated;
+    } finally {
+      evictionLock.unlock();
+    }
+    afterWrite();
+    log.info("cache '{}': policy is now {}", name, kind.configName());
+  }
+
+  @Override
+  public void purge() {
+    for (int slot = 0; slot < KeySlot.SLOTS; slot++) {
+      clearSlot(slot);
+      if (slot % PURGE_BATCH == PURGE_BATCH - 1) {
+        afterWrite();
+      }
+    }
+    afterWrite();
+  }
+
+  @Override
+  public int removeSlot(int slot) {
+    checkSlot(slot);
+    int removed = clearSlot(slot);
+    afterWrite();
+    return removed;
+  }
+
+  private int clearSlot(int slot) {
+    if (index.count(slot) == 0) {
+      return 0;
+    }
+    List<Entry> removed = new ArrayList<>();
+    synchronized (lock(slot)) {
+      index.clear(slot, e -> {
+        entries.decrement();
+        writeBuffer.add(WriteTask.remove(e));
+        removed.add(e);
+      });
+    }
+    for (Entry e : removed) {
+      notifyRemoval(e, RemovalCause.PURGED);
+    }
+    return removed.size();
+  }
+
+  @Override
+  public long scan(long cursor, int count, Consumer<byte[]> keys) {
+    if (cursor < 0 || cursor >= KeySlot.SLOTS) {
+      throw new IllegalArgumentException(
+          "cursor: " + cursor + " (expected: 0 to " + (KeySlot.SLOTS - 1) + ")");
+    }
+    long now = clock.millis();
+    int[] seen = {0};
+    int slot = (int) cursor;
+    Consumer<Entry> visit = e -> {
+      if (!e.isExpired(now)) {
+        keys.accept(e.key());
+        seen[0]++;
+      }
+    };
+    while (slot < KeySlot.SLOTS && seen[0] < Math.max(1, count)) {
+      index.forEach(slot, visit);
+      slot++;
+    }
+    return slot >= KeySlot.SLOTS ? 0 : slot;
+  }
+
+  @Override
+  public int countKeysInSlot(int slot) {
+    checkSlot(slot);
+    return index.count(slot);
+  }
+
+  @Override
+  public void forEachKeyInSlot(int slot, Consumer<byte[]> keys) {
+    checkSlot(slot);
+    long now = clock.millis();
+    index.forEach(slot, e -> {
+      if (!e.isExpired(now)) {
+        keys.accept(e.key());
+      }
+    });
+  }
+
+  @Override
+  public byte[] randomKey() {
+    if (entries.sum() <= 0) {
+      return null;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long now = clock.millis();
+    int start = random.nextInt(KeySlot.SLOTS);
+    for (int i = 0; i < KeySlot.SLOTS; i++) {
+      int slot = (start + i) & (KeySlot.SLOTS - 1);
+      int capacity = index.capacity(slot);
+      if (capacity == 0) {
+        continue;
+      }
+      int offset = random.nextInt(capacity);
+      for (int j = 0; j < capacity; j++) {
+        Entry e = index.entryAt(slot, offset + j);
+        if (e != null && !e.isExpired(now)) {
+          return e.key();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static void checkSlot(int slot) {
+    if (slot < 0 || slot >= KeySlot.SLOTS) {
+      throw new IllegalArgumentException(
+          "slot: " + slot + " (expected: 0 to " + (KeySlot.SLOTS - 1) + ")");
+    }
+  }
+
+  @Override
+  public CacheStats stats() {
+    return new CacheStats(
+        hits.sum(),
+        misses.sum(),
+        evictions.sum(),
+        expirations.sum(),
+        entries.sum(),
+        weightedSize);
+  }
+
+  @Override
+  public void cleanUp() {
+    afterWrite();
+  }
+
+  /* --------------- Maintenance --------------- */
+
+  /** Applies pending work and evicts to the budget; blocks for the eviction lock. */
+  private void afterWrite() {
+    evictionLock.lock();
+    runMaintenanceAndUnlock();
+  }
+
+  /** Applies pending work if no other thread is doing it. */
+  private void tryMaintenance() {
+    if (evictionLock.tryLock()) {
+      runMaintenanceAndUnlock();
+    }
+  }
+
+  private void runMaintenanceAndUnlock() {
+    Entry[] notifyEntries = null;
+    RemovalCause[] notifyCauses = null;
+    try {
+      maintenance();
+      if (!removedEntries.isEmpty()) {
+        notifyEntries = removedEntries.toArray(new Entry[0]);
+        notifyCauses = removedCauses.toArray(new RemovalCause[0]);
+        removedEntries.clear();
+        removedCauses.clear();
+      }
+    } finally {
+      evictionLock.unlock();
+    }
+    if (notifyEntries != null) {
+      for (int i = 0; i < notifyEntries.length; i++) {
+        notifyListener(notifyEntries[i], notifyCauses[i]);
+      }
+    }
+  }
+
+  /** Replays buffered reads and writes, expires due entries and evicts; under the lock. */
+  private void maintenance() {
+    readBuffer.drainTo(accessRecorder);
+    WriteTask task;
+    while ((task = writeBuffer.poll()) != null) {
+      apply(task);
+    }
+    wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
+    policy.evict(evictor);
+    weightedSize = policy.weightedSize();
+  }
+
+  private void recordAccess(Entry entry) {
+    policy.onAccess(entry);
+  }
+
+  private void apply(WriteTask task) {
+    switch (task.kind()) {
+      case ADD -> {
+        policy.onAdd(task.entry());
+        if (task.entry() instanceof TimedEntry t) {
+          wheel.schedule(t);
+        }
+      }
+      case REPLACE -> {
+        policy.onReplace(task.old(), task.entry());
+        if (task.old() instanceof TimedEntry t) {
+          wheel.deschedule(t);
+        }
+        if (task.entry() instanceof TimedEntry t) {
+          wheel.schedule(t);
+        }
+      }
+      case REMOVE -> {
+        policy.onRemove(task.old());
+        if (task.old() instanceof TimedEntry t) {
+          wheel.deschedule(t);
+        }
+      }
+    }
+  }
+
+  /** Removes an entry the policy chose; called by the policy under the eviction lock. */
+  private void evictVictim(PolicyNode node) {
+    Entry e = (Entry) node;
+    boolean removed;
+    synchronized (lock(e.slot)) {
+      removed = index.removeIfSame(e);
+      if (removed) {
+        entries.decrement();
+      }
+    }
+    if (e instanceof TimedEntry t) {
+      wheel.deschedule(t);
+    }
+    if (removed) {
+      evictions.increment();
+      if (notifying) {
+        removedEntries.add(e);
+        removedCauses.add(RemovalCause.EVICTED);
+      }
+    }
+  }
+
+  /** Removes an entry whose time ran out; called by the wheel under the eviction lock. */
+  private void expireFromWheel(TimedEntry e) {
+    boolean removed;
+    synchronized (lock(e.slot)) {
+      removed = index.removeIfSame(e);
+      if (removed) {
+        entries.decrement();
+      }
+    }
+    policy.onRemove(e);
+    if (removed) {
+      expirations.increment();
+      if (notifying) {
+        removedEntries.add(e);
+        removedCauses.add(RemovalCause.EXPIRED);
+      }
+    }
+  }
+
+  /** Counts an expiration and tells the listener of a removal; never throws. */
+  private void notifyRemoval(Entry e, RemovalCause cause) {
+    if (cause == RemovalCause.EXPIRED) {
+      expirations.increment();
+    }
+    notifyListener(e, cause);
+  }
+
+  /** Tells the listener of a removal already counted; never throws. */
+  private void notifyListener(Entry e, RemovalCause cause) {
+    if (!notifying) {
+      return;
+    }
+    try {
+      listener.onRemoval(e.key(), e.value(), cause);
+    } catch (RuntimeException ex) {
+      log.warn("cache '{}': removal listener failed for a {} entry", name, cause, ex);
+    }
+  }
+
+  /* --------------- The entry view for compute --------------- */
+
+  /** What a mutator saw and asked for; applied by {@link #compute} under the stripe lock. */
+  private final class Mutation implements MutableEntry {
+    private final Entry live;
+    private final long now;
+    byte[] newValue;
+    boolean valueSet;
+    long newExpire;
+    boolean expireSet;
+    boolean removed;
+
+    Mutation(Entry live, long now) {
+      this.live = live;
+      this.now = now;
+    }
+
+    boolean changed() {
+      return valueSet || expireSet || removed;
+    }
+
+    long resolvedExpiry() {
+      if (expireSet) {
+        return resolveExpiry(newExpire, now);
+      }
+      return live != null ? live.expireAt() : resolveExpiry(DEFAULT_TTL, now);
+    }
+
+    @Override
+    public boolean exists() {
+      return valueSet || (live != null && !removed);
+    }
+
+    private void requireExists() {
+      if (!exists()) {
+        throw new IllegalStateException("the key has no live value");
+      }
+    }
+
+    @Override
+    public byte[] value() {
+      requireExists();
+      return valueSet ? newValue.clone() : live.value();
+    }
+
+    @Override
+    public byte[] valueArray() {
+      requireExists();
+      return valueSet ? newValue : live.data;
+    }
+
+    @Override
+    public int valueOffset() {
+      requireExists();
+      return valueSet ? 0 : live.keyLength;
+    }
+
+    @Override
+    public int valueLength() {
+      requireExists();
+      return valueSet ? newValue.length : live.valueLength();
+    }
+
+    @Override
+    public long expireAt() {
+      requireExists();
+      return resolvedExpiry();
+    }
+
+    @Override
+    public void setValue(byte[] value) {
+      newValue = Objects.requireNonNull(value, "value");
+      valueSet = true;
+      removed = false;
+    }
+
+    @Override
+    public void setValue(byte[] value, long expireAtMillis) {
+      setValue(value);
+      setExpiry(expireAtMillis);
+    }
+
+    @Override
+    public void setExpireAt(long expireAtMillis) {
+      requireExists();
+      setExpiry(expireAtMillis);
+    }
+
+    private void setExpiry(long expireAtMillis) {
+      if (expireAtMillis < NO_EXPIRY && expireAtMillis != DEFAULT_TTL) {
+        throw new IllegalArgumentException(
+            "expireAt: " + expireAtMillis + " (expected: >= -1 or -3)");
+      }
+      newExpire = expireAtMillis;
+      expireSet = true;
+    }
+
+    @Override
+    public void remove() {
+      removed = true;
+      valueSet = false;
+      newValue = null;
+      expireSet = false;
+    }
+  }
 }

@@ -1,0 +1,56 @@
+package io.tiercel.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class KeySlotTest {
+  private static int slot(String key) {
+    return KeySlot.of(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void crc16MatchesTheXmodemCheckValue() {
+    byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
+    assertThat(KeySlot.crc16(check, 0, check.length)).isEqualTo(0x31C3);
+  }
+
+  @Test
+  void slotsMatchRedisClusterKeyslot() {
+    // Values printed by redis-server 7 for CLUSTER KEYSLOT.
+    assertThat(slot("foo")).isEqualTo(12182);
+    assertThat(slot("bar")).isEqualTo(5061);
+    assertThat(slot("somekey")).isEqualTo(11058);
+    assertThat(slot("")).isEqualTo(0);
+  }
+
+  @Test
+  void hashTagPutsRelatedKeysInOneSlot() {
+    assertThat(slot("{user1000}.following")).isEqualTo(slot("{user1000}.followers"));
+    assertThat(slot("{user1000}.following")).isEqualTo(slot("user1000"));
+  }
+
+  @Test
+  void emptyOrUnclosedTagHashesTheWholeKey() {
+    assertThat(slot("foo{}{bar}")).isEqualTo(crc("foo{}{bar}"));
+    assertThat(slot("foo{bar")).isEqualTo(crc("foo{bar"));
+  }
+
+  @Test
+  void onlyTheFirstTagCounts() {
+    assertThat(slot("foo{{bar}}zap")).isEqualTo(slot("{bar"));
+    assertThat(slot("foo{bar}{zap}")).isEqualTo(slot("bar"));
+  }
+
+  @Test
+  void offsetAndLengthSelectTheKey() {
+    byte[] buffer = "xx{user1}.ayy".getBytes(StandardCharsets.US_ASCII);
+    assertThat(KeySlot.of(buffer, 2, 9)).isEqualTo(slot("user1"));
+  }
+
+  private static int crc(String key) {
+    byte[] b = key.getBytes(StandardCharsets.UTF_8);
+    return KeySlot.crc16(b, 0, b.length) & (KeySlot.SLOTS - 1);
+  }
+}
