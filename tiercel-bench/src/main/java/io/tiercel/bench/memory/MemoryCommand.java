@@ -71,6 +71,12 @@ public final class MemoryCommand {
       }
     }
     boolean jol = !args.has("no-jol");
+    // Without an agent, JOL reads field offsets through Unsafe, which refuses records and hidden
+    // classes on recent JDKs; JOL's own probing ("magic" offsets) works there. Set before JOL's
+    // first use, which reads it once.
+    if (System.getProperty("jol.magicFieldOffset") == null) {
+      System.setProperty("jol.magicFieldOffset", "true");
+    }
     printJvm(out);
     long keyArray = arrayBytes(keySize);
     long valueArray = arrayBytes(valueSize);
@@ -169,16 +175,27 @@ public final class MemoryCommand {
         policy, source, bytes / 1048576.0, perEntry, perEntry - payload, perEntry - arrays);
   }
 
-  /** Prints the header and the {@code lines} biggest classes of a JOL footprint table. */
+  /** Prints the {@code lines} classes of a JOL footprint table that take the most bytes. */
   private static void printFootprint(String footprint, int lines, PrintStream out) {
-    String[] all = footprint.split("\n");
-    // Layout: a title line, a column header, class rows by decreasing total, a rule and a total.
-    int printed = 0;
-    for (String line : all) {
-      if (printed < lines + 2 || line.contains("(total)")) {
-        out.println("    " + line);
+    // JOL's table: a title, a COUNT AVG SUM DESCRIPTION header, a row per class by name, a total.
+    List<String[]> rows = new ArrayList<>();
+    String total = null;
+    for (String line : footprint.split("\n")) {
+      String[] f = line.trim().split("\\s+", 4);
+      if (f.length == 4 && f[0].matches("\\d+") && f[2].matches("\\d+")) {
+        rows.add(f);
+      } else if (line.contains("(total)")) {
+        total = line.trim();
       }
-      printed++;
+    }
+    rows.sort((a, b) -> Long.compare(Long.parseLong(b[2]), Long.parseLong(a[2])));
+    out.printf(Locale.ROOT, "    %12s %10s %14s  %s%n", "count", "avg", "sum", "class");
+    for (String[] f : rows.subList(0, Math.min(lines, rows.size()))) {
+      out.printf(Locale.ROOT, "    %,12d %10s %,14d  %s%n",
+          Long.parseLong(f[0]), f[1], Long.parseLong(f[2]), f[3]);
+    }
+    if (total != null) {
+      out.println("    " + total);
     }
   }
 
