@@ -56,7 +56,8 @@ public final class JmhCommand {
         new Runner(cmd).list();
         return 0;
       }
-      if (cmd.shouldListProfilers() || cmd.shouldListResultFormats() || cmd.shouldListWithParams()) {
+      if (cmd.shouldListProfilers() || cmd.shouldListResultFormats()
+          || cmd.shouldListWithParams()) {
         org.openjdk.jmh.Main.main(argv); // JMH prints these itself
         return 0;
       }
@@ -121,7 +122,8 @@ public final class JmhCommand {
       }
     }
     out.println();
-    out.println("Tiercel next to Caffeine (ratio = score / Caffeine's score, same method and threads)");
+    out.println(
+        "Tiercel next to Caffeine (ratio = score / Caffeine's score, same method and threads)");
     out.printf(Locale.ROOT, "%-26s %-13s %-8s %7s %16s %14s %-8s %8s%n",
         "benchmark", "impl", "policy", "threads", "score", "error", "unit", "ratio");
     for (RunResult r : results) {

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 final class Zipf {
   private Zipf() {}
 
-  /** Returns {@code count} draws over {@code items} items from a generator seeded by {@code seed}. */
+  /** Returns {@code count} draws over {@code items} items, reproducibly from {@code seed}. */
   static int[] draw(int items, int count, long seed) {
     double[] cdf = new double[items];
     double sum = 0;

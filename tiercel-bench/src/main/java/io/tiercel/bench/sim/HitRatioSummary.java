@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Averages rows per policy and checks them against the store's hit-ratio targets (issue 2): W-TinyLFU
- * within 1 point of Caffeine at every trace and size, above ARC on average, and ARC at or above
- * LRU on average. A check whose policies were not run is skipped, never passed.
+ * Averages rows per policy and checks them against the store's hit-ratio targets (issue 2):
+ * W-TinyLFU within 1 point of Caffeine at every trace and size, above ARC on average, and ARC
+ * at or above LRU on average. A check whose policies were not run is skipped, never passed.
  */
 public final class HitRatioSummary {
   /** How far below Caffeine W-TinyLFU may fall at any one trace and size: one point. */
@@ -146,7 +146,8 @@ public final class HitRatioSummary {
     String worst = "none";
     double worstDiff = Double.POSITIVE_INFINITY;
     for (Map.Entry<String, Map<String, HitRatioRow>> e : completePoints().entrySet()) {
-      double diff = e.getValue().get("tinylfu").hitRatio() - e.getValue().get("caffeine").hitRatio();
+      Map<String, HitRatioRow> point = e.getValue();
+      double diff = point.get("tinylfu").hitRatio() - point.get("caffeine").hitRatio();
       if (diff < worstDiff) {
         worstDiff = diff;
         worst = String.format(Locale.ROOT, "%s %+.2f points", e.getKey(), 100 * diff);

@@ -93,6 +93,7 @@ public final class TraceReader {
   }
 
   private static IOException error(String source, long line, String what) {
-    return new IOException(source + ":" + line + ": " + what + " (expected: one integer key a line)");
+    return new IOException(
+        source + ":" + line + ": " + what + " (expected: one integer key a line)");
   }
 }
