@@ -10,8 +10,8 @@ public final class EvictionPolicies {
   public static EvictionPolicy create(EvictionPolicyKind kind, long maximum) {
     return switch (kind) {
       case LRU -> new LruPolicy(maximum);
-      case ARC -> new LruPolicy(maximum); // TODO(policies): ArcPolicy
-      case TINYLFU -> new LruPolicy(maximum); // TODO(policies): TinyLfuPolicy
+      case ARC -> new ArcPolicy(maximum);
+      case TINYLFU -> new TinyLfuPolicy(maximum);
     };
   }
 }

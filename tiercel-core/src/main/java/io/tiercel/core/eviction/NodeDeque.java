@@ -63,6 +63,29 @@ public final class NodeDeque {
     return node.next;
   }
 
+  /** Returns the node before {@code node} towards the head, or null. */
+  public PolicyNode previous(PolicyNode node) {
+    return node.prev;
+  }
+
+  /** Inserts an unlinked node at the head. */
+  public void addFirst(PolicyNode node) {
+    if (node.queue != PolicyNode.UNLINKED) {
+      throw new IllegalStateException("node already in queue " + node.queue);
+    }
+    node.queue = id;
+    node.prev = null;
+    node.next = first;
+    if (first == null) {
+      last = node;
+    } else {
+      first.prev = node;
+    }
+    first = node;
+    size++;
+    weight += node.weight();
+  }
+
   /** Appends an unlinked node at the tail. */
   public void addLast(PolicyNode node) {
     if (node.queue != PolicyNode.UNLINKED) {
@@ -117,6 +140,14 @@ public final class NodeDeque {
     if (node != last) {
       remove(node);
       addLast(node);
+    }
+  }
+
+  /** Moves a node of this deque to the head. */
+  public void moveToFront(PolicyNode node) {
+    if (node != first) {
+      remove(node);
+      addFirst(node);
     }
   }
 

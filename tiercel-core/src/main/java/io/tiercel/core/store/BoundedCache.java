@@ -512,6 +512,26 @@ public final class BoundedCache implements Cache {
     afterWrite();
   }
 
+  /** Returns the policy's exact weighted size after draining pending work (tests only). */
+  long policyWeightForTesting() {
+    evictionLock.lock();
+    try {
+      maintenance();
+      return policy.weightedSize();
+    } finally {
+      evictionLock.unlock();
+    }
+  }
+
+  /** Returns the summed weight of every entry in the table (tests only). */
+  long tableWeightForTesting() {
+    long[] total = {0};
+    for (int slot = 0; slot < KeySlot.SLOTS; slot++) {
+      index.forEach(slot, e -> total[0] += e.weight());
+    }
+    return total[0];
+  }
+
   /* --------------- Maintenance --------------- */
 
   /** Applies pending work and evicts to the budget; blocks for the eviction lock. */

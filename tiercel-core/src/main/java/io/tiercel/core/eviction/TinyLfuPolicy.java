@@ -1,0 +1,546 @@
+package io.tiercel.core.eviction;
+
+import io.tiercel.core.EvictionPolicyKind;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Window TinyLFU: an LRU admission window, a frequency filter and a segmented LRU main space.
+ *
+ * <p>Not thread-safe: every method runs under the cache's eviction lock.
+ */
+public final class TinyLfuPolicy implements EvictionPolicy {
+
+  /*
+   * A port of the eviction policy of Caffeine's BoundedLocalCache (Ben Manes, Apache License 2.0),
+   * adapted to Tiercel's SPI and to weights in bytes. Caffeine's hit ratio is our benchmark, so
+   * the algorithm, its constants and its order of operations follow Caffeine's; what differs is
+   * noted below.
+   *
+   * Structure [2]. A new entry enters the admission window, an LRU of initially 1% of the
+   * maximum weight. Entries pushed out of the window become candidates for the main space, a
+   * segmented LRU: probation, where candidates land, and protected (80% of main), where a
+   * probation entry moves when it is accessed again. When the total exceeds the maximum, the
+   * candidate (newest arrival at probation's tail) is compared with the victim (probation's head)
+   * by their estimated frequencies in a 4-bit count-min sketch (FrequencySketch); the less popular
+   * one is evicted, ties evict the candidate. The window absorbs bursts of recency, the filter
+   * keeps one-hit wonders and scans out of main, and the segments keep the entries used at least
+   * twice while they stay warm.
+   *
+   * Admission jitter [4]. The sketch hashes keys, so an attacker who can make a key collide with
+   * the victim can raise the victim's estimate until every candidate is rejected and the cache
+   * holds nothing useful. A warm candidate (estimate >= 6; counters cap at 15 and aging halves
+   * them to 7) is therefore admitted anyway with probability 1/128, a cost to the hit ratio too
+   * small to measure.
+   *
+   * Adaptive window [3]. The best window size depends on the workload: recency-skewed traces want
+   * a large window, frequency-skewed ones a small one. A hill climber samples the hit ratio over
+   * sampleSize requests (10 x entries the sketch is sized for; hits are accesses and replaces,
+   * misses are adds), then moves the window by stepSize in the direction that last improved the
+   * hit ratio, reversing when it got worse. The step starts at 6.25% of the maximum (first move:
+   * shrink), decays by 0.98 per sample so the climber settles, and is restored to 6.25% when the
+   * hit ratio changes by 5 points or more, which signals a new workload. Growing the window takes
+   * the quota from protected and moves probation (else protected) heads into the window; shrinking
+   * moves window heads into probation; at most 1,000 entries move per step. Protected entries
+   * beyond the protected maximum are demoted to probation after every access and eviction pass.
+   *
+   * Sketch sizing. Weights are bytes, so the entry count is unknown in advance. As Caffeine does
+   * for a weighted cache, the sketch stays uninitialized (counting nothing, the climber idle)
+   * until the cache is half full, and is then sized for the resident entry count, growing by
+   * doubling as that count grows: 8 to 16 bytes per resident entry, see FrequencySketch.
+   *
+   * Differences from Caffeine. (a) No read or write buffers: the store calls us under its lock in
+   * order, so each event is applied at once instead of in batches. Demotion from protected and the
+   * climber's step, which Caffeine runs at the end of each maintenance cycle, run at the end of
+   * each onAccess and evict; the order of moves is the same. (b) A rewrite arrives as a new node
+   * replacing the old one (onReplace), applied as Caffeine's UpdateTask: the new node takes the
+   * old one's place and is accessed, or goes to the window's head if heavier than the window (or,
+   * out of main, than the maximum). (c) Victims are handed to the store's evictor instead of
+   * being removed from the map here. (d) The random admission uses a seeded xorshift generator,
+   * seeded from ThreadLocalRandom by default, so tests can be deterministic.
+   *
+   * Invariants: a node is in at most one of window, probation and protected; weightedSize() is
+   * the exact sum of their weights; after evict() it is at most maximum().
+   *
+   * [1] Einziger, Friedman and Manes, TinyLFU: A Highly Efficient Cache Admission Policy.
+   *     https://dl.acm.org/citation.cfm?id=3149371
+   * [2] Caffeine's BoundedLocalCache.java (evictEntries, evictFromWindow, evictFromMain, admit,
+   *     onAccess, climb), https://github.com/ben-manes/caffeine
+   * [3] Einziger, Eytan, Friedman and Manes, Adaptive Software Cache Management.
+   *     https://dl.acm.org/citation.cfm?id=3274816
+   * [4] Crosby and Wallach, Denial of Service via Algorithmic Complexity Attacks.
+   *     https://www.usenix.org/legacy/events/sec03/tech/full_papers/crosby/crosby.pdf
+   */
+
+  /** The initial share of the maximum given to the main space (the window gets the rest). */
+  static final double PERCENT_MAIN = 0.99d;
+  /** The share of the main space given to its protected segment. */
+  static final double PERCENT_MAIN_PROTECTED = 0.80d;
+  /** The change in hit ratio between samples that restarts the climber with a full step. */
+  static final double HILL_CLIMBER_RESTART_THRESHOLD = 0.05d;
+  /** The climber's full step, as a share of the maximum. */
+  static final double HILL_CLIMBER_STEP_PERCENT = 0.0625d;
+  /** The factor the step shrinks by after each sample. */
+  static final double HILL_CLIMBER_STEP_DECAY_RATE = 0.98d;
+  /** The most entries moved between segments by one step of the climber or demotion. */
+  static final int QUEUE_TRANSFER_THRESHOLD = 1_000;
+  /** The least estimated frequency of a candidate that may be admitted at random. */
+  static final int ADMIT_HASHDOS_THRESHOLD = 6;
+
+  /** The queue id of the admission window. */
+  static final byte WINDOW = 1;
+  /** The queue id of the main space's probation segment. */
+  static final byte PROBATION = 2;
+  /** The queue id of the main space's protected segment. */
+  static final byte PROTECTED = 3;
+
+  private final NodeDeque window = new NodeDeque(WINDOW);
+  private final NodeDeque probation = new NodeDeque(PROBATION);
+  private final NodeDeque protectedQueue = new NodeDeque(PROTECTED);
+  private final FrequencySketch sketch = new FrequencySketch();
+
+  private long maximum;
+  private long windowMaximum;
+  private long mainProtectedMaximum;
+
+  private int hitsInSample;
+  private int missesInSample;
+  private double previousSampleHitRate;
+  private double stepSize;
+  private long adjustment;
+
+  private long randomState;
+
+  /** Creates a W-TinyLFU policy keeping its entries within {@code maximum} weight. */
+  public TinyLfuPolicy(long maximum) {
+    this(maximum, ThreadLocalRandom.current().nextLong());
+  }
+
+  /** Creates a policy whose random admissions are drawn from a generator seeded with {@code seed}. */
+  TinyLfuPolicy(long maximum, long seed) {
+    this.randomState = (seed == 0) ? 0x9E3779B97F4A7C15L : seed;
+    configure(maximum);
+  }
+
+  @Override
+  public EvictionPolicyKind kind() {
+    return EvictionPolicyKind.TINYLFU;
+  }
+
+  /* --------------- Events --------------- */
+
+  @Override
+  public void onAdd(PolicyNode node) {
+    long weightedSize = weightedSize();
+    if (weightedSize >= (maximum >>> 1)) {
+      // Lazily initialize when close to the maximum, sized for the entries including this one
+      sketch.ensureCapacity(size() + 1);
+    }
+    sketch.increment(node.keyHash());
+    missesInSample++;
+
+    if (node.weight() > windowMaximum) {
+      // Too heavy for the window: first in line to leave it
+      window.addFirst(node);
+    } else {
+      window.addLast(node);
+    }
+  }
+
+  @Override
+  public void onAccess(PolicyNode node) {
+    if (!isOurs(node)) {
+      return;
+    }
+    access(node);
+    climb();
+  }
+
+  @Override
+  public void onReplace(PolicyNode old, PolicyNode node) {
+    if (!isOurs(old)) {
+      onAdd(node);
+      return;
+    }
+    byte queue = old.queue;
+    queueOf(queue).replace(old, node);
+    int weight = node.weight();
+    if (queue == WINDOW) {
+      if (weight <= windowMaximum) {
+        access(node);
+      } else {
+        window.moveToFront(node);
+      }
+    } else if (weight <= maximum) {
+      access(node);
+    } else {
+      // Heavier than the whole cache: park it where the next eviction pass will find it first
+      queueOf(queue).remove(node);
+      window.addFirst(node);
+    }
+    climb();
+  }
+
+  @Override
+  public void onRemove(PolicyNode node) {
+    if (isOurs(node)) {
+      queueOf(node.queue).remove(node);
+    }
+  }
+
+  /** Counts a hit and reorders a linked node as Caffeine's onAccess does. */
+  private void access(PolicyNode node) {
+    sketch.increment(node.keyHash());
+    switch (node.queue) {
+      case WINDOW -> window.moveToBack(node);
+      case PROBATION -> reorderProbation(node);
+      default -> protectedQueue.moveToBack(node);
+    }
+    hitsInSample++;
+  }
+
+  /** Promotes a probation node to protected; demotion of the overflow is deferred to climb(). */
+  private void reorderProbation(PolicyNode node) {
+    if (node.weight() > mainProtectedMaximum) {
+      probation.moveToBack(node);
+      return;
+    }
+    probation.remove(node);
+    protectedQueue.addLast(node);
+  }
+
+  /* --------------- Eviction --------------- */
+
+  @Override
+  public int evict(Consumer<PolicyNode> evictor) {
+    int candidates = evictFromWindow();
+    int evicted = evictFromMain(candidates, evictor);
+    climb();
+    return evicted;
+  }
+
+  /** Moves window heads to probation's tail while the window is over its maximum. */
+  private int evictFromWindow() {
+    int candidates = 0;
+    PolicyNode node = window.peekFirst();
+    while (window.weight() > windowMaximum) {
+      if (node == null) {
+        break;
+      }
+      PolicyNode next = window.next(node);
+      if (node.weight() != 0) {
+        window.remove(node);
+        probation.addLast(node);
+        candidates++;
+      }
+      node = next;
+    }
+    return candidates;
+  }
+
+  /**
+   * Evicts while over the maximum, each time the less frequent of the candidate (walking back
+   * from probation's tail through the window's newcomers, then the window's tail) and the victim
+   * (walking forward from probation's head, then protected's, then the window's).
+   */
+  private int evictFromMain(int candidates, Consumer<PolicyNode> evictor) {
+    int evicted = 0;
+    byte victimQueue = PROBATION;
+    PolicyNode victim = probation.peekFirst();
+    PolicyNode candidate = probation.peekLast();
+    while (weightedSize() > maximum) {
+      // Search the admission window for additional candidates
+      if (candidates == 0) {
+        candidate = window.peekLast();
+      }
+
+      // Try evicting from the protected and window queues
+      if (candidate == null && victim == null) {
+        if (victimQueue == PROBATION) {
+          victim = protectedQueue.peekFirst();
+          victimQueue = PROTECTED;
+          continue;
+        } else if (victimQueue == PROTECTED) {
+          victim = window.peekFirst();
+          victimQueue = WINDOW;
+          continue;
+        }
+        break;
+      }
+
+      // Skip over entries with zero weight
+      if (victim != null && victim.weight() == 0) {
+        victim = victim.next;
+        continue;
+      } else if (candidate != null && candidate.weight() == 0) {
+        candidate = (candidates > 0) ? candidate.prev : candidate.next;
+        candidates--;
+        continue;
+      }
+
+      PolicyNode evict;
+      if (victim == null) {
+        // Evict immediately if only one of the entries is present
+        evict = candidate;
+        candidate = candidate.prev;
+        candidates--;
+      } else if (candidate == null) {
+        evict = victim;
+        victim = victim.next;
+      } else if (candidate.weight() > maximum) {
+        // Evict immediately if the candidate's weight exceeds the maximum
+        evict = candidate;
+        candidate = (candidates > 0) ? candidate.prev : candidate.next;
+        candidates--;
+      } else {
+        // Evict the entry with the lowest frequency
+        candidates--;
+        if (candidate != victim && admit(candidate.keyHash(), victim.keyHash())) {
+          evict = victim;
+          victim = victim.next;
+          candidate = candidate.prev;
+        } else {
+          evict = candidate;
+          candidate = (candidates > 0) ? candidate.prev : candidate.next;
+        }
+      }
+
+      // The two walks can meet; never keep a pointer to the node being evicted
+      if (victim == evict) {
+        victim = evict.next;
+      }
+      if (candidate == evict) {
+        candidate = (candidates > 0) ? evict.prev : evict.next;
+      }
+      queueOf(evict.queue).remove(evict);
+      evictor.accept(evict);
+      evicted++;
+    }
+    return evicted;
+  }
+
+  /**
+   * Returns whether the candidate should replace the victim: when it is more frequent, or, if it
+   * is at least warm, with a small random chance that defeats hash flooding of the victim.
+   */
+  private boolean admit(int candidateHash, int victimHash) {
+    int victimFreq = sketch.frequency(victimHash);
+    int candidateFreq = sketch.frequency(candidateHash);
+    if (candidateFreq > victimFreq) {
+      return true;
+    } else if (candidateFreq >= ADMIT_HASHDOS_THRESHOLD) {
+      // The maximum frequency is 15 and halved to 7 after a reset to age the history. An attack
+      // exploits that a hot candidate is rejected in favor of a hot victim. The threshold of a warm
+      // candidate reduces the number of random acceptances to minimize the impact on the hit rate.
+      return (nextRandom() & 127) == 0;
+    }
+    return false;
+  }
+
+  /** Returns the next value of a xorshift64 generator. */
+  private int nextRandom() {
+    long x = randomState;
+    x ^= x << 13;
+    x ^= x >>> 7;
+    x ^= x << 17;
+    randomState = x;
+    return (int) (x >>> 32);
+  }
+
+  /* --------------- Hill climbing --------------- */
+
+  /** Demotes the protected overflow and adapts the window towards a better hit ratio. */
+  private void climb() {
+    determineAdjustment();
+    demoteFromMainProtected();
+    long amount = adjustment;
+    if (amount == 0) {
+      return;
+    } else if (amount > 0) {
+      increaseWindow();
+    } else {
+      decreaseWindow();
+    }
+  }
+
+  /** Sets {@link #adjustment} from the last full sample's hit ratio; zero until a sample is full. */
+  private void determineAdjustment() {
+    if (sketch.isNotInitialized()) {
+      previousSampleHitRate = 0.0;
+      missesInSample = 0;
+      hitsInSample = 0;
+      return;
+    }
+    int requestCount = hitsInSample + missesInSample;
+    if (requestCount < sketch.sampleSize()) {
+      // Keep the adjustment: a step that could not be applied in full is retried
+      return;
+    }
+
+    double hitRate = (double) hitsInSample / requestCount;
+    double hitRateChange = hitRate - previousSampleHitRate;
+    double amount = (hitRateChange >= 0) ? stepSize : -stepSize;
+    double nextStepSize = (Math.abs(hitRateChange) >= HILL_CLIMBER_RESTART_THRESHOLD)
+        ? HILL_CLIMBER_STEP_PERCENT * maximum * (amount >= 0 ? 1 : -1)
+        : HILL_CLIMBER_STEP_DECAY_RATE * amount;
+    previousSampleHitRate = hitRate;
+    adjustment = (long) amount;
+    stepSize = nextStepSize;
+    missesInSample = 0;
+    hitsInSample = 0;
+  }
+
+  /**
+   * Grows the window by taking quota from protected, moving probation heads (else protected
+   * heads) into the window's tail.
+   */
+  private void increaseWindow() {
+    if (mainProtectedMaximum == 0) {
+      return;
+    }
+    long quota = Math.min(adjustment, mainProtectedMaximum);
+    mainProtectedMaximum -= quota;
+    windowMaximum += quota;
+    demoteFromMainProtected();
+
+    for (int i = 0; i < QUEUE_TRANSFER_THRESHOLD; i++) {
+      PolicyNode candidate = probation.peekFirst();
+      NodeDeque from = probation;
+      if (candidate == null || quota < candidate.weight()) {
+        candidate = protectedQueue.peekFirst();
+        from = protectedQueue;
+      }
+      if (candidate == null) {
+        break;
+      }
+      int weight = candidate.weight();
+      if (quota < weight) {
+        break;
+      }
+      quota -= weight;
+      from.remove(candidate);
+      window.addLast(candidate);
+    }
+
+    // Give back what could not be moved
+    mainProtectedMaximum += quota;
+    windowMaximum -= quota;
+    adjustment = quota;
+  }
+
+  /** Shrinks the window in favour of protected, moving window heads to probation's tail. */
+  private void decreaseWindow() {
+    if (windowMaximum <= 1) {
+      return;
+    }
+    long quota = Math.min(-adjustment, Math.max(0, windowMaximum - 1));
+    mainProtectedMaximum += quota;
+    windowMaximum -= quota;
+
+    for (int i = 0; i < QUEUE_TRANSFER_THRESHOLD; i++) {
+      PolicyNode candidate = window.peekFirst();
+      if (candidate == null) {
+        break;
+      }
+      int weight = candidate.weight();
+      if (quota < weight) {
+        break;
+      }
+      quota -= weight;
+      window.remove(candidate);
+      probation.addLast(candidate);
+    }
+
+    mainProtectedMaximum -= quota;
+    windowMaximum += quota;
+    adjustment = -quota;
+  }
+
+  /** Moves protected heads to probation's tail while protected is over its maximum. */
+  private void demoteFromMainProtected() {
+    for (int i = 0; i < QUEUE_TRANSFER_THRESHOLD; i++) {
+      if (protectedQueue.weight() <= mainProtectedMaximum) {
+        break;
+      }
+      PolicyNode demoted = protectedQueue.pollFirst();
+      if (demoted == null) {
+        break;
+      }
+      probation.addLast(demoted);
+    }
+  }
+
+  /* --------------- Sizes --------------- */
+
+  @Override
+  public long weightedSize() {
+    return window.weight() + probation.weight() + protectedQueue.weight();
+  }
+
+  @Override
+  public long size() {
+    return (long) window.size() + probation.size() + protectedQueue.size();
+  }
+
+  @Override
+  public long maximum() {
+    return maximum;
+  }
+
+  @Override
+  public void setMaximum(long maximum) {
+    if (maximum != this.maximum) {
+      configure(maximum);
+    }
+  }
+
+  /** Splits {@code max} into window and protected maxima and restarts the climber. */
+  private void configure(long max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("maximum: " + max + " (expected: >= 0)");
+    }
+    long windowMax = max - (long) (PERCENT_MAIN * max);
+    maximum = max;
+    windowMaximum = windowMax;
+    mainProtectedMaximum = (long) (PERCENT_MAIN_PROTECTED * (max - windowMax));
+    hitsInSample = 0;
+    missesInSample = 0;
+    stepSize = -HILL_CLIMBER_STEP_PERCENT * max;
+  }
+
+  @Override
+  public void forEach(Consumer<PolicyNode> action) {
+    probation.forEach(action);
+    window.forEach(action);
+    protectedQueue.forEach(action);
+  }
+
+  /** Returns the current maximum weight of the admission window. */
+  long windowMaximum() {
+    return windowMaximum;
+  }
+
+  /** Returns the current maximum weight of the protected segment. */
+  long mainProtectedMaximum() {
+    return mainProtectedMaximum;
+  }
+
+  /** Returns the frequency sketch, for tests and memory accounting. */
+  FrequencySketch sketch() {
+    return sketch;
+  }
+
+  private static boolean isOurs(PolicyNode node) {
+    byte q = node.queue;
+    return q == WINDOW || q == PROBATION || q == PROTECTED;
+  }
+
+  private NodeDeque queueOf(byte queue) {
+    return switch (queue) {
+      case WINDOW -> window;
+      case PROBATION -> probation;
+      case PROTECTED -> protectedQueue;
+      default -> throw new IllegalStateException("node in queue " + queue + ", not this policy's");
+    };
+  }
+}

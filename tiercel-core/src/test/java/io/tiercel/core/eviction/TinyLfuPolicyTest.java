@@ -1,0 +1,174 @@
+package io.tiercel.core.eviction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class TinyLfuPolicyTest {
+
+  @Test
+  void windowStartsAtOnePercentAndProtectedAtEightyPercentOfMain() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(10_000, 1);
+
+    assertThat(policy.windowMaximum()).isEqualTo(100);
+    assertThat(policy.mainProtectedMaximum()).isEqualTo(7_920);
+  }
+
+  @Test
+  void newEntriesEnterTheWindowThenProbationAndReuseProtectsThem() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 20; key++) {
+      sim.get(key);
+    }
+
+    for (long key = 0; key < 10; key++) {
+      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    }
+    for (long key = 10; key < 20; key++) {
+      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.WINDOW);
+    }
+    sim.get(3);
+    assertThat(sim.resident.get(3L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
+  }
+
+  @Test
+  void sketchStartsCountingWhenHalfFullSizedByResidentEntries() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 50; key++) {
+      sim.get(key, 10);
+    }
+    assertThat(policy.sketch().isNotInitialized()).isTrue();
+
+    sim.get(50, 10);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 64);
+    assertThat(policy.sketch().sampleSize()).isEqualTo(510);
+
+    for (long key = 51; key < 500; key++) {
+      sim.get(key, 10);
+    }
+    assertThat(policy.size()).isEqualTo(100);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 128);
+  }
+
+  @Test
+  void scanDoesNotFlushFrequentKeys() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    PolicySimulator tinyLfu = new PolicySimulator(policy);
+    PolicySimulator lru = new PolicySimulator(new LruPolicy(1_000));
+    for (PolicySimulator sim : new PolicySimulator[] {tinyLfu, lru}) {
+      for (long key = 0; key < 1_000; key++) {
+        sim.get(1_000_000 + key);
+      }
+      // Ten reads of each hot key, with a few newcomers that push them out of the window
+      for (int round = 0; round < 10; round++) {
+        for (long key = 0; key < 100; key++) {
+          sim.get(key);
+        }
+        for (long key = 0; key < 20; key++) {
+          sim.get(3_000_000 + round * 100 + key);
+        }
+      }
+      for (long key = 0; key < 10_000; key++) {
+        sim.get(2_000_000 + key);
+      }
+    }
+
+    assertThat(LongStream.range(0, 100).filter(tinyLfu::contains).count()).isEqualTo(100);
+    assertThat(LongStream.range(0, 100).filter(lru::contains).count()).isZero();
+    assertThat(policy.weightedSize()).isEqualTo(1_000);
+  }
+
+  /** All keys share one hash, as in an attack that pins the victim's frequency at 15. */
+  @Test
+  void warmCandidatesAreSometimesAdmittedSoHashFloodingCannotFreezeTheCache() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 3);
+    PolicySimulator sim = new PolicySimulator(policy, key -> 0x5eed);
+    for (long key = 0; key < 100; key++) {
+      sim.get(key);
+    }
+    assertThat(policy.windowMaximum()).isEqualTo(1);
+    assertThat(policy.sketch().frequency(0x5eed)).isEqualTo(15);
+
+    for (long key = 100; key < 5_100; key++) {
+      sim.get(key);
+    }
+
+    // Equal frequencies never admit by comparison; about 1 in 128 of 5,000 candidates get in
+    long originals = LongStream.range(0, 100).filter(sim::contains).count();
+    assertThat(originals).isBetween(40L, 85L);
+    assertThat(policy.windowMaximum()).isEqualTo(1);
+  }
+
+  @Test
+  void candidateWithEqualColdFrequencyIsRejected() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 3);
+    PolicySimulator sim = new PolicySimulator(policy, key -> 0x5eed);
+    for (long key = 0; key < 100; key++) {
+      sim.get(key);
+    }
+    for (int i = 0; i < 20; i++) {
+      policy.sketch().reset();
+    }
+    assertThat(policy.sketch().frequency(0x5eed)).isZero();
+    for (long key = 100; key < 103; key++) {
+      sim.get(key);
+    }
+
+    // Each newcomer reaches frequency 1..3 < 6: compared with an equal victim, never admitted
+    assertThat(LongStream.range(0, 100).filter(sim::contains).count()).isEqualTo(99);
+  }
+
+  @Test
+  void hillClimberGrowsTheWindowForRecencyAndShrinksItForFrequency() {
+    int maximum = 2_000;
+    TinyLfuPolicy policy = new TinyLfuPolicy(maximum, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    PolicySimulator lru = new PolicySimulator(new LruPolicy(maximum));
+    Random random = new Random(1);
+    long initialWindow = policy.windowMaximum();
+
+    // Recency-skewed: a working set that slides forward, each key reused for a short while
+    for (int t = 0; t < 300_000; t++) {
+      if (t == 200_000) {
+        sim.resetStats();
+        lru.resetStats();
+      }
+      long key = t / 4 + random.nextInt(1_500);
+      sim.get(key);
+      lru.get(key);
+    }
+    // Once adapted, close to LRU, which is the best of the two on this stream
+    assertThat(sim.hitRatio()).isGreaterThan(lru.hitRatio() - 0.05);
+    long recencyWindow = policy.windowMaximum();
+    assertThat(recencyWindow).isGreaterThan(maximum / 2).isGreaterThan(initialWindow * 20);
+
+    // Frequency-skewed: Zipf-popular keys mixed with a loop over more keys than fit
+    Zipf zipf = new Zipf(20_000, 0.9, random);
+    sim.resetStats();
+    lru.resetStats();
+    for (int t = 0; t < 300_000; t++) {
+      long key = random.nextBoolean()
+          ? 2_000_000_000L + (t % 3_000)
+          : 1_000_000_000L + zipf.next();
+      sim.get(key);
+      lru.get(key);
+    }
+    assertThat(policy.windowMaximum()).isLessThan(maximum / 10).isLessThan(recencyWindow / 5);
+    assertThat(sim.hitRatio()).isGreaterThan(lru.hitRatio() + 0.1);
+    assertThat(policy.weightedSize()).isLessThanOrEqualTo(maximum);
+  }
+
+  @Test
+  void climberRestartsAfterSetMaximum() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    policy.setMaximum(4_000);
+
+    assertThat(policy.maximum()).isEqualTo(4_000);
+    assertThat(policy.windowMaximum()).isEqualTo(40);
+    assertThat(policy.mainProtectedMaximum()).isEqualTo(3_168);
+  }
+}

@@ -1,0 +1,96 @@
+package io.tiercel.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tiercel.core.Cache;
+import io.tiercel.core.CacheConfig;
+import io.tiercel.core.Caches;
+import io.tiercel.core.Clock;
+import io.tiercel.core.EvictionPolicyKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Several threads hammer a small cache with mixed operations; afterwards the store's own books must
+ * balance: entries counted equal entries reachable, the policy holds exactly the table's weight,
+ * the budget holds, and every removal was reported once.
+ */
+class BoundedCacheConcurrencyTest {
+  private static final int THREADS = 4;
+  private static final int OPS_PER_THREAD = 150_000;
+
+  @ParameterizedTest
+  @EnumSource(EvictionPolicyKind.class)
+  void booksBalanceAfterConcurrentChurn(EvictionPolicyKind policy) throws Exception {
+    long budget = 256 * 1024;
+    AtomicLong removals = new AtomicLong();
+    Cache cache =
+        Caches.create(
+            "churn",
+            CacheConfig.builder().policy(policy).maxMemory(budget).build(),
+            Clock.system(),
+            (k, v, cause) -> removals.incrementAndGet());
+    AtomicLong inserts = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CyclicBarrier start = new CyclicBarrier(THREADS);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      long seed = t;
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          Random random = new Random(seed);
+          start.await();
+          for (int i = 0; i < OPS_PER_THREAD; i++) {
+            byte[] key = ("k" + random.nextInt(4000)).getBytes();
+            switch (random.nextInt(8)) {
+              case 0, 1 -> {
+                byte[] value = new byte[random.nextInt(300)];
+                boolean added = cache.compute(key, e -> {
+                  boolean absent = !e.exists();
+                  e.setValue(value);
+                  return absent;
+                });
+                if (added) {
+                  inserts.incrementAndGet();
+                }
+              }
+              case 2 -> cache.remove(key);
+              default -> {
+                byte[] v = cache.get(key);
+                assertThat(v == null || v.length < 300).isTrue();
+              }
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(failure.get()).isNull();
+    cache.cleanUp();
+
+    ConcurrentHashMap<String, Boolean> reachable = new ConcurrentHashMap<>();
+    long cursor = 0;
+    do {
+      cursor = cache.scan(cursor, 1000, k -> reachable.put(new String(k), true));
+    } while (cursor != 0);
+    assertThat(cache.size()).isEqualTo(reachable.size());
+    assertThat(cache.weightedSize()).isLessThanOrEqualTo(budget);
+
+    BoundedCache store = (BoundedCache) cache;
+    assertThat(store.policyWeightForTesting()).isEqualTo(store.tableWeightForTesting());
+    // Every inserted entry is either still there or was reported removed exactly once
+    // (replacements are reported too, so count them apart).
+    assertThat(inserts.get()).isLessThanOrEqualTo(reachable.size() + removals.get());
+  }
+}
