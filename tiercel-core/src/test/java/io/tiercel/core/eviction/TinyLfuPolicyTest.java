@@ -35,7 +35,7 @@ class TinyLfuPolicyTest {
   }
 
   @Test
-  void sketchStartsCountingWhenHalfFullSizedByResidentEntries() {
+  void sketchStartsCountingWhenHalfFullSizedForTheEntriesThatFit() {
     TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
     PolicySimulator sim = new PolicySimulator(policy);
     for (long key = 0; key < 50; key++) {
@@ -43,15 +43,30 @@ class TinyLfuPolicyTest {
     }
     assertThat(policy.sketch().isNotInitialized()).isTrue();
 
+    // 51 entries of 10 bytes: 100 of them fit in 1,000 bytes
     sim.get(50, 10);
-    assertThat(policy.sketch().bytes()).isEqualTo(8 * 64);
-    assertThat(policy.sketch().sampleSize()).isEqualTo(510);
-
-    for (long key = 51; key < 500; key++) {
-      sim.get(key, 10);
-    }
-    assertThat(policy.size()).isEqualTo(100);
     assertThat(policy.sketch().bytes()).isEqualTo(8 * 128);
+    assertThat(policy.sketch().sampleSize()).isEqualTo(1_000);
+
+    // Smaller entries arrive: more fit, and the sketch grows with the estimate
+    for (long key = 1_000; key < 2_000; key++) {
+      sim.get(key, 2);
+    }
+    assertThat(policy.size()).isEqualTo(500);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 512);
+    assertThat(policy.sketch().sampleSize()).isGreaterThan(2_560);
+  }
+
+  @Test
+  void sketchOfUnitWeightsIsSizedForTheMaximumAsCaffeinesMaximumSizeIs() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 5_000; key++) {
+      sim.get(key);
+    }
+
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 1_024);
+    assertThat(policy.sketch().sampleSize()).isEqualTo(10_000);
   }
 
   @Test
@@ -132,8 +147,8 @@ class TinyLfuPolicyTest {
     long initialWindow = policy.windowMaximum();
 
     // Recency-skewed: a working set that slides forward, each key reused for a short while
-    for (int t = 0; t < 300_000; t++) {
-      if (t == 200_000) {
+    for (int t = 0; t < 500_000; t++) {
+      if (t == 400_000) {
         sim.resetStats();
         lru.resetStats();
       }
@@ -150,7 +165,7 @@ class TinyLfuPolicyTest {
     Zipf zipf = new Zipf(20_000, 0.9, random);
     sim.resetStats();
     lru.resetStats();
-    for (int t = 0; t < 300_000; t++) {
+    for (int t = 0; t < 500_000; t++) {
       long key = random.nextBoolean()
           ? 2_000_000_000L + (t % 3_000)
           : 1_000_000_000L + zipf.next();
