@@ -220,8 +220,8 @@ class EvictionPolicyContractTest {
       accessed.onAccess(right.get(key));
 
       assertThat(old.isLinked()).isFalse();
-      assertThat(node.queue()).isEqualTo(right.get(key).queue());
       assertThat(order(replaced)).isEqualTo(order(accessed));
+      assertThat(node.queue()).isEqualTo(right.get(key).queue());
     }
   }
 

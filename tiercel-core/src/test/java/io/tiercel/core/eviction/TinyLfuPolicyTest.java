@@ -18,33 +18,74 @@ class TinyLfuPolicyTest {
 
   @Test
   void newEntriesEnterTheWindowThenProbationAndReuseProtectsThem() {
-    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 60; key++) {
+      sim.get(key);
+    }
+
+    assertThat(policy.windowMaximum()).isEqualTo(1);
+    assertThat(sim.resident.get(59L).queue()).isEqualTo(TinyLfuPolicy.WINDOW);
+    for (long key = 0; key < 59; key++) {
+      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    }
+    sim.get(3);
+    policy.forEach(node -> {});
+    assertThat(sim.resident.get(3L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
+  }
+
+  @Test
+  void readsBeforeTheCacheIsHalfFullAreIgnoredAsInCaffeine() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
     PolicySimulator sim = new PolicySimulator(policy);
     for (long key = 0; key < 20; key++) {
       sim.get(key);
     }
+    sim.get(0);
+    policy.forEach(node -> {});
 
-    for (long key = 0; key < 10; key++) {
+    assertThat(sim.resident.get(0L).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    assertThat(policy.sketch().isNotInitialized()).isTrue();
+  }
+
+  @Test
+  void readsAreAppliedInBatchesOfSixteenAndOneFindingTheBufferFullIsDropped() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 60; key++) {
+      sim.get(key);
+    }
+    for (long key = 0; key < 16; key++) {
+      sim.get(key);
       assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
     }
-    for (long key = 10; key < 20; key++) {
-      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.WINDOW);
+    int frequency = policy.sketch().frequency(TestNode.hashOf(16));
+
+    // The 17th read finds 16 pending: it is dropped and the 16 are applied
+    sim.get(16);
+    for (long key = 0; key < 16; key++) {
+      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
     }
-    sim.get(3);
-    assertThat(sim.resident.get(3L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
+    assertThat(sim.resident.get(16L).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    assertThat(policy.sketch().frequency(TestNode.hashOf(16))).isEqualTo(frequency);
+
+    // A write applies whatever is pending first
+    sim.get(17);
+    sim.get(1_000);
+    assertThat(sim.resident.get(17L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
   }
 
   @Test
   void sketchStartsCountingWhenHalfFullSizedForTheEntriesThatFit() {
     TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
     PolicySimulator sim = new PolicySimulator(policy);
-    for (long key = 0; key < 50; key++) {
+    for (long key = 0; key < 49; key++) {
       sim.get(key, 10);
     }
     assertThat(policy.sketch().isNotInitialized()).isTrue();
 
-    // 51 entries of 10 bytes: 100 of them fit in 1,000 bytes
-    sim.get(50, 10);
+    // 50 entries of 10 bytes make half of 1,000 bytes, and say that 100 of them fit
+    sim.get(49, 10);
     assertThat(policy.sketch().bytes()).isEqualTo(8 * 128);
     assertThat(policy.sketch().sampleSize()).isEqualTo(1_000);
 
