@@ -30,14 +30,14 @@ final class FrequencySketch {
    * that stops being used fades from 15 to 0 in four periods. The O(n) pass is amortized over
    * the n x 10 increments that trigger it.
    *
-   * Sizing. Caffeine sizes the sketch for the maximum number of entries; a weighted cache has no
-   * such number, so like Caffeine's weighted mode the owning policy calls ensureCapacity with the
-   * resident entry count once the cache is half full, and again whenever the count outgrows the
-   * table. Growing forgets all counts (the hashes cannot be re-bucketed), which is rare: the
-   * table only grows by doubling.
+   * Sizing. Caffeine sizes the sketch for the maximum number of entries; a cache weighted in
+   * bytes has no such number, so the owning policy calls ensureCapacity with an estimate of the
+   * entries that fit (derived from the resident entries and their weight) once the cache is half
+   * full, and again whenever the estimate outgrows the table. Growing forgets all counts (the
+   * hashes cannot be re-bucketed), which is rare: the table only grows by doubling.
    *
-   * Memory: one long per table slot, and the table is between n and 2n slots for n resident
-   * entries, so 8 to 16 bytes per resident entry (8 at a power of two, 12 on average).
+   * Memory: one long per table slot, and the table is between n and 2n slots for n entries, so 8
+   * to 16 bytes per entry of a full cache (8 at a power of two, 12 on average).
    *
    * [1] Cormode and Muthukrishnan, An Improved Data Stream Summary: The Count-Min Sketch and its
    *     Applications. http://dimacs.rutgers.edu/~graham/pubs/papers/cm-full.pdf

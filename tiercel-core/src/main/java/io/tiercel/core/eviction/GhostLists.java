@@ -218,7 +218,7 @@ final class GhostLists {
     listWeights[list] -= weights[slot];
   }
 
-  /** Moves a linked ghost from slot {@code from} to the empty slot {@code to}, keeping its links. */
+  /** Moves the ghost in slot {@code from} to the empty slot {@code to}, keeping its links. */
   private void move(int from, int to) {
     byte list = lists[from];
     int p = prev[from];

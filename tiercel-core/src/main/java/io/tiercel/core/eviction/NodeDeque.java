@@ -63,11 +63,6 @@ public final class NodeDeque {
     return node.next;
   }
 
-  /** Returns the node before {@code node} towards the head, or null. */
-  public PolicyNode previous(PolicyNode node) {
-    return node.prev;
-  }
-
   /** Inserts an unlinked node at the head. */
   public void addFirst(PolicyNode node) {
     if (node.queue != PolicyNode.UNLINKED) {

@@ -49,7 +49,8 @@ class GhostListsTest {
     assertMatches(ghosts, model);
   }
 
-  private static void assertMatches(GhostLists ghosts, List<LinkedHashMap<Integer, Integer>> model) {
+  private static void assertMatches(
+      GhostLists ghosts, List<LinkedHashMap<Integer, Integer>> model) {
     for (byte list = 1; list <= 2; list++) {
       Map<Integer, Integer> expected = model.get(list);
       List<Integer> order = new ArrayList<>();

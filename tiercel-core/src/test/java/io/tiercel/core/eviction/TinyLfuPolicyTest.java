@@ -18,40 +18,96 @@ class TinyLfuPolicyTest {
 
   @Test
   void newEntriesEnterTheWindowThenProbationAndReuseProtectsThem() {
-    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
     PolicySimulator sim = new PolicySimulator(policy);
-    for (long key = 0; key < 20; key++) {
+    for (long key = 0; key < 60; key++) {
       sim.get(key);
     }
 
-    for (long key = 0; key < 10; key++) {
+    assertThat(policy.windowMaximum()).isEqualTo(1);
+    assertThat(sim.resident.get(59L).queue()).isEqualTo(TinyLfuPolicy.WINDOW);
+    for (long key = 0; key < 59; key++) {
       assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
     }
-    for (long key = 10; key < 20; key++) {
-      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.WINDOW);
-    }
     sim.get(3);
+    policy.forEach(node -> {});
     assertThat(sim.resident.get(3L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
   }
 
   @Test
-  void sketchStartsCountingWhenHalfFullSizedByResidentEntries() {
+  void readsBeforeTheCacheIsHalfFullAreIgnoredAsInCaffeine() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 20; key++) {
+      sim.get(key);
+    }
+    sim.get(0);
+    policy.forEach(node -> {});
+
+    assertThat(sim.resident.get(0L).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    assertThat(policy.sketch().isNotInitialized()).isTrue();
+  }
+
+  @Test
+  void readsAreAppliedInBatchesOfSixteenAndOneFindingTheBufferFullIsDropped() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 60; key++) {
+      sim.get(key);
+    }
+    for (long key = 0; key < 16; key++) {
+      sim.get(key);
+      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    }
+    int frequency = policy.sketch().frequency(TestNode.hashOf(16));
+
+    // The 17th read finds 16 pending: it is dropped and the 16 are applied
+    sim.get(16);
+    for (long key = 0; key < 16; key++) {
+      assertThat(sim.resident.get(key).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
+    }
+    assertThat(sim.resident.get(16L).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
+    assertThat(policy.sketch().frequency(TestNode.hashOf(16))).isEqualTo(frequency);
+
+    // A write applies whatever is pending first
+    sim.get(17);
+    sim.get(1_000);
+    assertThat(sim.resident.get(17L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
+  }
+
+  @Test
+  void sketchStartsCountingWhenHalfFullSizedForTheEntriesThatFit() {
     TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
     PolicySimulator sim = new PolicySimulator(policy);
-    for (long key = 0; key < 50; key++) {
+    for (long key = 0; key < 49; key++) {
       sim.get(key, 10);
     }
     assertThat(policy.sketch().isNotInitialized()).isTrue();
 
-    sim.get(50, 10);
-    assertThat(policy.sketch().bytes()).isEqualTo(8 * 64);
-    assertThat(policy.sketch().sampleSize()).isEqualTo(510);
-
-    for (long key = 51; key < 500; key++) {
-      sim.get(key, 10);
-    }
-    assertThat(policy.size()).isEqualTo(100);
+    // 50 entries of 10 bytes make half of 1,000 bytes, and say that 100 of them fit
+    sim.get(49, 10);
     assertThat(policy.sketch().bytes()).isEqualTo(8 * 128);
+    assertThat(policy.sketch().sampleSize()).isEqualTo(1_000);
+
+    // Smaller entries arrive: more fit, and the sketch grows with the estimate
+    for (long key = 1_000; key < 2_000; key++) {
+      sim.get(key, 2);
+    }
+    assertThat(policy.size()).isEqualTo(500);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 512);
+    assertThat(policy.sketch().sampleSize()).isGreaterThan(2_560);
+  }
+
+  @Test
+  void sketchOfUnitWeightsIsSizedForTheMaximumAsCaffeinesMaximumSizeIs() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 5_000; key++) {
+      sim.get(key);
+    }
+
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 1_024);
+    assertThat(policy.sketch().sampleSize()).isEqualTo(10_000);
   }
 
   @Test
@@ -132,8 +188,8 @@ class TinyLfuPolicyTest {
     long initialWindow = policy.windowMaximum();
 
     // Recency-skewed: a working set that slides forward, each key reused for a short while
-    for (int t = 0; t < 300_000; t++) {
-      if (t == 200_000) {
+    for (int t = 0; t < 500_000; t++) {
+      if (t == 400_000) {
         sim.resetStats();
         lru.resetStats();
       }
@@ -150,7 +206,7 @@ class TinyLfuPolicyTest {
     Zipf zipf = new Zipf(20_000, 0.9, random);
     sim.resetStats();
     lru.resetStats();
-    for (int t = 0; t < 300_000; t++) {
+    for (int t = 0; t < 500_000; t++) {
       long key = random.nextBoolean()
           ? 2_000_000_000L + (t % 3_000)
           : 1_000_000_000L + zipf.next();
