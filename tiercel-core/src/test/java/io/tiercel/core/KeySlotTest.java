@@ -17,6 +17,24 @@ class KeySlotTest {
   }
 
   @Test
+  void twoBytesAtATimeMatchesTheBitwiseDefinition() {
+    java.util.Random random = new java.util.Random(5);
+    for (int n = 0; n < 2000; n++) {
+      byte[] key = new byte[random.nextInt(40)];
+      random.nextBytes(key);
+      int expected = 0;
+      for (byte b : key) {
+        expected ^= (b & 0xFF) << 8;
+        for (int bit = 0; bit < 8; bit++) {
+          expected = ((expected & 0x8000) != 0) ? ((expected << 1) ^ 0x1021) : (expected << 1);
+        }
+        expected &= 0xFFFF;
+      }
+      assertThat(KeySlot.crc16(key, 0, key.length)).as("length %d", key.length).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void slotsMatchRedisClusterKeyslot() {
     // Values printed by redis-server 7 for CLUSTER KEYSLOT.
     assertThat(slot("foo")).isEqualTo(12182);
