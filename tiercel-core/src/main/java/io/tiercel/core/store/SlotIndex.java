@@ -187,11 +187,14 @@ final class SlotIndex {
     return table == null ? 0 : table.length;
   }
 
-  /** Builds a fresh table for the slot's live entries at a load of 3/8 to 3/4 and publishes it. */
+  /**
+   * Builds a fresh table for the slot's live entries, at most half full, and publishes it. Growth
+   * happens just past 3/4, so a grown table is about 3/8 full: twice the old capacity.
+   */
   private void rebuild(int slot, Entry[] old) {
     int live = counts[slot];
     int capacity = MIN_CAPACITY;
-    while (capacity * 3 < live * 4 * 2 && capacity < (1 << 30)) {
+    while (capacity < live * 2 && capacity < (1 << 30)) {
       capacity <<= 1;
     }
     Entry[] table = new Entry[capacity];

@@ -1,0 +1,91 @@
+package io.tiercel.server;
+
+import ch.qos.logback.classic.Level;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The entry point of {@code bin/tiercel server}: parses flags, starts a node, prints the ready
+ * line on stdout, and on SIGTERM or SIGINT finishes in-flight replies and exits 0. A bad flag
+ * prints usage and exits 2.
+ */
+public final class ServerMain {
+  private ServerMain() {}
+
+  /** Runs a node until it is signalled to stop. */
+  @SuppressWarnings("removal")
+  public static void main(String[] args) throws InterruptedException {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ServerConfig config;
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        out.print(ServerConfig.USAGE);
+        out.flush();
+        System.exit(0);
+      }
+    }
+    try {
+      config = ServerConfig.parse(args);
+      config.respLimits();
+    } catch (IllegalArgumentException e) {
+      err.println("tiercel server: " + e.getMessage());
+      err.print(ServerConfig.USAGE);
+      err.flush();
+      System.exit(2);
+      return;
+    }
+    setLogLevel(config.logLevel());
+    Logger log = LoggerFactory.getLogger(ServerMain.class);
+    TiercelServer server = new TiercelServer(config);
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      err.println("tiercel server: cannot start: " + e.getMessage());
+      log.debug("start failed", e);
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        log.info("shutting down");
+      }
+      server.close();
+      stopped.countDown();
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "tiercel-shutdown"));
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(new Signal(name), signal -> {
+          stop.run();
+          System.exit(0);
+        });
+      } catch (IllegalArgumentException e) {
+        log.debug("cannot handle SIG{}; the shutdown hook still closes gracefully", name, e);
+      }
+    }
+    out.println(server.readyLine());
+    out.flush();
+    stopped.await();
+  }
+
+  /** Sets the root log level when Logback is the binding. */
+  private static void setLogLevel(String level) {
+    org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (root instanceof ch.qos.logback.classic.Logger logback) {
+      logback.setLevel(switch (level) {
+        case "trace" -> Level.TRACE;
+        case "debug", "verbose" -> Level.DEBUG;
+        case "warn", "warning" -> Level.WARN;
+        case "error" -> Level.ERROR;
+        default -> Level.INFO;
+      });
+    }
+  }
+}

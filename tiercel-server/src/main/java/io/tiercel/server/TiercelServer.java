@@ -1,0 +1,256 @@
+package io.tiercel.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.tiercel.core.CacheManager;
+import io.tiercel.core.Clock;
+import io.tiercel.core.RemovalListener;
+import io.tiercel.server.command.CommandDispatcher;
+import io.tiercel.server.command.Node;
+import io.tiercel.server.command.Session;
+import io.tiercel.server.pipeline.TiercelChannelInitializer;
+import io.tiercel.server.transport.LeastConnectionsChooser;
+import io.tiercel.server.transport.Transports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Tiercel node: caches served over RESP on TCP and, optionally, a UNIX socket, with one
+ * acceptor loop and worker loops that take each new connection by fewest connections.
+ */
+public final class TiercelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TiercelServer.class);
+  private static final long CLEANUP_PERIOD_MS = 100;
+  private static final long CLOSE_TIMEOUT_MS = 5_000;
+
+  private final ServerConfig config;
+  private final Clock clock;
+  private CacheManager caches;
+  private Node node;
+  private LeastConnectionsChooser chooser;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private ScheduledExecutorService maintenance;
+  private Channel tcpChannel;
+  private Channel unixChannel;
+  private int port;
+  private boolean closed;
+
+  /** Creates a node on the system clock; {@link #start()} makes it listen. */
+  public TiercelServer(ServerConfig config) {
+    this(config, Clock.system());
+  }
+
+  /** Creates a node whose expiry reads {@code clock}. */
+  public TiercelServer(ServerConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Binds the listeners and starts maintenance; returns once connections are accepted. */
+  public synchronized TiercelServer start() throws InterruptedException {
+    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none());
+    node = new Node(config, caches, clock);
+    CommandDispatcher dispatcher = new CommandDispatcher(node);
+    chooser = new LeastConnectionsChooser();
+    boss = new MultiThreadIoEventLoopGroup(
+        1, new DefaultThreadFactory("tiercel-accept"), Transports.ioHandlerFactory());
+    workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        new ThreadPerTaskExecutor(new DefaultThreadFactory("tiercel-io")), chooser,
+        Transports.ioHandlerFactory());
+    TiercelChannelInitializer initializer = new TiercelChannelInitializer(dispatcher, chooser);
+    try {
+      ServerBootstrap tcp = bootstrap(initializer).channel(Transports.serverSocketChannel())
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, true);
+      tcpChannel = tcp.bind(config.bind(), config.port()).sync().channel();
+      port = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+      if (config.unixSocket() != null) {
+        unixChannel = bindUnix(bootstrap(initializer), config.unixSocket());
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
+    }
+    node.listening(Transports.name(), port);
+    maintenance = Executors.newSingleThreadScheduledExecutor(
+        new DefaultThreadFactory("tiercel-maintenance", true));
+    maintenance.scheduleAtFixedRate(this::maintain, CLEANUP_PERIOD_MS, CLEANUP_PERIOD_MS,
+        TimeUnit.MILLISECONDS);
+    LOG.info("listening on {}:{}{} with {} ({} workers)", config.bind(), port,
+        unixChannel == null ? "" : " and " + config.unixSocket(), Transports.name(),
+        config.ioThreads());
+    return this;
+  }
+
+  private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {
+    return new ServerBootstrap().group(boss, workers)
+        .option(ChannelOption.SO_BACKLOG, 511)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(256 << 10, 1 << 20))
+        .childHandler(initializer);
+  }
+
+  /** Binds the UNIX socket, replacing a stale socket file, and restricts its permissions. */
+  private Channel bindUnix(ServerBootstrap bootstrap, Path path) throws InterruptedException {
+    try {
+      if (Files.exists(path) && !Files.isDirectory(path)) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("unixsocket: cannot remove stale " + path, e);
+    }
+    Channel ch = bootstrap.channel(Transports.serverDomainSocketChannel())
+        .bind(Transports.domainSocketAddress(path)).sync().channel();
+    try {
+      Files.setPosixFilePermissions(path, permissions(config.unixSocketPerm()));
+    } catch (IOException | UnsupportedOperationException e) {
+      ch.close();
+      throw new IllegalStateException("unixsocket: cannot set permissions of " + path, e);
+    }
+    return ch;
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        perms.add(order[bit]);
+      }
+    }
+    return perms;
+  }
+
+  /** Runs active expiry and closes clients idle past {@code timeout}. */
+  private void maintain() {
+    try {
+      node.cleanUp();
+      long timeout = node.timeoutMillis();
+      if (timeout > 0) {
+        long now = clock.millis();
+        for (Session s : node.sessions()) {
+          if (!s.subscribed() && now - s.lastInteractionMillis() > timeout) {
+            s.channel().close();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("maintenance failed", e);
+    }
+  }
+
+  /** Returns the TCP port listened on. */
+  public int port() {
+    return port;
+  }
+
+  /** Returns the UNIX socket path, or null. */
+  public Path unixSocket() {
+    return unixChannel == null ? null : config.unixSocket();
+  }
+
+  /** Returns the node's shared state. */
+  public Node node() {
+    return node;
+  }
+
+  /** Returns the caches this node serves. */
+  public CacheManager caches() {
+    return caches;
+  }
+
+  /** Returns the connections counted on each worker loop. */
+  public int[] connectionsPerWorker() {
+    return chooser.connectionsPerWorker();
+  }
+
+  /** Returns the line printed on stdout once the node accepts connections. */
+  public String readyLine() {
+    return "ready port=" + port + " http=" + config.httpPort() + " unixsocket="
+        + (unixSocket() == null ? "" : unixSocket().toString());
+  }
+
+  /**
+   * Stops accepting, writes every reply already produced, closes the connections and stops the
+   * loops; idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<ChannelFuture> closing = new ArrayList<>();
+    for (Channel listener : new Channel[] {tcpChannel, unixChannel}) {
+      if (listener != null) {
+        closing.add(listener.close());
+      }
+    }
+    awaitAll(closing);
+    closing.clear();
+    if (node != null) {
+      for (Session s : node.sessions()) {
+        Channel ch = s.channel();
+        // Runs after any batch in progress on the connection's loop, so its replies go first.
+        ch.eventLoop().execute(() -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
+            .addListener(ChannelFutureListener.CLOSE));
+        closing.add(ch.closeFuture());
+      }
+    }
+    awaitAll(closing);
+    if (maintenance != null) {
+      maintenance.shutdownNow();
+    }
+    for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
+      if (group != null) {
+        group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .awaitUninterruptibly(CLOSE_TIMEOUT_MS * 2);
+      }
+    }
+    if (unixChannel != null) {
+      try {
+        Files.deleteIfExists(config.unixSocket());
+      } catch (IOException e) {
+        LOG.debug("could not remove {}", config.unixSocket(), e);
+      }
+    }
+  }
+
+  private static void awaitAll(List<ChannelFuture> futures) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MS);
+    for (ChannelFuture f : futures) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !f.awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left))) {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,648 @@
+package io.tiercel.server.command;
+
+import io.netty.channel.Channel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.tiercel.core.Cache;
+import io.tiercel.core.CacheConfig;
+import io.tiercel.core.CacheManager;
+import io.tiercel.core.CacheStats;
+import io.tiercel.core.ConfigValues;
+import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.protocol.resp.RespArgs;
+import io.tiercel.protocol.resp.RespLimits;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Server administration: INFO, CONFIG, COMMAND, CLIENT, TIME and Tiercel's CACHE. */
+final class AdminCommands {
+  /** The Redis version whose commands and replies Tiercel follows; clients probe it. */
+  static final String REDIS_VERSION = "7.2.0";
+  /** Tiercel's own version. */
+  static final String TIERCEL_VERSION = "0.1.0";
+
+  private static final List<String> CONFIG_NAMES = List.of(
+      "maxmemory", "maxmemory-policy", "policy", "timeout", "maxclients", "requirepass", "bind",
+      "port", "unixsocket", "unixsocketperm", "dir", "appendonly", "appendfsync",
+      "snapshot-interval", "loglevel", "proto-max-bulk-len", "client-query-buffer-limit",
+      "databases", "save", "http-port");
+
+  private AdminCommands() {}
+
+  static void unknownSubcommand(RespArgs a, String command) {
+    throw new CommandError("ERR unknown subcommand '" + a.string(1) + "'. Try " + command
+        + " HELP.");
+  }
+
+  private static void arity(RespArgs a, String name, int arity) {
+    if (arity > 0 ? a.count() != arity : a.count() < -arity) {
+      throw new CommandError(CommandDispatcher.wrongArity(name));
+    }
+  }
+
+  // --------------------------------------------------------------------------------- INFO
+
+  static void info(Node n, Session s, RespArgs a, Reply r) {
+    List<String> wanted = new ArrayList<>();
+    for (int i = 1; i < a.count(); i++) {
+      wanted.add(a.string(i).toLowerCase(Locale.ROOT));
+    }
+    boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything")
+        || wanted.contains("default");
+    StringBuilder sb = new StringBuilder(1024);
+    if (all || wanted.contains("server")) {
+      section(sb, "Server");
+      field(sb, "redis_version", REDIS_VERSION);
+      field(sb, "tiercel_version", TIERCEL_VERSION);
+      field(sb, "redis_mode", "standalone");
+      field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version")
+          + " " + System.getProperty("os.arch"));
+      field(sb, "arch_bits", "64");
+      field(sb, "multiplexing_api", n.transport);
+      field(sb, "java_version", System.getProperty("java.version"));
+      field(sb, "process_id", Long.toString(ProcessHandle.current().pid()));
+      field(sb, "run_id", n.runId);
+      field(sb, "tcp_port", Integer.toString(n.tcpPort));
+      long uptime = (n.clock.millis() - n.startMillis) / 1000;
+      field(sb, "uptime_in_seconds", Long.toString(uptime));
+      field(sb, "uptime_in_days", Long.toString(uptime / 86400));
+      field(sb, "hz", "10");
+      field(sb, "config_file",
+          n.config.configFile() == null ? "" : n.config.configFile().toString());
+    }
+    if (all || wanted.contains("clients")) {
+      section(sb, "Clients");
+      field(sb, "connected_clients", Integer.toString(n.connectedClients()));
+      field(sb, "maxclients", Integer.toString(n.maxClients));
+      field(sb, "blocked_clients", "0");
+      int subscribers = 0;
+      for (Session c : n.sessions()) {
+        if (c.subscriptions() > 0) {
+          subscribers++;
+        }
+      }
+      field(sb, "pubsub_clients", Integer.toString(subscribers));
+    }
+    long usedMemory = 0;
+    CacheStats total = new CacheStats(0, 0, 0, 0, 0, 0);
+    for (String name : n.caches.names()) {
+      Cache c = n.caches.get(name);
+      if (c != null) {
+        CacheStats st = c.stats();
+        usedMemory += c.weightedSize();
+        total = new CacheStats(total.hits() + st.hits(), total.misses() + st.misses(),
+            total.evictions() + st.evictions(), total.expirations() + st.expirations(),
+            total.entries() + st.entries(), total.bytes() + st.bytes());
+      }
+    }
+    if (all || wanted.contains("memory")) {
+      Cache d = n.caches.defaultCache();
+      Runtime rt = Runtime.getRuntime();
+      section(sb, "Memory");
+      field(sb, "used_memory", Long.toString(usedMemory));
+      field(sb, "used_memory_human", human(usedMemory));
+      field(sb, "used_memory_rss", Long.toString(rt.totalMemory()));
+      field(sb, "used_memory_rss_human", human(rt.totalMemory()));
+      field(sb, "jvm_heap_used", Long.toString(rt.totalMemory() - rt.freeMemory()));
+      field(sb, "jvm_heap_max", Long.toString(rt.maxMemory()));
+      field(sb, "maxmemory", Long.toString(d.config().maxMemory()));
+      field(sb, "maxmemory_human", human(d.config().maxMemory()));
+      field(sb, "maxmemory_policy", d.config().policy().configName());
+    }
+    if (all || wanted.contains("stats")) {
+      section(sb, "Stats");
+      field(sb, "total_connections_received", Long.toString(n.connectionsReceived.sum()));
+      field(sb, "total_commands_processed", Long.toString(n.commandsProcessed.sum()));
+      field(sb, "rejected_connections", Long.toString(n.rejectedConnections.sum()));
+      field(sb, "expired_keys", Long.toString(total.expirations()));
+      field(sb, "evicted_keys", Long.toString(total.evictions()));
+      field(sb, "keyspace_hits", Long.toString(total.hits()));
+      field(sb, "keyspace_misses", Long.toString(total.misses()));
+      field(sb, "pubsub_channels", Integer.toString(n.channels.size()));
+      field(sb, "pubsub_patterns", Integer.toString(n.patterns.size()));
+    }
+    if (all || wanted.contains("keyspace")) {
+      section(sb, "Keyspace");
+      long keys = n.caches.defaultCache().size();
+      if (keys > 0) {
+        field(sb, "db0", "keys=" + keys);
+      }
+    }
+    if (all || wanted.contains("caches")) {
+      section(sb, "Caches");
+      for (String name : n.caches.names()) {
+        Cache c = n.caches.get(name);
+        if (c != null) {
+          CacheStats st = c.stats();
+          field(sb, "cache_" + name, "keys=" + c.size() + ",bytes=" + c.weightedSize()
+              + ",maxmemory=" + c.config().maxMemory() + ",policy=" + c.config().policy()
+              .configName() + ",hits=" + st.hits() + ",misses=" + st.misses()
+              + ",evictions=" + st.evictions() + ",expirations=" + st.expirations());
+        }
+      }
+    }
+    if (sb.length() >= 2) {
+      sb.setLength(sb.length() - 2);
+    }
+    r.verbatim(sb.toString());
+  }
+
+  private static void section(StringBuilder sb, String name) {
+    sb.append("# ").append(name).append("\r\n");
+  }
+
+  private static void field(StringBuilder sb, String key, String value) {
+    sb.append(key).append(':').append(value).append("\r\n");
+  }
+
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + "B";
+    }
+    String[] units = {"K", "M", "G", "T"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.2f%s", v, units[u]);
+  }
+
+  // ------------------------------------------------------------------------------- CONFIG
+
+  static void config(Node n, Session s, RespArgs a, Reply r) {
+    if (a.equalsIgnoreCase(1, "GET")) {
+      arity(a, "config|get", -3);
+      Map<String, String> values = new LinkedHashMap<>();
+      for (int i = 2; i < a.count(); i++) {
+        byte[] pattern = a.string(i).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        for (String name : CONFIG_NAMES) {
+          if (Glob.matches(pattern, name.getBytes(StandardCharsets.UTF_8))) {
+            values.put(name, configValue(n, name));
+          }
+        }
+      }
+      r.map(values.size());
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        r.bulk(e.getKey());
+        r.bulk(e.getValue());
+      }
+    } else if (a.equalsIgnoreCase(1, "SET")) {
+      arity(a, "config|set", -4);
+      if (a.count() % 2 != 0) {
+        throw new CommandError("ERR wrong number of arguments for 'config|set' command");
+      }
+      for (int i = 2; i < a.count(); i += 2) {
+        String name = a.string(i).toLowerCase(Locale.ROOT);
+        if (!CONFIG_NAMES.contains(name)) {
+          throw new CommandError(
+              "ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(i) + "'");
+        }
+      }
+      for (int i = 2; i < a.count(); i += 2) {
+        String name = a.string(i).toLowerCase(Locale.ROOT);
+        try {
+          setConfig(n, name, a.string(i + 1));
+        } catch (IllegalArgumentException e) {
+          throw new CommandError("ERR CONFIG SET failed (possibly related to argument '"
+              + name + "') - " + e.getMessage());
+        }
+      }
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "RESETSTAT")) {
+      arity(a, "config|resetstat", 2);
+      n.commandsProcessed.reset();
+      n.connectionsReceived.reset();
+      n.rejectedConnections.reset();
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "REWRITE")) {
+      throw new CommandError("ERR CONFIG REWRITE is not supported: edit the config file");
+    } else if (a.equalsIgnoreCase(1, "HELP")) {
+      help(r, "CONFIG GET <pattern>", "CONFIG SET <parameter> <value> [<parameter> <value> ...]",
+          "CONFIG RESETSTAT");
+    } else {
+      unknownSubcommand(a, "CONFIG");
+    }
+  }
+
+  private static String configValue(Node n, String name) {
+    Cache d = n.caches.defaultCache();
+    return switch (name) {
+      case "maxmemory" -> Long.toString(d.config().maxMemory());
+      case "maxmemory-policy", "policy" -> d.config().policy().configName();
+      case "timeout" -> Long.toString(n.timeout.toSeconds());
+      case "maxclients" -> Integer.toString(n.maxClients);
+      case "requirepass" -> n.requirePass == null ? "" : n.requirePass;
+      case "bind" -> n.config.bind();
+      case "port" -> Integer.toString(n.tcpPort);
+      case "unixsocket" -> n.config.unixSocket() == null ? "" : n.config.unixSocket().toString();
+      case "unixsocketperm" -> Integer.toOctalString(n.config.unixSocketPerm());
+      case "dir" -> n.config.dir().toAbsolutePath().toString();
+      case "appendonly" -> n.config.appendOnly() ? "yes" : "no";
+      case "appendfsync" -> n.config.appendFsync();
+      case "snapshot-interval" -> n.config.snapshotInterval().toSeconds() + "s";
+      case "loglevel" -> n.config.logLevel();
+      case "proto-max-bulk-len" -> Long.toString(n.limits.maxBulkLength());
+      case "client-query-buffer-limit" -> Long.toString(n.limits.maxQueryBuffer());
+      case "databases" -> "1";
+      case "save" -> "";
+      case "http-port" -> Integer.toString(n.config.httpPort());
+      default -> "";
+    };
+  }
+
+  private static void setConfig(Node n, String name, String value) {
+    Cache d = n.caches.defaultCache();
+    RespLimits l = n.limits;
+    switch (name) {
+      case "maxmemory" -> {
+        long bytes = ConfigValues.parseBytes(name, value);
+        if (bytes <= 0) {
+          throw new IllegalArgumentException("maxmemory: " + value + " (expected: > 0)");
+        }
+        d.setMaxMemory(bytes);
+      }
+      case "maxmemory-policy", "policy" -> d.setPolicy(EvictionPolicyKind.parse(value));
+      case "timeout" -> n.timeout = ConfigValues.parseDuration(name, value);
+      case "maxclients" -> {
+        int max;
+        try {
+          max = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("argument couldn't be parsed into an integer");
+        }
+        if (max < 1) {
+          throw new IllegalArgumentException("argument must be between 1 and 2147483647");
+        }
+        n.maxClients = max;
+      }
+      case "requirepass" -> n.requirePass = value.isEmpty() ? null : value;
+      case "proto-max-bulk-len" -> n.limits = new RespLimits(ConfigValues.parseBytes(name, value),
+          l.maxMultibulkLength(), l.maxInlineLength(), l.maxQueryBuffer());
+      case "client-query-buffer-limit" -> n.limits = new RespLimits(l.maxBulkLength(),
+          l.maxMultibulkLength(), l.maxInlineLength(), ConfigValues.parseBytes(name, value));
+      case "save", "appendonly", "appendfsync", "loglevel", "snapshot-interval" -> {
+        // Accepted for client compatibility; persistence and logging are set at start.
+      }
+      default -> throw new IllegalArgumentException("can't set immutable config");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ COMMAND
+
+  static void command(Node n, Session s, RespArgs a, Reply r) {
+    if (a.count() == 1) {
+      Command[] all = Command.values();
+      r.array(all.length);
+      for (Command c : all) {
+        commandInfo(r, c);
+      }
+    } else if (a.equalsIgnoreCase(1, "COUNT")) {
+      arity(a, "command|count", 2);
+      r.integer(Command.values().length);
+    } else if (a.equalsIgnoreCase(1, "INFO")) {
+      r.array(a.count() - 2);
+      for (int i = 2; i < a.count(); i++) {
+        Command c = CommandTable.lookup(a.buffer(), a.index(i), a.length(i));
+        if (c == null) {
+          r.nullArray();
+        } else {
+          commandInfo(r, c);
+        }
+      }
+    } else if (a.equalsIgnoreCase(1, "DOCS")) {
+      List<Command> list = new ArrayList<>();
+      if (a.count() == 2) {
+        list.addAll(List.of(Command.values()));
+      } else {
+        for (int i = 2; i < a.count(); i++) {
+          Command c = CommandTable.lookup(a.buffer(), a.index(i), a.length(i));
+          if (c != null) {
+            list.add(c);
+          }
+        }
+      }
+      r.map(list.size());
+      for (Command c : list) {
+        r.bulk(c.lowerName);
+        r.map(3);
+        r.bulk("summary");
+        r.bulk(c.lowerName + " (Tiercel)");
+        r.bulk("since");
+        r.bulk("1.0.0");
+        r.bulk("group");
+        r.bulk(group(c));
+      }
+    } else if (a.equalsIgnoreCase(1, "LIST")) {
+      Command[] all = Command.values();
+      r.array(all.length);
+      for (Command c : all) {
+        r.bulk(c.lowerName);
+      }
+    } else if (a.equalsIgnoreCase(1, "HELP")) {
+      help(r, "COMMAND", "COMMAND COUNT", "COMMAND INFO [<command-name> ...]",
+          "COMMAND DOCS [<command-name> ...]", "COMMAND LIST");
+    } else {
+      unknownSubcommand(a, "COMMAND");
+    }
+  }
+
+  private static String group(Command c) {
+    return switch (c) {
+      case PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT -> "connection";
+      case DEL, UNLINK, EXISTS, TOUCH, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL,
+          EXPIRETIME, PEXPIRETIME, PERSIST, KEYS, SCAN, RANDOMKEY, TYPE, RENAME, RENAMENX ->
+          "generic";
+      case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBSUB -> "pubsub";
+      case INFO, CONFIG, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, CACHE -> "server";
+      default -> "string";
+    };
+  }
+
+  private static void commandInfo(Reply r, Command c) {
+    r.array(10);
+    r.bulk(c.lowerName);
+    r.integer(c.arity);
+    r.set(c.flags.size());
+    for (String f : c.flags) {
+      r.simple(f);
+    }
+    r.integer(c.firstKey);
+    r.integer(c.lastKey);
+    r.integer(c.step);
+    r.set(0);
+    r.set(0);
+    r.array(0);
+    r.array(0);
+  }
+
+  private static void help(Reply r, String... lines) {
+    r.array(lines.length);
+    for (String line : lines) {
+      r.simple(line);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- CLIENT
+
+  static void checkClientName(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '!' || c > '~') {
+        throw new CommandError(
+            "ERR Client names cannot contain spaces, newlines or special characters.");
+      }
+    }
+  }
+
+  static void client(Node n, Session s, RespArgs a, Reply r) {
+    if (a.equalsIgnoreCase(1, "ID")) {
+      arity(a, "client|id", 2);
+      r.integer(s.id);
+    } else if (a.equalsIgnoreCase(1, "SETNAME")) {
+      arity(a, "client|setname", 3);
+      String name = a.string(2);
+      checkClientName(name);
+      s.name = name;
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "GETNAME")) {
+      arity(a, "client|getname", 2);
+      r.bulk(s.name.isEmpty() ? null : s.name);
+    } else if (a.equalsIgnoreCase(1, "SETINFO")) {
+      arity(a, "client|setinfo", 4);
+      String value = a.string(3);
+      checkClientName(value);
+      if (a.equalsIgnoreCase(2, "LIB-NAME")) {
+        s.libName = value;
+      } else if (a.equalsIgnoreCase(2, "LIB-VER")) {
+        s.libVersion = value;
+      } else {
+        throw new CommandError("ERR Unrecognized option '" + a.string(2) + "'");
+      }
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "LIST")) {
+      StringBuilder sb = new StringBuilder();
+      List<Long> ids = new ArrayList<>();
+      for (int i = 2; i < a.count(); i++) {
+        if (a.equalsIgnoreCase(i, "ID")) {
+          for (int j = i + 1; j < a.count(); j++) {
+            ids.add(Args.integer(a, j));
+          }
+          break;
+        } else if (a.equalsIgnoreCase(i, "TYPE") && i + 1 < a.count()) {
+          i++;
+        } else {
+          throw CommandError.SYNTAX;
+        }
+      }
+      for (Session c : n.sessions()) {
+        if (ids.isEmpty() || ids.contains(c.id)) {
+          describe(n, c, sb);
+          sb.append('\n');
+        }
+      }
+      r.verbatim(sb.toString());
+    } else if (a.equalsIgnoreCase(1, "INFO")) {
+      arity(a, "client|info", 2);
+      StringBuilder sb = new StringBuilder();
+      describe(n, s, sb);
+      r.verbatim(sb.append('\n').toString());
+    } else if (a.equalsIgnoreCase(1, "KILL")) {
+      arity(a, "client|kill", -3);
+      kill(n, s, a, r);
+    } else if (a.equalsIgnoreCase(1, "NO-EVICT") || a.equalsIgnoreCase(1, "NO-TOUCH")
+        || a.equalsIgnoreCase(1, "REPLY")) {
+      arity(a, "client|" + a.string(1).toLowerCase(Locale.ROOT), 3);
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "TRACKING")) {
+      throw new CommandError("ERR CLIENT TRACKING is not supported by this node yet");
+    } else if (a.equalsIgnoreCase(1, "HELP")) {
+      help(r, "CLIENT ID", "CLIENT SETNAME <name>", "CLIENT GETNAME", "CLIENT LIST [ID id ...]",
+          "CLIENT INFO", "CLIENT KILL <ip:port> | ID <id> | ADDR <ip:port> | LADDR <ip:port> "
+              + "| SKIPME yes|no", "CLIENT SETINFO LIB-NAME|LIB-VER <value>");
+    } else {
+      unknownSubcommand(a, "CLIENT");
+    }
+  }
+
+  private static void describe(Node n, Session c, StringBuilder sb) {
+    long now = n.clock.millis();
+    Channel ch = c.channel;
+    sb.append("id=").append(c.id)
+        .append(" addr=").append(address(ch.remoteAddress()))
+        .append(" laddr=").append(address(ch.localAddress()))
+        .append(" fd=-1 name=").append(c.name)
+        .append(" age=").append((now - c.createdMillis) / 1000)
+        .append(" idle=").append((now - c.lastInteractionMillis) / 1000)
+        .append(" flags=").append(c.subscriptions() > 0 ? "P" : "N")
+        .append(" db=").append(CacheManager.DEFAULT_CACHE.equals(c.cacheName) ? 0 : -1)
+        .append(" sub=").append(c.channels.size())
+        .append(" psub=").append(c.patterns.size())
+        .append(" ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
+        .append(" obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=").append(c.lastCommand)
+        .append(" user=default redir=-1 resp=").append(c.resp3 ? 3 : 2)
+        .append(" lib-name=").append(c.libName)
+        .append(" lib-ver=").append(c.libVersion)
+        .append(" cache=").append(c.cacheName);
+  }
+
+  /** Formats an address as Redis: {@code ip:port}, or {@code path:0} for a UNIX socket. */
+  static String address(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      String host = inet.getAddress() == null ? inet.getHostString()
+          : inet.getAddress().getHostAddress();
+      return host + ":" + inet.getPort();
+    }
+    if (address instanceof DomainSocketAddress d) {
+      return d.path() + ":0";
+    }
+    if (address instanceof UnixDomainSocketAddress u) {
+      return u.getPath() + ":0";
+    }
+    return address == null ? "" : address.toString();
+  }
+
+  private static void kill(Node n, Session s, RespArgs a, Reply r) {
+    if (a.count() == 3) {
+      String addr = a.string(2);
+      for (Session c : n.sessions()) {
+        if (addr.equals(address(c.channel.remoteAddress()))) {
+          close(s, c);
+          r.ok();
+          return;
+        }
+      }
+      throw new CommandError("ERR No such client");
+    }
+    if ((a.count() - 2) % 2 != 0) {
+      throw CommandError.SYNTAX;
+    }
+    Long id = null;
+    String addr = null;
+    String laddr = null;
+    boolean skipMe = true;
+    for (int i = 2; i < a.count(); i += 2) {
+      if (a.equalsIgnoreCase(i, "ID")) {
+        if (!a.isLong(i + 1) || a.longValue(i + 1) <= 0) {
+          throw new CommandError("ERR client-id should be greater than 0");
+        }
+        id = a.longValue(i + 1);
+      } else if (a.equalsIgnoreCase(i, "ADDR")) {
+        addr = a.string(i + 1);
+      } else if (a.equalsIgnoreCase(i, "LADDR")) {
+        laddr = a.string(i + 1);
+      } else if (a.equalsIgnoreCase(i, "SKIPME")) {
+        if (a.equalsIgnoreCase(i + 1, "yes")) {
+          skipMe = true;
+        } else if (a.equalsIgnoreCase(i + 1, "no")) {
+          skipMe = false;
+        } else {
+          throw CommandError.SYNTAX;
+        }
+      } else {
+        throw CommandError.SYNTAX;
+      }
+    }
+    int killed = 0;
+    for (Session c : n.sessions()) {
+      if ((id != null && c.id != id)
+          || (addr != null && !addr.equals(address(c.channel.remoteAddress())))
+          || (laddr != null && !laddr.equals(address(c.channel.localAddress())))
+          || (skipMe && c == s)) {
+        continue;
+      }
+      close(s, c);
+      killed++;
+    }
+    r.integer(killed);
+  }
+
+  private static void close(Session self, Session target) {
+    target.closing = true;
+    if (target != self) {
+      target.channel.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------- TIME, CACHE
+
+  static void time(Node n, Reply r) {
+    java.time.Instant now = java.time.Instant.now();
+    r.array(2);
+    r.bulk(now.getEpochSecond());
+    r.bulk(now.getNano() / 1000);
+  }
+
+  static void cache(Node n, Session s, RespArgs a, Reply r) {
+    if (a.equalsIgnoreCase(1, "CREATE")) {
+      arity(a, "cache|create", -3);
+      String name = a.string(2);
+      StringBuilder spec = new StringBuilder();
+      for (int i = 3; i < a.count(); i++) {
+        spec.append(i == 3 ? "" : ",").append(a.string(i));
+      }
+      CacheConfig config = n.caches.defaults().with(spec.toString());
+      n.caches.create(name, config);
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "LIST")) {
+      arity(a, "cache|list", 2);
+      List<String> names = n.caches.names();
+      r.array(names.size());
+      for (String name : names) {
+        r.bulk(name);
+      }
+    } else if (a.equalsIgnoreCase(1, "PURGE")) {
+      arity(a, "cache|purge", 3);
+      named(n, a.string(2)).purge();
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "DROP")) {
+      arity(a, "cache|drop", 3);
+      String name = a.string(2);
+      named(n, name);
+      n.caches.drop(name);
+      for (Session c : n.sessions()) {
+        if (name.equals(c.cacheName)) {
+          c.cache = n.caches.defaultCache();
+          c.cacheName = CacheManager.DEFAULT_CACHE;
+        }
+      }
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "INFO")) {
+      arity(a, "cache|info", 3);
+      Cache c = named(n, a.string(2));
+      CacheStats st = c.stats();
+      Map<String, String> m = new LinkedHashMap<>(c.config().toMap());
+      m.put("keys", Long.toString(c.size()));
+      m.put("bytes", Long.toString(c.weightedSize()));
+      m.put("hits", Long.toString(st.hits()));
+      m.put("misses", Long.toString(st.misses()));
+      m.put("evictions", Long.toString(st.evictions()));
+      m.put("expirations", Long.toString(st.expirations()));
+      r.map(m.size());
+      for (Map.Entry<String, String> e : m.entrySet()) {
+        r.bulk(e.getKey());
+        r.bulk(e.getValue());
+      }
+    } else if (a.equalsIgnoreCase(1, "HELP")) {
+      help(r, "CACHE CREATE <name> [policy=lru|arc|tinylfu] [maxmemory=<size>] [ttl=<duration>]",
+          "CACHE LIST", "CACHE PURGE <name>", "CACHE DROP <name>", "CACHE INFO <name>");
+    } else {
+      unknownSubcommand(a, "CACHE");
+    }
+  }
+
+  private static Cache named(Node n, String name) {
+    Cache c = n.caches.get(name);
+    if (c == null) {
+      throw new CommandError("ERR no such cache '" + name + "'");
+    }
+    return c;
+  }
+}

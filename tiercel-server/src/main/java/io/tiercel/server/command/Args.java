@@ -1,0 +1,108 @@
+package io.tiercel.server.command;
+
+import io.tiercel.core.Cache;
+import io.tiercel.protocol.resp.RespArgs;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** Argument parsing shared by the command families, failing with Redis's error texts. */
+final class Args {
+  private static final Pattern FLOAT =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)",
+          Pattern.CASE_INSENSITIVE);
+
+  private Args() {}
+
+  /** Returns argument {@code i} as an integer, or fails with Redis's integer error. */
+  static long integer(RespArgs a, int i) {
+    if (!a.isLong(i)) {
+      throw CommandError.NOT_INTEGER;
+    }
+    return a.longValue(i);
+  }
+
+  /** Returns argument {@code i} as a float, or fails with Redis's float error. */
+  static double decimal(RespArgs a, int i) {
+    return parseDouble(a.bytes(i), 0, a.length(i), CommandError.NOT_FLOAT);
+  }
+
+  /** Parses a float as Redis {@code string2ld}: no spaces, no NaN, {@code inf} allowed. */
+  static double parseDouble(byte[] b, int off, int len, CommandError error) {
+    if (len == 0 || len > 5000) {
+      throw error;
+    }
+    String s = new String(b, off, len, StandardCharsets.US_ASCII);
+    if (!FLOAT.matcher(s).matches()) {
+      throw error;
+    }
+    String lower = s.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith("inf") || lower.endsWith("infinity")) {
+      return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    return Double.parseDouble(s);
+  }
+
+  /** Returns whether {@code b[off, off + len)} is an integer in Redis's strict syntax. */
+  static boolean isLong(byte[] b, int off, int len) {
+    if (len == 0 || len > 20) {
+      return false;
+    }
+    int p = off;
+    int end = off + len;
+    if (b[p] == '-') {
+      p++;
+      if (p == end) {
+        return false;
+      }
+    }
+    if (b[p] == '0') {
+      return len == 1;
+    }
+    long value = 0;
+    for (; p < end; p++) {
+      int d = b[p] - '0';
+      if (d < 0 || d > 9) {
+        return false;
+      }
+      if (value < Long.MIN_VALUE / 10) {
+        return false;
+      }
+      value *= 10;
+      if (value < Long.MIN_VALUE + d) {
+        return false;
+      }
+      value -= d;
+    }
+    return b[off] == '-' || value != Long.MIN_VALUE;
+  }
+
+  /** Returns {@code b[off, off + len)} as a long; {@link #isLong} must hold. */
+  static long toLong(byte[] b, int off, int len) {
+    int p = off;
+    int end = off + len;
+    boolean negative = b[p] == '-';
+    if (negative) {
+      p++;
+    }
+    long value = 0;
+    for (; p < end; p++) {
+      value = value * 10 - (b[p] - '0');
+    }
+    return negative ? value : -value;
+  }
+
+  /** Returns the ASCII digits of {@code v}. */
+  static byte[] ascii(long v) {
+    return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Returns the ASCII bytes of {@code s}. */
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Returns the expiry a write without one gets: the cache's default TTL, resolved by it. */
+  static long defaultExpireAt(Node node, Cache cache) {
+    return Cache.DEFAULT_TTL;
+  }
+}

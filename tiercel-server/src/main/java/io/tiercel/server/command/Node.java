@@ -1,0 +1,198 @@
+package io.tiercel.server.command;
+
+import io.netty.buffer.ByteBuf;
+import io.tiercel.core.Cache;
+import io.tiercel.core.CacheManager;
+import io.tiercel.core.Clock;
+import io.tiercel.protocol.resp.RespLimits;
+import io.tiercel.protocol.resp.RespWriter;
+import io.tiercel.server.ServerConfig;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The state one node shares among its connections: caches, run-time settings, clients, counters
+ * and pub/sub subscriptions.
+ */
+public final class Node {
+  final ServerConfig config;
+  final CacheManager caches;
+  final Clock clock;
+  final long startMillis;
+  final String runId;
+  final Map<Long, Session> clients = new ConcurrentHashMap<>();
+  final AtomicLong nextClientId = new AtomicLong();
+  final LongAdder commandsProcessed = new LongAdder();
+  final LongAdder connectionsReceived = new LongAdder();
+  final LongAdder rejectedConnections = new LongAdder();
+  final Map<Bytes, Set<Session>> channels = new ConcurrentHashMap<>();
+  final Map<Bytes, Set<Session>> patterns = new ConcurrentHashMap<>();
+  volatile String requirePass;
+  volatile int maxClients;
+  volatile Duration timeout;
+  volatile RespLimits limits;
+  volatile int tcpPort;
+  volatile String transport = "nio";
+
+  /** Creates the state of a node with {@code config}, serving {@code caches}. */
+  public Node(ServerConfig config, CacheManager caches, Clock clock) {
+    this.config = config;
+    this.caches = caches;
+    this.clock = clock;
+    this.startMillis = clock.millis();
+    byte[] id = new byte[20];
+    ThreadLocalRandom.current().nextBytes(id);
+    this.runId = HexFormat.of().formatHex(id);
+    this.requirePass = config.requirePass();
+    this.maxClients = config.maxClients();
+    this.timeout = config.timeout();
+    this.limits = config.respLimits();
+  }
+
+  /** Returns the caches. */
+  public CacheManager caches() {
+    return caches;
+  }
+
+  /** Returns the clock expiry is measured with. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Returns the limits new connections' decoders get. */
+  public RespLimits limits() {
+    return limits;
+  }
+
+  /** Returns the idle time after which clients are closed, in ms; 0 for never. */
+  public long timeoutMillis() {
+    return timeout.toMillis();
+  }
+
+  /** Returns whether clients must authenticate. */
+  public boolean authRequired() {
+    return requirePass != null;
+  }
+
+  /** Records the transport and TCP port once listening, for INFO. */
+  public void listening(String transport, int tcpPort) {
+    this.transport = transport;
+    this.tcpPort = tcpPort;
+  }
+
+  /**
+   * Registers a new connection; returns its session, or null if {@code maxclients} are already
+   * connected (the caller rejects it).
+   */
+  public Session open(io.netty.channel.Channel channel, Reply reply) {
+    connectionsReceived.increment();
+    if (clients.size() >= maxClients) {
+      rejectedConnections.increment();
+      return null;
+    }
+    long id = nextClientId.incrementAndGet();
+    Session s = new Session(id, channel, reply, caches.defaultCache(), !authRequired(),
+        clock.millis());
+    clients.put(id, s);
+    return s;
+  }
+
+  /** Forgets a closed connection and its subscriptions. */
+  public void close(Session s) {
+    clients.remove(s.id);
+    for (Bytes ch : s.channels) {
+      removeSubscriber(channels, ch, s);
+    }
+    for (Bytes p : s.patterns) {
+      removeSubscriber(patterns, p, s);
+    }
+    s.channels.clear();
+    s.patterns.clear();
+  }
+
+  /** Returns the connected clients. */
+  public Collection<Session> sessions() {
+    return clients.values();
+  }
+
+  /** Returns the number of connected clients. */
+  public int connectedClients() {
+    return clients.size();
+  }
+
+  /** Runs active expiry and pending maintenance of every cache. */
+  public void cleanUp() {
+    caches.cleanUp();
+  }
+
+  /** Returns the cache of {@code s}, falling back to the default cache if its cache was dropped. */
+  Cache cacheOf(Session s) {
+    return s.cache;
+  }
+
+  static void removeSubscriber(Map<Bytes, Set<Session>> map, Bytes key, Session s) {
+    map.computeIfPresent(key, (k, set) -> {
+      set.remove(s);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /** Sends {@code message} on {@code channel} to every subscriber; returns how many got it. */
+  int publish(Session from, byte[] channel, byte[] message) {
+    int receivers = 0;
+    Set<Session> direct = channels.get(new Bytes(channel));
+    if (direct != null) {
+      for (Session s : direct) {
+        deliver(from, s, null, channel, message);
+        receivers++;
+      }
+    }
+    for (Map.Entry<Bytes, Set<Session>> e : patterns.entrySet()) {
+      if (Glob.matches(e.getKey().bytes(), channel)) {
+        for (Session s : e.getValue()) {
+          deliver(from, s, e.getKey().bytes(), channel, message);
+          receivers++;
+        }
+      }
+    }
+    return receivers;
+  }
+
+  /**
+   * Writes one message to a subscriber: into the current batch if it is the publisher itself (so
+   * it precedes the PUBLISH reply, as in Redis), else as its own write on the subscriber's channel,
+   * which then owns the buffer.
+   */
+  private static void deliver(Session from, Session to, byte[] pattern, byte[] channel,
+      byte[] message) {
+    if (to == from) {
+      writeMessage(to.reply.out(), to.resp3, pattern, channel, message);
+      return;
+    }
+    ByteBuf buf = to.channel.alloc().ioBuffer(32 + channel.length + message.length
+        + (pattern == null ? 0 : pattern.length + 16));
+    writeMessage(buf, to.resp3, pattern, channel, message);
+    to.channel.writeAndFlush(buf, to.channel.voidPromise());
+  }
+
+  private static void writeMessage(ByteBuf out, boolean resp3, byte[] pattern, byte[] channel,
+      byte[] message) {
+    if (pattern == null) {
+      RespWriter.pushHeader(out, resp3, 3);
+      RespWriter.bulk(out, "message");
+    } else {
+      RespWriter.pushHeader(out, resp3, 4);
+      RespWriter.bulk(out, "pmessage");
+      RespWriter.bulk(out, pattern);
+    }
+    RespWriter.bulk(out, channel);
+    RespWriter.bulk(out, message);
+  }
+}

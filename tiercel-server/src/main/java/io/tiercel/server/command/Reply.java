@@ -1,0 +1,167 @@
+package io.tiercel.server.command;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.tiercel.core.ValueReader;
+import io.tiercel.protocol.resp.RespReplies;
+import io.tiercel.protocol.resp.RespWriter;
+
+/**
+ * The replies of one connection's current read batch, written into one outbound buffer that is
+ * flushed when the batch ends.
+ *
+ * <p>Ownership: the buffer is allocated on first write and owned by this object until
+ * {@link #take()} hands it to the caller (who passes it to {@code writeAndFlush}, which releases
+ * it); {@link #release()} frees an untaken buffer when the connection closes. As a
+ * {@link ValueReader} it writes a stored value as a bulk string without copying it first.
+ */
+public final class Reply implements ValueReader<Boolean> {
+  private static final int INITIAL_CAPACITY = 512;
+
+  private final ByteBufAllocator alloc;
+  private ByteBuf out;
+  private boolean resp3;
+
+  /** Creates the reply writer of one connection. */
+  public Reply(ByteBufAllocator alloc) {
+    this.alloc = alloc;
+  }
+
+  /** Returns whether replies use RESP3. */
+  public boolean resp3() {
+    return resp3;
+  }
+
+  /** Switches the protocol of later replies. */
+  void setResp3(boolean resp3) {
+    this.resp3 = resp3;
+  }
+
+  /** Returns the buffer of this batch, allocating it on first use; borrowed, not to be released. */
+  public ByteBuf out() {
+    if (out == null) {
+      out = alloc.ioBuffer(INITIAL_CAPACITY);
+    }
+    return out;
+  }
+
+  /** Returns the batch's buffer, or null if nothing was written; the caller now owns it. */
+  public ByteBuf take() {
+    ByteBuf b = out;
+    out = null;
+    return b;
+  }
+
+  /** Returns how many bytes are waiting in the batch. */
+  public int pending() {
+    return out == null ? 0 : out.readableBytes();
+  }
+
+  /** Frees an untaken buffer. */
+  public void release() {
+    if (out != null) {
+      out.release();
+      out = null;
+    }
+  }
+
+  /** Writes pre-encoded bytes. */
+  public void raw(byte[] bytes) {
+    out().writeBytes(bytes);
+  }
+
+  /** Writes {@code +OK}. */
+  public void ok() {
+    raw(RespReplies.OK);
+  }
+
+  /** Writes {@code +text}. */
+  public void simple(String text) {
+    RespWriter.simpleString(out(), text);
+  }
+
+  /** Writes {@code -message}. */
+  public void error(String message) {
+    RespWriter.error(out(), message);
+  }
+
+  /** Writes an integer. */
+  public void integer(long value) {
+    RespWriter.integer(out(), value);
+  }
+
+  /** Writes a bulk string or the null bulk string when {@code value} is null. */
+  public void bulk(byte[] value) {
+    if (value == null) {
+      nullBulk();
+    } else {
+      RespWriter.bulk(out(), value);
+    }
+  }
+
+  /** Writes a bulk string from part of a buffer. */
+  public void bulk(ByteBuf src, int index, int length) {
+    RespWriter.bulk(out(), src, index, length);
+  }
+
+  /** Writes a UTF-8 bulk string, or null. */
+  public void bulk(String value) {
+    if (value == null) {
+      nullBulk();
+    } else {
+      RespWriter.bulk(out(), value);
+    }
+  }
+
+  /** Writes a bulk string of a number's digits. */
+  public void bulk(long value) {
+    RespWriter.bulk(out(), value);
+  }
+
+  /** Writes the null bulk string of the current protocol. */
+  public void nullBulk() {
+    RespWriter.nullBulk(out(), resp3);
+  }
+
+  /** Writes the null array of the current protocol. */
+  public void nullArray() {
+    RespWriter.nullArray(out(), resp3);
+  }
+
+  /** Writes an array header. */
+  public void array(int count) {
+    RespWriter.arrayHeader(out(), count);
+  }
+
+  /** Writes a map header (a flat array in RESP2). */
+  public void map(int pairs) {
+    RespWriter.mapHeader(out(), resp3, pairs);
+  }
+
+  /** Writes a set header (an array in RESP2). */
+  public void set(int count) {
+    RespWriter.setHeader(out(), resp3, count);
+  }
+
+  /** Writes a push header (an array in RESP2). */
+  public void push(int count) {
+    RespWriter.pushHeader(out(), resp3, count);
+  }
+
+  /** Writes a double (a bulk string in RESP2). */
+  public void doubleValue(double value) {
+    RespWriter.doubleValue(out(), resp3, value);
+  }
+
+  /** Writes a verbatim text (a bulk string in RESP2). */
+  public void verbatim(String text) {
+    RespWriter.verbatim(out(), resp3, "txt", text);
+  }
+
+  /** Writes the stored value as a bulk string; see {@link io.tiercel.core.Cache#read}. */
+  @Override
+  public Boolean read(byte[] array, int offset, int length, long expireAtMillis) {
+    RespWriter.bulk(out(), array, offset, length);
+    return Boolean.TRUE;
+  }
+}

@@ -1,0 +1,86 @@
+package io.tiercel.server.command;
+
+import io.netty.channel.Channel;
+import io.tiercel.core.Cache;
+import io.tiercel.core.CacheManager;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The state of one client connection: protocol, authentication, selected cache, name and
+ * subscriptions. Touched only on the connection's event loop, except the fields read by
+ * {@code CLIENT LIST} and {@code INFO}, which are volatile.
+ */
+public final class Session {
+  final long id;
+  final Channel channel;
+  final long createdMillis;
+  final Reply reply;
+  volatile long lastInteractionMillis;
+  volatile String name = "";
+  volatile String libName = "";
+  volatile String libVersion = "";
+  volatile String lastCommand = "NULL";
+  volatile boolean resp3;
+  boolean authenticated;
+  volatile Cache cache;
+  volatile String cacheName = CacheManager.DEFAULT_CACHE;
+  /** Channel names subscribed to, as {@link Bytes} keys. */
+  final Set<Bytes> channels = new HashSet<>();
+  /** Patterns subscribed to. */
+  final Set<Bytes> patterns = new HashSet<>();
+  /** Set by QUIT and CLIENT KILL: reply what is pending, then close. */
+  volatile boolean closing;
+
+  /** Creates the session of a newly accepted connection. */
+  public Session(long id, Channel channel, Reply reply, Cache cache, boolean authenticated,
+      long nowMillis) {
+    this.id = id;
+    this.channel = channel;
+    this.reply = reply;
+    this.cache = cache;
+    this.authenticated = authenticated;
+    this.createdMillis = nowMillis;
+    this.lastInteractionMillis = nowMillis;
+  }
+
+  /** Returns the client id. */
+  public long id() {
+    return id;
+  }
+
+  /** Returns the connection. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Returns whether the connection should close once pending replies are written. */
+  public boolean closing() {
+    return closing;
+  }
+
+  /** Asks for the connection to close once pending replies are written. */
+  public void markClosing() {
+    closing = true;
+  }
+
+  /** Returns whether the client is subscribed to any channel or pattern. */
+  public boolean subscribed() {
+    return !channels.isEmpty() || !patterns.isEmpty();
+  }
+
+  /** Returns when the client last sent a command, in epoch ms. */
+  public long lastInteractionMillis() {
+    return lastInteractionMillis;
+  }
+
+  /** Returns whether the client has authenticated, or needs not. */
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  /** Returns the number of channels and patterns subscribed to. */
+  int subscriptions() {
+    return channels.size() + patterns.size();
+  }
+}

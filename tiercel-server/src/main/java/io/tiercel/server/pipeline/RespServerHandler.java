@@ -1,0 +1,166 @@
+package io.tiercel.server.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.tiercel.protocol.resp.RespArgs;
+import io.tiercel.protocol.resp.RespDecoder;
+import io.tiercel.protocol.resp.RespProtocolException;
+import io.tiercel.protocol.resp.RespWriter;
+import io.tiercel.server.command.CommandDispatcher;
+import io.tiercel.server.command.Reply;
+import io.tiercel.server.command.Session;
+import io.tiercel.server.transport.LeastConnectionsChooser;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: cumulates reads, decodes whole commands in place, runs each at once
+ * and writes all replies of a read batch with one flush on {@code channelReadComplete}.
+ *
+ * <p>Ownership: this handler owns the cumulation buffer (every inbound buffer is merged into it
+ * or becomes it, and it is released when empty or when the connection closes); the batch's reply
+ * buffer is owned by the session's {@link Reply} until handed to {@code write}. A protocol error
+ * is answered with {@code -ERR Protocol error: ...} and closes only this connection.
+ */
+public final class RespServerHandler extends ChannelInboundHandlerAdapter
+    implements RespDecoder.CommandSink {
+  private static final Logger LOG = LoggerFactory.getLogger(RespServerHandler.class);
+  /** Replies past this size are written before the batch ends, so a huge pipeline streams. */
+  private static final int EARLY_WRITE_BYTES = 64 << 10;
+
+  private final CommandDispatcher dispatcher;
+  private final LeastConnectionsChooser chooser;
+  private ChannelHandlerContext ctx;
+  private RespDecoder decoder;
+  private ByteBuf cumulation;
+  private Session session;
+  private Reply reply;
+
+  /** Creates the handler of one connection. */
+  public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
+    this.dispatcher = dispatcher;
+    this.chooser = chooser;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    reply = new Reply(ctx.alloc());
+    session = dispatcher.node().open(ctx.channel(), reply);
+    if (session == null) {
+      ByteBuf out = ctx.alloc().ioBuffer(48);
+      RespWriter.error(out, "ERR max number of clients reached");
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    decoder = new RespDecoder(dispatcher.node().limits());
+    decoder.setAuthenticated(session.authenticated());
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    if (session == null || session.closing()) {
+      in.release();
+      return;
+    }
+    cumulation = cumulation == null
+        ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    try {
+      decoder.decode(cumulation, this);
+    } catch (RespProtocolException e) {
+      reply.error("ERR " + e.getMessage());
+      session.markClosing();
+    } finally {
+      if (!cumulation.isReadable() || session.closing()) {
+        cumulation.release();
+        cumulation = null;
+      } else {
+        cumulation.discardSomeReadBytes();
+      }
+    }
+  }
+
+  @Override
+  public boolean onCommand(RespArgs args) {
+    dispatcher.execute(session, args);
+    decoder.setAuthenticated(session.authenticated());
+    if (reply.pending() > EARLY_WRITE_BYTES) {
+      ctx.write(reply.take());
+    }
+    return !session.closing();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (reply == null) {
+      return;
+    }
+    ByteBuf out = reply.take();
+    if (session != null && session.closing()) {
+      ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (out != null) {
+      ctx.writeAndFlush(out);
+    }
+    if (!ctx.channel().isWritable()) {
+      // The client is not reading its replies: stop reading its commands until it catches up.
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    release();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    release();
+  }
+
+  @Override
+  public void channelUnregistered(ChannelHandlerContext ctx) {
+    chooser.connectionClosed(ctx.channel().eventLoop());
+    ctx.fireChannelUnregistered();
+  }
+
+  private void release() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    if (reply != null) {
+      reply.release();
+    }
+    if (session != null) {
+      dispatcher.node().close(session);
+      session = null;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.warn("closing {} after an unexpected error", ctx.channel(), cause);
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,70 @@
+package io.tiercel.server.transport;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that picks Netty's transport: native epoll (edge-triggered) when it loads, NIO
+ * otherwise; {@code -Dtiercel.transport=nio} forces NIO.
+ */
+public final class Transports {
+  private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
+  private static final boolean EPOLL = detectEpoll();
+
+  private Transports() {}
+
+  private static boolean detectEpoll() {
+    if ("nio".equalsIgnoreCase(System.getProperty("tiercel.transport"))) {
+      LOG.debug("epoll disabled by -Dtiercel.transport=nio");
+      return false;
+    }
+    if (!Epoll.isAvailable()) {
+      LOG.debug("epoll unavailable, using NIO", Epoll.unavailabilityCause());
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns whether the native epoll transport is in use. */
+  public static boolean isEpoll() {
+    return EPOLL;
+  }
+
+  /** Returns the transport's name for logs and INFO: {@code epoll} or {@code nio}. */
+  public static String name() {
+    return EPOLL ? "epoll" : "nio";
+  }
+
+  /** Returns the I/O handler factory for event loops of this transport. */
+  public static IoHandlerFactory ioHandlerFactory() {
+    return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  }
+
+  /** Returns the server channel class for TCP. */
+  public static Class<? extends ServerChannel> serverSocketChannel() {
+    return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** Returns the server channel class for UNIX domain sockets. */
+  public static Class<? extends ServerChannel> serverDomainSocketChannel() {
+    return EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+  }
+
+  /** Returns the address of the UNIX socket at {@code path} in this transport's type. */
+  public static SocketAddress domainSocketAddress(Path path) {
+    return EPOLL ? new DomainSocketAddress(path.toFile()) : UnixDomainSocketAddress.of(path);
+  }
+}

@@ -1,0 +1,77 @@
+package io.tiercel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** redis-cli (Debian's redis-tools) against a node; skipped only when the binary is missing. */
+class RedisCliTest {
+  static Path dir;
+  static ServerFixture fixture;
+  static String redisCli;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redisCli = find("redis-cli");
+    assumeTrue(redisCli != null, "redis-cli is not installed");
+    dir = Files.createTempDirectory("tiercel-cli");
+    fixture = ServerFixture.start(dir);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (fixture != null) {
+      fixture.close();
+      Files.deleteIfExists(dir.resolve("tiercel.sock"));
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static String find(String binary) {
+    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(entry, binary);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
+
+  private static String cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(redisCli));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(out, StandardCharsets.UTF_8).strip();
+  }
+
+  private static String tcp(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("-p", Integer.toString(fixture.port())));
+    all.addAll(List.of(args));
+    return cli(all.toArray(String[]::new));
+  }
+
+  @Test
+  void redisCliRunsCommandsOverTcpAndTheUnixSocket() throws Exception {
+    assertThat(tcp("PING")).isEqualTo("PONG");
+    assertThat(tcp("SET", "cli", "hello")).isEqualTo("OK");
+    assertThat(cli("-s", fixture.socket().toString(), "GET", "cli")).isEqualTo("hello");
+    assertThat(tcp("INCRBY", "counter", "5")).isEqualTo("5");
+    assertThat(tcp("-3", "HELLO", "3")).contains("proto", "3");
+    assertThat(tcp("INFO", "server")).contains("redis_version:");
+    assertThat(tcp("HSET", "h", "f", "v"))
+        .isEqualTo("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v'");
+  }
+}

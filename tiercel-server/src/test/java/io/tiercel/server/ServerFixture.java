@@ -1,0 +1,44 @@
+package io.tiercel.server;
+
+import io.tiercel.core.ManualClock;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Starts an in-process node on a free port and a UNIX socket under {@code dir}. */
+final class ServerFixture implements AutoCloseable {
+  final ManualClock clock;
+  final TiercelServer server;
+
+  private ServerFixture(ManualClock clock, TiercelServer server) {
+    this.clock = clock;
+    this.server = server;
+  }
+
+  static ServerFixture start(Path dir, Consumer<ServerConfig> settings) throws Exception {
+    ServerConfig config = new ServerConfig()
+        .set("port", "0")
+        .set("unixsocket", dir.resolve("tiercel.sock").toString())
+        .set("io-threads", "2");
+    settings.accept(config);
+    ManualClock clock = new ManualClock(1_700_000_000_000L);
+    TiercelServer server = new TiercelServer(config, clock).start();
+    return new ServerFixture(clock, server);
+  }
+
+  static ServerFixture start(Path dir) throws Exception {
+    return start(dir, c -> {});
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  Path socket() {
+    return server.unixSocket();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,82 @@
+package io.tiercel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ServerMain} as a real process: the ready line, SIGTERM exits 0, bad flags exit 2. */
+class ServerMainTest {
+  private static final Pattern READY =
+      Pattern.compile("ready port=(\\d+) http=(\\d+) unixsocket=(.*)");
+
+  @TempDir Path dir;
+
+  private static Process launch(String... flags) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add(ServerMain.class.getName());
+    command.addAll(List.of(flags));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  @Test
+  void printsOneReadyLineServesAndExitsZeroOnSigterm() throws Exception {
+    Path socket = dir.resolve("node.sock");
+    Process p = launch("--port", "0", "--unixsocket", socket.toString(), "--http-port", "0",
+        "--maxmemory", "64mb", "--policy", "lru", "--loglevel", "warn");
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      assertThat(line).isNotNull();
+      Matcher m = READY.matcher(line);
+      assertThat(m.matches()).as(line).isTrue();
+      assertThat(m.group(2)).isEqualTo("0");
+      assertThat(m.group(3)).isEqualTo(socket.toString());
+      int port = Integer.parseInt(m.group(1));
+      try (RawClient c = RawClient.tcp(port)) {
+        c.command("SET", "k", "v");
+        assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        c.command("CONFIG", "GET", "maxmemory-policy");
+        assertThat(c.readLike("*2\r\n$16\r\nmaxmemory-policy\r\n$3\r\nlru\r\n"))
+            .isEqualTo("*2\r\n$16\r\nmaxmemory-policy\r\n$3\r\nlru\r\n");
+        p.destroy();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(c.closedByServer()).isTrue();
+      }
+      assertThat(Files.exists(socket)).isFalse();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badFlagPrintsUsageAndExitsTwo() throws Exception {
+    for (String[] flags : new String[][] {
+        {"--nope", "1"}, {"--port", "70000"}, {"--policy", "fifo"}, {"--maxmemory", "lots"},
+        {"--appendfsync", "sometimes"}, {"stray"}}) {
+      Process p = launch(flags);
+      try {
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", flags)).isEqualTo(2);
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+}
