@@ -34,6 +34,7 @@ import org.openjdk.jol.info.GraphLayout;
  *
  * <pre>{@code
  * bin/tiercel bench memory --entries 1000000 --key-size 10 --value-size 100
+ * bin/tiercel bench memory --churn --policy lru,arc,tinylfu,caffeine   # full and evicting
  * }</pre>
  */
 public final class MemoryCommand {
@@ -44,6 +45,8 @@ public final class MemoryCommand {
       --key-size B            key bytes (default 10)
       --value-size B          value bytes (default 100)
       --policy P,...          of lru,arc,tinylfu,caffeine (default lru,arc,tinylfu)
+      --churn                 size the cache to --entries and write twice as many keys, so
+                              it is measured full and evicting (ghost lists, sketch in use)
       --no-jol                skip the JOL object-graph walk (heap delta only)
       --footprint N           print the N biggest classes of JOL's footprint (default 12)""";
 
@@ -52,7 +55,8 @@ public final class MemoryCommand {
   /** Runs the measurement; returns 0, 1 if a measurement failed, 2 on usage. */
   public static int run(String[] argv, PrintStream out, PrintStream err) {
     Args args = Args.parse(argv,
-        Set.of("entries", "key-size", "value-size", "policy", "footprint"), Set.of("no-jol"));
+        Set.of("entries", "key-size", "value-size", "policy", "footprint"),
+        Set.of("no-jol", "churn"));
     int entries = args.positiveInt("entries", 1_000_000);
     int keySize = args.positiveInt("key-size", 10);
     int valueSize = args.nonNegativeInt("value-size", 100);
@@ -71,6 +75,7 @@ public final class MemoryCommand {
       }
     }
     boolean jol = !args.has("no-jol");
+    boolean churn = args.has("churn");
     // Without an agent, JOL reads field offsets through Unsafe, which refuses records and hidden
     // classes on recent JDKs; JOL's own probing ("magic" offsets) works there. Set before JOL's
     // first use, which reads it once.
@@ -87,7 +92,7 @@ public final class MemoryCommand {
     int status = 0;
     for (String policy : policies) {
       try {
-        lines.add(measure(policy, entries, keySize, valueSize, keyArray + valueArray, jol,
+        lines.add(measure(policy, entries, churn, keySize, valueSize, keyArray + valueArray, jol,
             footprintLines, out));
       } catch (RuntimeException | OutOfMemoryError e) {
         err.println("memory: " + policy + " FAILED: " + e);
@@ -103,39 +108,45 @@ public final class MemoryCommand {
     return status;
   }
 
-  private static String measure(String policy, int entries, int keySize, int valueSize,
-      long arraysPerEntry, boolean jol, int footprintLines, PrintStream out) {
+  private static String measure(String policy, int target, boolean churn, int keySize,
+      int valueSize, long arraysPerEntry, boolean jol, int footprintLines, PrintStream out) {
+    int writes = churn ? 2 * target : target;
+    int entries;
     long before = settledHeap();
     Object cache;
     long accounted = -1;
     long start = System.nanoTime();
     if (policy.equals("caffeine")) {
       com.github.benmanes.caffeine.cache.Cache<BytesKey, byte[]> c = Caffeine.newBuilder()
-          .maximumSize(entries)
+          .maximumSize(target)
           .executor(Runnable::run)
           .build();
-      for (int i = 0; i < entries; i++) {
+      for (int i = 0; i < writes; i++) {
         c.put(new BytesKey(key(i, keySize)), new byte[valueSize]);
       }
       c.cleanUp();
-      if (c.estimatedSize() != entries) {
-        throw new IllegalStateException("caffeine holds " + c.estimatedSize() + " of " + entries);
+      if (c.estimatedSize() != target) {
+        throw new IllegalStateException("caffeine holds " + c.estimatedSize() + " of " + target);
       }
+      entries = target;
       cache = c;
     } else {
-      long budget = entries * (keySize + valueSize + 4096L);
-      CacheConfig config = CacheConfig.builder()
-          .policy(EvictionPolicyKind.parse(policy))
-          .maxMemory(budget)
-          .build();
+      EvictionPolicyKind kind = EvictionPolicyKind.parse(policy);
+      // With churn the budget holds exactly `target` entries (all weigh the same); without, it
+      // is far above what they need, so nothing is evicted.
+      long budget = churn
+          ? target * entryWeight(kind, keySize, valueSize)
+          : target * (keySize + valueSize + 4096L);
+      CacheConfig config = CacheConfig.builder().policy(kind).maxMemory(budget).build();
       Cache c = Caches.create("memory", config, Clock.system(), RemovalListener.none());
-      for (int i = 0; i < entries; i++) {
+      for (int i = 0; i < writes; i++) {
         c.put(key(i, keySize), new byte[valueSize]);
       }
       c.cleanUp();
-      if (c.size() != entries) {
-        throw new IllegalStateException(policy + " holds " + c.size() + " of " + entries);
+      if (c.size() != target) {
+        throw new IllegalStateException(policy + " holds " + c.size() + " of " + target);
       }
+      entries = target;
       accounted = c.weightedSize();
       cache = c;
     }
@@ -144,8 +155,8 @@ public final class MemoryCommand {
     long retained = after - before;
     StringBuilder rows = new StringBuilder();
     rows.append(row(policy, "heap", retained, entries, keySize + valueSize, arraysPerEntry));
-    out.printf(Locale.ROOT, "%s: filled %,d entries in %.1f s; used heap %,d -> %,d bytes%n",
-        policy, entries, fillSeconds, before, after);
+    out.printf(Locale.ROOT, "%s: wrote %,d keys in %.1f s, %,d resident; used heap %,d -> %,d"
+        + " bytes%n", policy, writes, fillSeconds, entries, before, after);
     if (jol) {
       try {
         long jolStart = System.nanoTime();
@@ -166,6 +177,15 @@ public final class MemoryCommand {
     }
     Reference.reachabilityFence(cache);
     return rows.toString();
+  }
+
+  /** Returns the bytes the store accounts for one entry of these sizes. */
+  private static long entryWeight(EvictionPolicyKind kind, int keySize, int valueSize) {
+    CacheConfig config = CacheConfig.builder().policy(kind).maxMemory(1L << 30).build();
+    Cache probe = Caches.create("probe", config, Clock.system(), RemovalListener.none());
+    probe.put(key(0, keySize), new byte[valueSize]);
+    probe.cleanUp();
+    return probe.weightedSize();
   }
 
   private static String row(String policy, String source, long bytes, int entries, int payload,
