@@ -186,13 +186,7 @@ public final class BoundedCache implements Cache {
     checkFits(entry);
     Entry old;
     synchronized (lock(slot)) {
-      old = index.put(entry, key);
-      if (old == null) {
-        entries.increment();
-        writeBuffer.add(WriteTask.add(entry));
-      } else {
-        writeBuffer.add(WriteTask.replace(old, entry));
-      }
+      old = link(entry, key);
     }
     if (old != null) {
       notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
@@ -213,9 +207,7 @@ public final class BoundedCache implements Cache {
       if (e == null) {
         return false;
       }
-      index.removeIfSame(e);
-      entries.decrement();
-      writeBuffer.add(WriteTask.remove(e));
+      unlink(e);
     }
     boolean live = !e.isExpired(clock.millis());
     notifyRemoval(e, live ? cause : RemovalCause.EXPIRED);
@@ -226,11 +218,9 @@ public final class BoundedCache implements Cache {
   /** Removes an entry found expired by a read, if it is still the key's entry. */
   private void removeExpired(TimedEntry e) {
     synchronized (lock(e.slot)) {
-      if (!index.removeIfSame(e)) {
+      if (!unlink(e)) {
         return;
       }
-      entries.decrement();
-      writeBuffer.add(WriteTask.remove(e));
     }
     notifyRemoval(e, RemovalCause.EXPIRED);
     afterWrite();
@@ -253,9 +243,7 @@ public final class BoundedCache implements Cache {
       result = mutator.apply(mutation);
       if (!mutation.changed()) {
         if (e != null && live == null) {
-          index.removeIfSame(e);
-          entries.decrement();
-          writeBuffer.add(WriteTask.remove(e));
+          unlink(e);
           removed = e;
           cause = RemovalCause.EXPIRED;
           wrote = true;
@@ -264,9 +252,7 @@ public final class BoundedCache implements Cache {
         long expireAt = mutation.resolvedExpiry();
         if (mutation.removed || (expireAt != NO_EXPIRY && expireAt <= now)) {
           if (e != null) {
-            index.removeIfSame(e);
-            entries.decrement();
-            writeBuffer.add(WriteTask.remove(e));
+            unlink(e);
             removed = e;
             cause = live == null || !mutation.removed ? RemovalCause.EXPIRED : RemovalCause.EXPLICIT;
             wrote = true;
@@ -275,12 +261,8 @@ public final class BoundedCache implements Cache {
           byte[] data = mutation.valueSet ? concat(key, mutation.newValue) : live.data;
           Entry entry = Entry.create(data, hash, key.length, slot, expireAt);
           checkFits(entry);
-          Entry old = index.put(entry, key);
-          if (old == null) {
-            entries.increment();
-            writeBuffer.add(WriteTask.add(entry));
-          } else {
-            writeBuffer.add(WriteTask.replace(old, entry));
+          Entry old = link(entry, key);
+          if (old != null) {
             if (live == null) {
               removed = old;
               cause = RemovalCause.EXPIRED;
@@ -339,6 +321,48 @@ public final class BoundedCache implements Cache {
 
   private Object lock(int slot) {
     return locks[slot & (STRIPES - 1)];
+  }
+
+  /**
+   * Maps the entry's key to {@code entry}, counts it and queues its policy task; returns the entry
+   * it replaced, or null. Caller holds the slot's stripe lock.
+   */
+  private Entry link(Entry entry, byte[] key) {
+    Entry old = index.put(entry, key);
+    if (old == null) {
+      entries.increment();
+      writeBuffer.add(WriteTask.add(entry));
+    } else {
+      writeBuffer.add(WriteTask.replace(old, entry));
+    }
+    return old;
+  }
+
+  /**
+   * Removes {@code e} if its key still maps to it, uncounts it and queues its policy task; returns
+   * whether it was removed. Caller holds the slot's stripe lock.
+   */
+  private boolean unlink(Entry e) {
+    if (!index.removeIfSame(e)) {
+      return false;
+    }
+    entries.decrement();
+    writeBuffer.add(WriteTask.remove(e));
+    return true;
+  }
+
+  /**
+   * Removes {@code e} if its key still maps to it and uncounts it, without queueing a task: for
+   * the maintenance paths, which update the policy themselves under the eviction lock.
+   */
+  private boolean unlinkFromMaintenance(Entry e) {
+    synchronized (lock(e.slot)) {
+      if (!index.removeIfSame(e)) {
+        return false;
+      }
+      entries.decrement();
+      return true;
+    }
   }
 
   /* --------------- Whole-cache and per-slot operations --------------- */
@@ -613,13 +637,7 @@ public final class BoundedCache implements Cache {
   /** Removes an entry the policy chose; called by the policy under the eviction lock. */
   private void evictVictim(PolicyNode node) {
     Entry e = (Entry) node;
-    boolean removed;
-    synchronized (lock(e.slot)) {
-      removed = index.removeIfSame(e);
-      if (removed) {
-        entries.decrement();
-      }
-    }
+    boolean removed = unlinkFromMaintenance(e);
     if (e instanceof TimedEntry t) {
       wheel.deschedule(t);
     }
@@ -634,13 +652,7 @@ public final class BoundedCache implements Cache {
 
   /** Removes an entry whose time ran out; called by the wheel under the eviction lock. */
   private void expireFromWheel(TimedEntry e) {
-    boolean removed;
-    synchronized (lock(e.slot)) {
-      removed = index.removeIfSame(e);
-      if (removed) {
-        entries.decrement();
-      }
-    }
+    boolean removed = unlinkFromMaintenance(e);
     policy.onRemove(e);
     if (removed) {
       expirations.increment();

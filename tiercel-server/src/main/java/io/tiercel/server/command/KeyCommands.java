@@ -5,6 +5,7 @@ import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** The generic key commands: existence, expiry, enumeration, renaming and flushing. */
 final class KeyCommands {
@@ -17,37 +18,29 @@ final class KeyCommands {
   private KeyCommands() {}
 
   static void del(Node n, Session s, RespArgs a, Reply r) {
-    Cache cache = s.cache;
-    long removed = 0;
-    for (int i = 1; i < a.count(); i++) {
-      if (cache.remove(a.bytes(i))) {
-        removed++;
-      }
-    }
-    r.integer(removed);
+    r.integer(countKeys(a, s.cache::remove));
   }
 
   static void exists(Node n, Session s, RespArgs a, Reply r) {
-    Cache cache = s.cache;
-    long found = 0;
-    for (int i = 1; i < a.count(); i++) {
-      if (cache.containsKey(a.bytes(i))) {
-        found++;
-      }
-    }
-    r.integer(found);
+    r.integer(countKeys(a, s.cache::containsKey));
   }
 
   static void touch(Node n, Session s, RespArgs a, Reply r) {
     Cache cache = s.cache;
-    long found = 0;
+    r.integer(countKeys(a, key -> cache.read(key, TOUCH) != null));
+  }
+
+  /** Returns how many of the command's keys (arguments 1..n) pass {@code test}, in order. */
+  private static long countKeys(RespArgs a, Predicate<byte[]> test) {
+    long count = 0;
     for (int i = 1; i < a.count(); i++) {
-      if (cache.read(a.bytes(i), TOUCH) != null) {
-        found++;
+      if (test.test(a.bytes(i))) {
+        count++;
       }
     }
-    r.integer(found);
+    return count;
   }
+
 
   /** EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT, with NX, XX, GT and LT as in Redis 7. */
   static void expire(Node n, Session s, RespArgs a, Reply r, boolean seconds, boolean relative,
