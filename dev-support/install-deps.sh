@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Maven and a JDK, idempotently: redis-tools
-# (redis-cli, redis-benchmark) and redis-server for protocol tests and comparisons.
+# (redis-cli, redis-benchmark) and redis-server for protocol tests and comparisons, memcached for
+# load-generator comparisons, and MariaDB for the JDBC backing store (tests start their own servers).
 # Does nothing when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 
 need=()
 command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v memcached >/dev/null || need+=(memcached)
+command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || need+=(mariadb-server)
+command -v mariadb >/dev/null || need+=(mariadb-client)
 
 if [[ ${#need[@]} -eq 0 ]]; then
   exit 0
@@ -20,7 +24,11 @@ echo "install-deps: installing ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >&2
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-# The Debian package starts a redis-server service on 6379; tests start their own on free ports.
-if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
-  $SUDO systemctl stop redis-server >&2 || true
+# Debian's packages start services on their default ports; tests start their own on free ports.
+if command -v systemctl >/dev/null; then
+  for svc in redis-server memcached mariadb; do
+    if systemctl is-active --quiet "$svc" 2>/dev/null; then
+      $SUDO systemctl stop "$svc" >&2 || true
+    fi
+  done
 fi
