@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -81,7 +82,8 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
-    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none());
+    caches = new CacheManager(
+        config.defaultCacheConfig(), clock, RemovalListener.none(), ForkJoinPool.commonPool());
     node = new Node(config, caches, clock);
     Settings settings = config.settings();
     settings.onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
