@@ -78,9 +78,9 @@ public final class ServerMain {
         log.debug("cannot handle SIG{}; the shutdown hook still closes gracefully", name, e);
       }
     }
+    log.info(server.readyLine());
     out.println(server.readyLine());
     out.flush();
-    log.info(server.readyLine());
     stopped.await();
   }
 
