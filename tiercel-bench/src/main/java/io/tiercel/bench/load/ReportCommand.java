@@ -17,10 +17,10 @@ public final class ReportCommand {
   /** The usage of {@code bench report}. */
   public static final String USAGE =
       """
-      report A.json [B.json ...] --html OUT [--title T]
+      report A.json [B.json ...] --html OUT [--markdown OUT.md] [--title T]
         draws throughput, latency-by-percentile and throughput-over-time charts (inline SVG, no
         scripts) of the results written by bench load --json or bench compare --json-dir, and
-        prints a one-line summary of each.
+        prints a one-line summary of each; --markdown also writes them as one Markdown table.
       """;
 
   private ReportCommand() {}
@@ -39,7 +39,7 @@ public final class ReportCommand {
         files.add(argv[i]);
       }
     }
-    Args args = Args.parse(flags.toArray(String[]::new), Set.of("html", "title"), Set.of());
+    Args args = Args.parse(flags.toArray(String[]::new), Set.of("html", "title", "markdown"), Set.of());
     if (files.isEmpty()) {
       throw new UsageException("report: no result files given");
     }
@@ -75,6 +75,16 @@ public final class ReportCommand {
       return 1;
     }
     out.println("wrote " + html);
+    if (args.get("markdown") != null) {
+      Path md = Path.of(args.get("markdown"));
+      try {
+        Files.writeString(md, MarkdownTable.format(results));
+      } catch (IOException e) {
+        err.println("tiercel bench report: cannot write " + md + ": " + e.getMessage());
+        return 1;
+      }
+      out.println("wrote " + md);
+    }
     return 0;
   }
 }
