@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The little JSON the load results need: {@link #write} turns maps, lists, strings, numbers,
  * booleans and null into text, and {@link #parse} reads such text back (objects become
- * {@link LinkedHashMap}s, numbers {@link Double}s). Not a general-purpose library: no streaming,
+ * {@link LinkedHashMap}s, integers {@link Long}s, other numbers {@link Double}s). Not a general-purpose library: no streaming,
  * and input is trusted to be modest in size.
  */
 public final class Json {
@@ -209,13 +209,17 @@ public final class Json {
     }
   }
 
-  private Double number() {
+  private Number number() {
     int start = pos;
     while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
       pos++;
     }
+    String literal = text.substring(start, pos);
     try {
-      return Double.parseDouble(text.substring(start, pos));
+      if (literal.matches("-?[0-9]{1,18}")) {
+        return Long.parseLong(literal);
+      }
+      return Double.parseDouble(literal);
     } catch (NumberFormatException e) {
       pos = start;
       throw error("expected a value");

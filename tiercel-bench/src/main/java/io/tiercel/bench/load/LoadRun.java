@@ -63,6 +63,11 @@ public final class LoadRun {
       throw e;
     }
     Instant started = Instant.now();
+    boolean warm = !settings.warmup().isZero();
+    if (!warm) {
+      limitOps(settings, workers); // no warm-up: every request sent is measured, exactly --ops
+    }
+    long firstSend = System.nanoTime();
     for (int w = 0; w < threads; w++) {
       workers.get(w).start("load-" + w);
     }
@@ -78,14 +83,12 @@ public final class LoadRun {
             interval.getTotalCount() / 1.0, LoadResult.micros(interval.getValueAtPercentile(99)),
             sampler.errorsSinceBaseline());
       }
-      sampler.sample(false);
-      sampler.baseline();
-      long measureStart = System.nanoTime();
-      if (settings.ops() > 0) {
-        long share = settings.ops() / threads;
-        for (int w = 0; w < threads; w++) {
-          workers.get(w).limitIssues(share + (w < settings.ops() % threads ? 1 : 0));
-        }
+      long measureStart = firstSend;
+      if (warm) {
+        sampler.sample(false);
+        sampler.baseline();
+        measureStart = System.nanoTime();
+        limitOps(settings, workers);
       }
       long measureEnd = settings.ops() > 0 ? Long.MAX_VALUE
           : measureStart + settings.duration().toNanos();
@@ -135,6 +138,16 @@ public final class LoadRun {
     } finally {
       for (LoadWorker w : workers) {
         w.stopIssuing();
+      }
+    }
+  }
+
+  /** With --ops, lets the workers send their share of it from now on. */
+  private static void limitOps(LoadSettings settings, List<LoadWorker> workers) {
+    if (settings.ops() > 0) {
+      int n = workers.size();
+      for (int w = 0; w < n; w++) {
+        workers.get(w).limitIssues(settings.ops() / n + (w < settings.ops() % n ? 1 : 0));
       }
     }
   }
