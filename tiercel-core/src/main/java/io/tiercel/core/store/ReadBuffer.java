@@ -31,22 +31,42 @@ final class ReadBuffer {
   private final AtomicLongArray tails = new AtomicLongArray(STRIPES * SPACING);
   private final AtomicLongArray heads = new AtomicLongArray(STRIPES * SPACING);
 
+  /** {@link #offer} recorded the read. */
+  static final int RECORDED = 0;
+  /** {@link #offer} lost a race for the ring's tail and dropped the read. */
+  static final int FAILED = 1;
   /**
-   * Records a read of {@code entry}; returns true when the ring was full, so the read was dropped
-   * and the caller should drain (as Caffeine's BoundedBuffer reports FULL).
+   * {@link #offer} found the ring full and dropped the read: the caller should drain (as
+   * Caffeine's BoundedBuffer reports FULL).
    */
-  boolean offer(Entry entry) {
+  static final int FULL = 2;
+
+  /** Records a read of {@code entry}; returns {@link #RECORDED}, {@link #FAILED} or {@link #FULL}. */
+  int offer(Entry entry) {
     int stripe = stripe();
     int at = stripe * SPACING;
     long head = heads.getAcquire(at);
     long tail = tails.getAcquire(at);
     if (tail - head >= RING_SIZE) {
-      return true;
+      return FULL;
     }
     if (tails.compareAndSet(at, tail, tail + 1)) {
       SLOTS.setRelease(slots, stripe * RING_SIZE + (int) (tail & (RING_SIZE - 1)), entry);
+      return RECORDED;
     }
-    return false;
+    return FAILED;
+  }
+
+  /**
+   * Returns how many reads were ever recorded: the sum of the rings' tails, which only grow. The
+   * store counts hits with it, so a hit costs no counter of its own.
+   */
+  long recorded() {
+    long sum = 0;
+    for (int stripe = 0; stripe < STRIPES; stripe++) {
+      sum += tails.getAcquire(stripe * SPACING);
+    }
+    return sum;
   }
 
   /** Passes every recorded read to {@code consumer}; only one thread may drain at a time. */
