@@ -5,6 +5,7 @@ import io.tiercel.core.MutableEntry;
 import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -55,7 +56,9 @@ final class StringCommands {
         flags |= PERSIST;
       } else if ((a.equalsIgnoreCase(i, "EX") || a.equalsIgnoreCase(i, "PX")
           || a.equalsIgnoreCase(i, "EXAT") || a.equalsIgnoreCase(i, "PXAT"))
-          && (flags & (KEEPTTL | PERSIST | EXPIRE)) == 0 && hasNext) {
+          && (flags & (KEEPTTL | PERSIST)) == 0 && hasNext
+          && ((flags & EXPIRE) == 0 || a.equalsIgnoreCase(i, a.string(unitIndex)))) {
+        // As Redis: repeating the same unit is allowed and the last value wins; mixing is not.
         flags |= EXPIRE;
         unitIndex = i;
         i++;
@@ -269,25 +272,26 @@ final class StringCommands {
   }
 
   static void incrByFloat(Node n, Session s, RespArgs a, Reply r) {
-    double increment = Args.decimal(a, 2);
+    byte[] increment = a.bytes(2);
     long expiry = Args.defaultExpireAt(n, s.cache);
     Object result = s.cache.compute(a.bytes(1), e -> {
-      double current = 0;
-      if (e.exists()) {
-        try {
-          current = Args.parseDouble(e.valueArray(), e.valueOffset(), e.valueLength(),
-              CommandError.NOT_FLOAT);
-        } catch (CommandError error) {
-          return error;
+      try {
+        // Redis reads the stored value first, then the increment; both fail with one text.
+        BigDecimal current = e.exists()
+            ? LongDouble.parse(e.valueArray(), e.valueOffset(), e.valueLength(),
+                CommandError.NOT_FLOAT)
+            : BigDecimal.ZERO;
+        BigDecimal by = LongDouble.parse(increment, 0, increment.length, CommandError.NOT_FLOAT);
+        BigDecimal next = current == null || by == null ? null : LongDouble.add(current, by);
+        if (next == null) {
+          return CommandError.NAN_OR_INF;
         }
+        byte[] text = LongDouble.format(next).getBytes(StandardCharsets.US_ASCII);
+        set(e, text, expiry);
+        return text;
+      } catch (CommandError error) {
+        return error;
       }
-      double next = current + increment;
-      if (Double.isNaN(next) || Double.isInfinite(next)) {
-        return CommandError.NAN_OR_INF;
-      }
-      byte[] text = RespWriter.formatDouble(next).getBytes(StandardCharsets.US_ASCII);
-      set(e, text, expiry);
-      return text;
     });
     if (result instanceof CommandError error) {
       throw error;
