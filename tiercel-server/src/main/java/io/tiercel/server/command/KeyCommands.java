@@ -2,6 +2,7 @@ package io.tiercel.server.command;
 
 import io.tiercel.core.Cache;
 import io.tiercel.core.KeySlot;
+import io.tiercel.core.MutableEntry;
 import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
 import java.util.ArrayList;
@@ -232,51 +233,27 @@ final class KeyCommands {
     r.simple(s.cache.containsKey(a.bytes(1)) ? "string" : "none");
   }
 
-  /**
-   * RENAME and RENAMENX: moves the value and its expiry. Each key changes atomically, but the
-   * pair does not: a concurrent writer of either key may interleave, as the store locks per key.
-   */
+  /** RENAME and RENAMENX: moves the value and its expiry, atomically ({@link Cache#computeAll}). */
   static void rename(Node n, Session s, RespArgs a, Reply r, boolean nx) {
-    Cache cache = s.cache;
-    byte[] from = a.bytes(1);
-    byte[] to = a.bytes(2);
-    long[] expiry = new long[1];
-    byte[] value = cache.compute(from, e -> {
-      if (!e.exists()) {
-        return null;
+    Object result = s.cache.computeAll(List.of(a.bytes(1), a.bytes(2)), entries -> {
+      MutableEntry from = entries.get(0);
+      MutableEntry to = entries.get(1);
+      if (!from.exists()) {
+        return CommandError.NO_SUCH_KEY;
       }
-      expiry[0] = e.expireAt();
-      return e.value();
+      if (from == to || (nx && to.exists())) {
+        // Renaming a key to itself changes nothing; RENAMENX onto a live key neither.
+        return Boolean.FALSE;
+      }
+      to.setValue(from.value(), from.expireAt());
+      from.remove();
+      return Boolean.TRUE;
     });
-    if (value == null) {
-      throw CommandError.NO_SUCH_KEY;
-    }
-    if (java.util.Arrays.equals(from, to)) {
-      if (nx) {
-        r.integer(0);
-      } else {
-        r.ok();
-      }
-      return;
+    if (result instanceof CommandError error) {
+      throw error;
     }
     if (nx) {
-      Boolean written = cache.compute(to, e -> {
-        if (e.exists()) {
-          return Boolean.FALSE;
-        }
-        e.setValue(value, expiry[0]);
-        return Boolean.TRUE;
-      });
-      if (!written) {
-        r.integer(0);
-        return;
-      }
-    } else {
-      cache.put(to, value, expiry[0]);
-    }
-    cache.remove(from);
-    if (nx) {
-      r.integer(1);
+      r.integer(result == Boolean.TRUE ? 1 : 0);
     } else {
       r.ok();
     }

@@ -7,7 +7,9 @@ import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The string commands. Every read-modify-write runs inside {@link Cache#compute}, so each command
@@ -214,37 +216,60 @@ final class StringCommands {
   }
 
   static void mset(Node n, Session s, RespArgs a, Reply r, String command) {
-    if ((a.count() - 1) % 2 != 0) {
-      throw new CommandError("ERR wrong number of arguments for '" + command + "' command");
-    }
-    Cache cache = s.cache;
-    for (int i = 1; i < a.count(); i += 2) {
-      cache.put(a.bytes(i), a.bytes(i + 1));
-    }
+    checkPairs(a, command);
+    List<byte[]> values = values(a);
+    long expiry = Args.defaultExpireAt(n, s.cache);
+    s.cache.computeAll(keys(a), entries -> {
+      for (int i = 0; i < entries.size(); i++) {
+        entries.get(i).setValue(values.get(i), expiry);
+      }
+      return null;
+    });
     r.ok();
   }
 
-  /**
-   * MSETNX: sets every key only if none exists. Atomic against other MSETNX calls; a concurrent
-   * single-key write may still land between the check and the writes, as the store locks per key.
-   */
+  /** MSETNX: sets every key only if none exists, atomically ({@link Cache#computeAll}). */
   static void msetnx(Node n, Session s, RespArgs a, Reply r) {
-    if ((a.count() - 1) % 2 != 0) {
-      throw new CommandError("ERR wrong number of arguments for 'msetnx' command");
-    }
-    Cache cache = s.cache;
-    synchronized (StringCommands.class) {
-      for (int i = 1; i < a.count(); i += 2) {
-        if (cache.containsKey(a.bytes(i))) {
-          r.integer(0);
-          return;
+    checkPairs(a, "msetnx");
+    List<byte[]> values = values(a);
+    long expiry = Args.defaultExpireAt(n, s.cache);
+    Boolean set = s.cache.computeAll(keys(a), entries -> {
+      for (MutableEntry e : entries) {
+        if (e.exists()) {
+          return Boolean.FALSE;
         }
       }
-      for (int i = 1; i < a.count(); i += 2) {
-        cache.put(a.bytes(i), a.bytes(i + 1));
+      // A key given twice shares one view, so its last value wins, as in Redis.
+      for (int i = 0; i < entries.size(); i++) {
+        entries.get(i).setValue(values.get(i), expiry);
       }
+      return Boolean.TRUE;
+    });
+    r.integer(set ? 1 : 0);
+  }
+
+  private static void checkPairs(RespArgs a, String command) {
+    if ((a.count() - 1) % 2 != 0) {
+      throw new CommandError(CommandDispatcher.wrongArity(command));
     }
-    r.integer(1);
+  }
+
+  /** Returns the keys of a key-value argument list (arguments 1, 3, 5...). */
+  private static List<byte[]> keys(RespArgs a) {
+    List<byte[]> keys = new ArrayList<>(a.count() / 2);
+    for (int i = 1; i < a.count(); i += 2) {
+      keys.add(a.bytes(i));
+    }
+    return keys;
+  }
+
+  /** Returns the values of a key-value argument list (arguments 2, 4, 6...). */
+  private static List<byte[]> values(RespArgs a) {
+    List<byte[]> values = new ArrayList<>(a.count() / 2);
+    for (int i = 2; i < a.count(); i += 2) {
+      values.add(a.bytes(i));
+    }
+    return values;
   }
 
   static void incrBy(Node n, Session s, RespArgs a, Reply r, long increment) {
