@@ -79,14 +79,21 @@ mkfifo "$WORK/tiercel.out"
 TIERCEL_PID=$!
 exec 3<"$WORK/tiercel.out"
 READY=""
-if ! read -r -t 120 READY <&3; then
-  echo "compare-redis: tiercel did not print its ready line; see $WORK/tiercel.err" >&2
-  exit 1
-fi
+deadline=$((SECONDS + 120))
+while [[ "$READY" != ready\ * ]]; do
+  if (( SECONDS >= deadline )) || ! read -r -t 120 READY <&3; then
+    echo "compare-redis: tiercel did not print its ready line; see $WORK/tiercel.err" >&2
+    exit 1
+  fi
+done
 # Keep draining the node's stdout so it never blocks on a full pipe.
 cat <&3 >"$WORK/tiercel.stdout" &
 T_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
 T_SOCK="$(sed -n 's/.*unixsocket=\([^ ]*\).*/\1/p' <<<"$READY")"
+if [[ -z "$T_PORT" || -z "$T_SOCK" ]]; then
+  echo "compare-redis: cannot parse the ready line: $READY" >&2
+  exit 1
+fi
 
 # --- Redis: free port and a UNIX socket, no persistence. ---
 R_PORT="$(free_port)"
@@ -116,9 +123,10 @@ target() { # server transport -> redis-benchmark address flags
 # run SERVER TRANSPORT TEST PIPELINE N -> prints "rps p99" from redis-benchmark --csv
 run() {
   # shellcheck disable=SC2046
-  redis-benchmark $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" \
+  timeout 300 redis-benchmark $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" \
     -P "$4" -t "$3" --csv 2>/dev/null \
-    | awk -F'","' 'NR == 2 { gsub(/"/, ""); print $2, $7 }'
+    | awk -F'","' 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep . \
+    || { echo "compare-redis: redis-benchmark failed against $1 over $2" >&2; return 1; }
 }
 
 # Warm-up, not recorded: fills the key space (so GET hits) and lets the JIT compile the path.
@@ -139,7 +147,8 @@ for round in $(seq 1 "$ROUNDS"); do
         order="tiercel redis"
         (( round % 2 == 0 )) && order="redis tiercel"
         for server in $order; do
-          read -r rps p99 < <(run "$server" "$transport" "$test" "$pipeline" "$n")
+          result="$(run "$server" "$transport" "$test" "$pipeline" "$n")"
+          read -r rps p99 <<<"$result"
           echo "$round,$transport,$pipeline,$test,$server,$rps,$p99" >>"$OUT/runs.csv"
           echo "  round $round $transport P$pipeline $test $server: $rps ops/s p99 $p99 ms" >&2
         done
