@@ -31,6 +31,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -71,7 +72,8 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
-    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none());
+    caches = new CacheManager(
+        config.defaultCacheConfig(), clock, RemovalListener.none(), ForkJoinPool.commonPool());
     node = new Node(config, caches, clock);
     CommandDispatcher dispatcher = new CommandDispatcher(node);
     chooser = new LeastConnectionsChooser();

@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -44,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * eviction lock that the hot path never waits for. As in Caffeine (and BP-Wrapper, Ding et al.
  * ICDE 2009), reads record hits in a lossy {@link ReadBuffer} and writes queue a {@link WriteTask}
  * while still holding the stripe lock, so one key's tasks are queued in table order; whoever holds
- * the eviction lock replays both buffers ("maintenance"). A writer then takes the eviction lock
+ * the eviction lock replays both buffers ("maintenance"). A read that finds its ring full queues
+ * a drain on the cache's executor (the caller's thread by default, a pool in a node), so readers
+ * do not replay the policy themselves. A writer then takes the eviction lock
  * itself and evicts until the budget holds, so the cache is within {@code maxmemory} whenever no
  * write is in flight. Lock order is eviction lock, then stripe lock; a stripe holder never waits
  * for the eviction lock, so there is no deadlock.
@@ -80,13 +85,18 @@ public final class BoundedCache implements Cache {
   private final ConcurrentLinkedQueue<WriteTask> writeBuffer = new ConcurrentLinkedQueue<>();
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final LongAdder entries = new LongAdder();
-  private final LongAdder hits = new LongAdder();
+  /** Hits that the read buffer did not record; the others are its {@link ReadBuffer#recorded}. */
+  private final LongAdder unbufferedHits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder expirations = new LongAdder();
   private final Consumer<Entry> accessRecorder = this::recordAccess;
   private final Consumer<PolicyNode> evictor = this::evictVictim;
   private final Consumer<TimedEntry> expirer = this::expireFromWheel;
+  private final Executor executor;
+  /** Whether a read-triggered drain is queued on {@link #executor} and not yet finished. */
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drainTask = this::runScheduledDrain;
 
   private volatile CacheConfig config;
   /** The policy's weighted size after the last maintenance run. */
@@ -98,8 +108,18 @@ public final class BoundedCache implements Cache {
   private final List<Entry> removedEntries = new ArrayList<>();
   private final List<RemovalCause> removedCauses = new ArrayList<>();
 
-  /** Creates an empty cache. */
+  /** Creates an empty cache whose read-triggered maintenance runs on the reading thread. */
   public BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener) {
+    this(name, config, clock, listener, Runnable::run);
+  }
+
+  /**
+   * Creates an empty cache; maintenance asked for by reads (a full read buffer) runs on
+   * {@code executor}, as Caffeine's does, so readers do not replay the policy themselves.
+   */
+  public BoundedCache(
+      String name, CacheConfig config, Clock clock, RemovalListener listener, Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
     this.name = Objects.requireNonNull(name, "name");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -163,9 +183,12 @@ public final class BoundedCache implements Cache {
       removeExpired(t);
       return null;
     }
-    hits.increment();
-    if (readBuffer.offer(e)) {
-      tryMaintenance();
+    int offered = readBuffer.offer(e);
+    if (offered != ReadBuffer.RECORDED) {
+      unbufferedHits.increment();
+      if (offered == ReadBuffer.FULL) {
+        scheduleDrain();
+      }
     }
     return e;
   }
@@ -642,7 +665,7 @@ public final class BoundedCache implements Cache {
   @Override
   public CacheStats stats() {
     return new CacheStats(
-        hits.sum(),
+        readBuffer.recorded() + unbufferedHits.sum(),
         misses.sum(),
         evictions.sum(),
         expirations.sum(),
@@ -687,6 +710,28 @@ public final class BoundedCache implements Cache {
   private void tryMaintenance() {
     if (evictionLock.tryLock()) {
       runMaintenanceAndUnlock();
+    }
+  }
+
+  /** Queues a drain of the buffers on the executor unless one is queued; inline if refused. */
+  private void scheduleDrain() {
+    if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(drainTask);
+    } catch (RejectedExecutionException e) {
+      drainScheduled.set(false);
+      tryMaintenance();
+    }
+  }
+
+  private void runScheduledDrain() {
+    try {
+      evictionLock.lock();
+      runMaintenanceAndUnlock();
+    } finally {
+      drainScheduled.set(false);
     }
   }
 
