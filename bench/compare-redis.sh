@@ -125,7 +125,7 @@ run() {
   # shellcheck disable=SC2046
   timeout 300 redis-benchmark $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" \
     -P "$4" -t "$3" --csv 2>/dev/null \
-    | awk -F'","' 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep . \
+    | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]' \
     || { echo "compare-redis: redis-benchmark failed against $1 over $2" >&2; return 1; }
 }
 

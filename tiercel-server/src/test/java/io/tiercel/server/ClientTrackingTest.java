@@ -114,7 +114,8 @@ class ClientTrackingTest {
     assertSameAsRedis((reader, writer, target, t) -> {
       String id = target.command("CLIENT", "ID").reply().text();
       say(target, t, "SUBSCRIBE", "__redis__:invalidate");
-      say(reader, t, "CLIENT", "TRACKING", "ON", "REDIRECT", id);
+      t.add("CLIENT TRACKING ON REDIRECT <id> -> "
+          + reader.command("CLIENT", "TRACKING", "ON", "REDIRECT", id).reply().printable());
       say(writer, t, "MSET", "a", "1", "b", "2");
       say(reader, t, "GET", "a");
       say(reader, t, "GET", "b");
