@@ -1,5 +1,6 @@
 package io.tiercel.core;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +59,18 @@ public interface Cache {
    * It runs while the key is locked, so it must be quick and must not call this cache.
    */
   <R> R compute(byte[] key, EntryMutator<R> mutator);
+
+  /**
+   * Atomically reads and changes several keys, as {@link #compute} does one (MSETNX, RENAME):
+   * no other write to any of them runs between the mutator's reads and the application of all
+   * its changes, and either every change applies or, if one entry does not fit the budget, none.
+   * Single-key reads do not wait for it, so a reader looking at two of the keys one after the
+   * other may see one changed and the other not yet. The same rules as for compute apply to the
+   * mutator.
+   *
+   * @throws CacheFullException if a value set is larger than the cache's budget; nothing changed
+   */
+  <R> R computeAll(List<byte[]> keys, MultiEntryMutator<R> mutator);
 
   /** Returns the key's expiry in epoch ms, {@link #NO_EXPIRY}, or {@link #ABSENT}. */
   long expireAt(byte[] key);

@@ -30,7 +30,7 @@ final class RawClient implements AutoCloseable {
   static RawClient tcp(int port) throws IOException {
     Socket s = new Socket();
     s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-    s.setSoTimeout(10_000);
+    s.setSoTimeout(5_000);
     s.setTcpNoDelay(true);
     return new RawClient(s, s.getInputStream(), s.getOutputStream());
   }
@@ -87,6 +87,23 @@ final class RawClient implements AutoCloseable {
       }
     }
     return sb.toString();
+  }
+
+  /** Reads one whole RESP2/RESP3 reply. */
+  RespValue reply() throws IOException {
+    return RespValue.read(in);
+  }
+
+  /** Sends a command given as raw argument bytes, as a RESP array of bulk strings. */
+  RawClient command(java.util.List<byte[]> args) throws IOException {
+    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+    frame.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (byte[] a : args) {
+      frame.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      frame.writeBytes(a);
+      frame.writeBytes(new byte[] {'\r', '\n'});
+    }
+    return send(frame.toByteArray());
   }
 
   /** Returns whether the server closed the connection (reads end of stream). */

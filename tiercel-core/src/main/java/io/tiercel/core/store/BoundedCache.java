@@ -9,6 +9,7 @@ import io.tiercel.core.ConfigValues;
 import io.tiercel.core.EntryMutator;
 import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.core.KeySlot;
+import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
 import io.tiercel.core.RemovalCause;
 import io.tiercel.core.RemovalListener;
@@ -16,9 +17,12 @@ import io.tiercel.core.ValueReader;
 import io.tiercel.core.eviction.EvictionPolicies;
 import io.tiercel.core.eviction.EvictionPolicy;
 import io.tiercel.core.eviction.PolicyNode;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -29,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -310,6 +315,120 @@ public final class BoundedCache implements Cache {
     }
     if (wrote) {
       afterWrite();
+    }
+    return result;
+  }
+
+  /*
+   * computeAll locks the stripes of all its keys at once. Each stripe is a bit of a 64-bit mask,
+   * and the monitors are taken in ascending stripe order; every other path holds at most one
+   * stripe, so no two lockers can wait on each other in a cycle. As with compute, listeners and
+   * maintenance (the eviction lock) run only after every stripe is released, so the lock order
+   * "eviction lock, then one stripe" of maintenance never meets a stripe holder waiting for the
+   * eviction lock. New entries are built and weighed before the first change, so a value that
+   * does not fit leaves every key as it was.
+   */
+  @Override
+  public <R> R computeAll(List<byte[]> keys, MultiEntryMutator<R> mutator) {
+    int n = keys.size();
+    int[] slots = new int[n];
+    int[] hashes = new int[n];
+    long stripes = 0;
+    for (int i = 0; i < n; i++) {
+      slots[i] = KeySlot.of(keys.get(i));
+      hashes[i] = KeyHash.hash(keys.get(i));
+      stripes |= 1L << (slots[i] & (STRIPES - 1));
+    }
+    MultiKeyOutcome outcome = new MultiKeyOutcome(n);
+    R result = withStripes(stripes, () -> applyAll(keys, slots, hashes, mutator, outcome));
+    for (int i = 0; i < outcome.removed.size(); i++) {
+      notifyRemoval(outcome.removed.get(i), outcome.causes.get(i));
+    }
+    if (outcome.wrote) {
+      afterWrite();
+    }
+    return result;
+  }
+
+  /** Runs {@code action} holding the monitors of every stripe in {@code mask}, lowest first. */
+  private <T> T withStripes(long mask, Supplier<T> action) {
+    if (mask == 0) {
+      return action.get();
+    }
+    synchronized (locks[Long.numberOfTrailingZeros(mask)]) {
+      return withStripes(mask & (mask - 1), action);
+    }
+  }
+
+  /** What computeAll changed, to report after the locks are released. */
+  private static final class MultiKeyOutcome {
+    final List<Entry> removed;
+    final List<RemovalCause> causes;
+    boolean wrote;
+
+    MultiKeyOutcome(int keys) {
+      removed = new ArrayList<>(keys);
+      causes = new ArrayList<>(keys);
+    }
+  }
+
+  /** The body of computeAll; the caller holds every key's stripe. */
+  private <R> R applyAll(List<byte[]> keys, int[] slots, int[] hashes,
+      MultiEntryMutator<R> mutator, MultiKeyOutcome outcome) {
+    int n = keys.size();
+    long now = clock.millis();
+    Entry[] found = new Entry[n];
+    Mutation[] views = new Mutation[n];
+    // first[i] is the index of the first occurrence of key i, so repeated keys share a view.
+    int[] first = new int[n];
+    Map<ByteBuffer, Integer> seen = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      Integer prior = seen.putIfAbsent(ByteBuffer.wrap(keys.get(i)), i);
+      first[i] = prior == null ? i : prior;
+      if (prior != null) {
+        views[i] = views[prior];
+        continue;
+      }
+      Entry e = index.find(slots[i], hashes[i], keys.get(i));
+      found[i] = e;
+      views[i] = new Mutation(e != null && !e.isExpired(now) ? e : null, now);
+    }
+    R result = mutator.apply(Arrays.asList(views));
+    Entry[] created = new Entry[n];
+    for (int i = 0; i < n; i++) {
+      Mutation m = views[i];
+      if (first[i] != i || !m.changed() || m.removed) {
+        continue;
+      }
+      long expireAt = m.resolvedExpiry();
+      if (expireAt != NO_EXPIRY && expireAt <= now) {
+        continue;
+      }
+      byte[] data = m.valueSet ? concat(keys.get(i), m.newValue) : m.live.data;
+      created[i] = Entry.create(data, hashes[i], keys.get(i).length, slots[i], expireAt);
+      checkFits(created[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      Mutation m = views[i];
+      Entry e = found[i];
+      if (first[i] != i) {
+        continue;
+      }
+      if (created[i] != null) {
+        Entry old = link(created[i], keys.get(i));
+        if (old != null && (m.live == null || m.valueSet)) {
+          outcome.removed.add(old);
+          outcome.causes.add(m.live == null ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
+        }
+        outcome.wrote = true;
+      } else if (e != null && (m.changed() || m.live == null)) {
+        // Removed by the mutator, set to expire in the past, or found already expired.
+        unlink(e);
+        outcome.removed.add(e);
+        outcome.causes.add(m.live != null && m.removed ? RemovalCause.EXPLICIT
+            : RemovalCause.EXPIRED);
+        outcome.wrote = true;
+      }
     }
     return result;
   }

@@ -395,7 +395,11 @@ final class AdminCommands {
       arity(a, "client|" + a.string(1).toLowerCase(Locale.ROOT), 3);
       r.ok();
     } else if (a.equalsIgnoreCase(1, "TRACKING")) {
-      throw new CommandError("ERR CLIENT TRACKING is not supported by this node yet");
+      arity(a, "client|tracking", -3);
+      tracking(n, s, a, r);
+    } else if (a.equalsIgnoreCase(1, "GETREDIR")) {
+      arity(a, "client|getredir", 2);
+      r.integer(!s.tracking ? -1 : s.trackingRedirect);
     } else if (a.equalsIgnoreCase(1, "HELP")) {
       help(r, "CLIENT ID", "CLIENT SETNAME <name>", "CLIENT GETNAME", "CLIENT LIST [ID id ...]",
           "CLIENT INFO", "CLIENT KILL <ip:port> | ID <id> | ADDR <ip:port> | LADDR <ip:port> "
@@ -403,6 +407,54 @@ final class AdminCommands {
     } else {
       unknownSubcommand(a, "CLIENT");
     }
+  }
+
+  /** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p]... [BCAST] [NOLOOP]; see {@link Tracking}. */
+  private static void tracking(Node n, Session s, RespArgs a, Reply r) {
+    boolean on;
+    if (a.equalsIgnoreCase(2, "ON")) {
+      on = true;
+    } else if (a.equalsIgnoreCase(2, "OFF")) {
+      on = false;
+    } else {
+      throw CommandError.SYNTAX;
+    }
+    long redirect = 0;
+    boolean bcast = false;
+    boolean noLoop = false;
+    List<byte[]> prefixes = new ArrayList<>();
+    for (int i = 3; i < a.count(); i++) {
+      boolean hasNext = i + 1 < a.count();
+      if (a.equalsIgnoreCase(i, "REDIRECT") && hasNext) {
+        redirect = Args.integer(a, ++i);
+        if (redirect == s.id) {
+          throw new CommandError("ERR Tracking redirect to self is not allowed");
+        }
+        if (!n.clients.containsKey(redirect)) {
+          throw new CommandError("ERR The client ID you want redirect to does not exist");
+        }
+      } else if (a.equalsIgnoreCase(i, "BCAST")) {
+        bcast = true;
+      } else if (a.equalsIgnoreCase(i, "PREFIX") && hasNext) {
+        prefixes.add(a.bytes(++i));
+      } else if (a.equalsIgnoreCase(i, "NOLOOP")) {
+        noLoop = true;
+      } else if (a.equalsIgnoreCase(i, "OPTIN") || a.equalsIgnoreCase(i, "OPTOUT")) {
+        throw new CommandError("ERR CLIENT TRACKING " + a.string(i).toUpperCase(Locale.ROOT)
+            + " is not supported by this node (default and BCAST modes are)");
+      } else {
+        throw CommandError.SYNTAX;
+      }
+    }
+    if (!on) {
+      n.tracking.disable(s);
+    } else {
+      if (!bcast && !prefixes.isEmpty()) {
+        throw new CommandError("ERR PREFIX option requires BCAST mode to be enabled");
+      }
+      n.tracking.enable(s, redirect, bcast, List.copyOf(prefixes), noLoop);
+    }
+    r.ok();
   }
 
   private static void describe(Node n, Session c, StringBuilder sb) {

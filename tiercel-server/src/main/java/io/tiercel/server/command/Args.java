@@ -3,14 +3,9 @@ package io.tiercel.server.command;
 import io.tiercel.core.Cache;
 import io.tiercel.protocol.resp.RespArgs;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /** Argument parsing shared by the command families, failing with Redis's error texts. */
 final class Args {
-  private static final Pattern FLOAT =
-      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)",
-          Pattern.CASE_INSENSITIVE);
-
   private Args() {}
 
   /** Returns argument {@code i} as an integer, or fails with Redis's integer error. */
@@ -19,27 +14,6 @@ final class Args {
       throw CommandError.NOT_INTEGER;
     }
     return a.longValue(i);
-  }
-
-  /** Returns argument {@code i} as a float, or fails with Redis's float error. */
-  static double decimal(RespArgs a, int i) {
-    return parseDouble(a.bytes(i), 0, a.length(i), CommandError.NOT_FLOAT);
-  }
-
-  /** Parses a float as Redis {@code string2ld}: no spaces, no NaN, {@code inf} allowed. */
-  static double parseDouble(byte[] b, int off, int len, CommandError error) {
-    if (len == 0 || len > 5000) {
-      throw error;
-    }
-    String s = new String(b, off, len, StandardCharsets.US_ASCII);
-    if (!FLOAT.matcher(s).matches()) {
-      throw error;
-    }
-    String lower = s.toLowerCase(java.util.Locale.ROOT);
-    if (lower.endsWith("inf") || lower.endsWith("infinity")) {
-      return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    return Double.parseDouble(s);
   }
 
   /** Returns whether {@code b[off, off + len)} is an integer in Redis's strict syntax. */

@@ -51,6 +51,10 @@ public enum Command {
   final int arity;
   final List<String> flags;
   final boolean noAuth;
+  /** Whether the command only reads its keys (CLIENT TRACKING remembers them). */
+  final boolean readOnly;
+  /** Whether the command may change its keys (CLIENT TRACKING invalidates them). */
+  final boolean write;
   final boolean allowedWhileSubscribed;
   final int firstKey;
   final int lastKey;
@@ -65,6 +69,8 @@ public enum Command {
     this.arity = arity;
     List<String> f = new ArrayList<>(List.of(flags.split(",")));
     this.noAuth = f.contains("noauth");
+    this.readOnly = f.contains("readonly") && firstKey > 0;
+    this.write = f.contains("write") && firstKey > 0;
     this.allowedWhileSubscribed = f.remove("sub");
     this.flags = List.copyOf(f);
     this.firstKey = firstKey;

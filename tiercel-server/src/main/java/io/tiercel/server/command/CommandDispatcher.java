@@ -75,7 +75,15 @@ public final class CommandDispatcher {
     s.lastCommand = cmd.lowerName;
     node.commandsProcessed.increment();
     try {
+      if (cmd.readOnly && s.tracking) {
+        node.tracking.beforeRead(s, cmd, a);
+      }
       run(cmd, s, a, r);
+      if (cmd.write && node.tracking.active()) {
+        node.tracking.afterWrite(s, cmd, a);
+      } else if ((cmd == Command.FLUSHDB || cmd == Command.FLUSHALL) && node.tracking.active()) {
+        node.tracking.afterFlush(s);
+      }
     } catch (CommandError e) {
       r.error(e.getMessage());
     } catch (CacheFullException e) {

@@ -1,6 +1,8 @@
 package io.tiercel.server.command;
 
 import io.tiercel.core.Cache;
+import io.tiercel.core.KeySlot;
+import io.tiercel.core.MutableEntry;
 import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ final class KeyCommands {
   private static final int EXPIRE_XX = 2;
   private static final int EXPIRE_GT = 4;
   private static final int EXPIRE_LT = 8;
+
+  private static final CommandError INVALID_CURSOR = new CommandError("ERR invalid cursor");
 
   private KeyCommands() {}
 
@@ -149,13 +153,7 @@ final class KeyCommands {
   }
 
   static void scan(Node n, Session s, RespArgs a, Reply r) {
-    String text = a.string(1);
-    long cursor;
-    try {
-      cursor = Long.parseUnsignedLong(text);
-    } catch (NumberFormatException e) {
-      throw new CommandError("ERR invalid cursor");
-    }
+    long cursor = cursor(a.string(1));
     byte[] pattern = null;
     long count = 10;
     boolean strings = true;
@@ -180,7 +178,9 @@ final class KeyCommands {
     Cache cache = s.cache;
     List<byte[]> keys = new ArrayList<>();
     byte[] p = pattern;
-    long next = cache.scan(cursor, (int) Math.min(count, 1 << 20), key -> {
+    // A cursor past the last slot was not handed out by this node: the scan is over.
+    boolean past = Long.compareUnsigned(cursor, KeySlot.SLOTS) >= 0;
+    long next = past ? 0 : cache.scan(cursor, (int) Math.min(count, 1 << 20), key -> {
       if (p == null || Glob.matches(p, key)) {
         keys.add(key);
       }
@@ -197,55 +197,63 @@ final class KeyCommands {
     }
   }
 
+  /**
+   * Parses a SCAN cursor as Redis does with {@code strtoul}: an optional sign, decimal digits
+   * (none is 0), no spaces, at most 2^64 - 1; a minus sign negates modulo 2^64.
+   */
+  static long cursor(String text) {
+    int i = 0;
+    boolean negative = false;
+    if (!text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-')) {
+      negative = text.charAt(0) == '-';
+      i = 1;
+      if (text.length() == 1) {
+        throw INVALID_CURSOR;
+      }
+    }
+    long value = 0;
+    for (; i < text.length(); i++) {
+      int d = text.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        throw INVALID_CURSOR;
+      }
+      if (Long.compareUnsigned(value, Long.divideUnsigned(-1L, 10)) > 0) {
+        throw INVALID_CURSOR;
+      }
+      long next = value * 10 + d;
+      if (Long.compareUnsigned(next, value * 10) < 0) {
+        throw INVALID_CURSOR;
+      }
+      value = next;
+    }
+    return negative ? -value : value;
+  }
+
   static void type(Node n, Session s, RespArgs a, Reply r) {
     r.simple(s.cache.containsKey(a.bytes(1)) ? "string" : "none");
   }
 
-  /**
-   * RENAME and RENAMENX: moves the value and its expiry. Each key changes atomically, but the
-   * pair does not: a concurrent writer of either key may interleave, as the store locks per key.
-   */
+  /** RENAME and RENAMENX: moves the value and its expiry, atomically ({@link Cache#computeAll}). */
   static void rename(Node n, Session s, RespArgs a, Reply r, boolean nx) {
-    Cache cache = s.cache;
-    byte[] from = a.bytes(1);
-    byte[] to = a.bytes(2);
-    long[] expiry = new long[1];
-    byte[] value = cache.compute(from, e -> {
-      if (!e.exists()) {
-        return null;
+    Object result = s.cache.computeAll(List.of(a.bytes(1), a.bytes(2)), entries -> {
+      MutableEntry from = entries.get(0);
+      MutableEntry to = entries.get(1);
+      if (!from.exists()) {
+        return CommandError.NO_SUCH_KEY;
       }
-      expiry[0] = e.expireAt();
-      return e.value();
+      if (from == to || (nx && to.exists())) {
+        // Renaming a key to itself changes nothing; RENAMENX onto a live key neither.
+        return Boolean.FALSE;
+      }
+      to.setValue(from.value(), from.expireAt());
+      from.remove();
+      return Boolean.TRUE;
     });
-    if (value == null) {
-      throw CommandError.NO_SUCH_KEY;
-    }
-    if (java.util.Arrays.equals(from, to)) {
-      if (nx) {
-        r.integer(0);
-      } else {
-        r.ok();
-      }
-      return;
+    if (result instanceof CommandError error) {
+      throw error;
     }
     if (nx) {
-      Boolean written = cache.compute(to, e -> {
-        if (e.exists()) {
-          return Boolean.FALSE;
-        }
-        e.setValue(value, expiry[0]);
-        return Boolean.TRUE;
-      });
-      if (!written) {
-        r.integer(0);
-        return;
-      }
-    } else {
-      cache.put(to, value, expiry[0]);
-    }
-    cache.remove(from);
-    if (nx) {
-      r.integer(1);
+      r.integer(result == Boolean.TRUE ? 1 : 0);
     } else {
       r.ok();
     }

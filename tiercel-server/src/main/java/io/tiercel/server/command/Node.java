@@ -38,6 +38,7 @@ public final class Node {
   final LongAdder rejectedConnections = new LongAdder();
   final Map<Bytes, Set<Session>> channels = new ConcurrentHashMap<>();
   final Map<Bytes, Set<Session>> patterns = new ConcurrentHashMap<>();
+  final Tracking tracking = new Tracking(clients);
   volatile String requirePass;
   volatile int maxClients;
   volatile Duration timeout;
@@ -155,6 +156,7 @@ public final class Node {
   /** Forgets a closed connection and its subscriptions. */
   public void close(Session s) {
     clients.remove(s.id);
+    tracking.disable(s);
     for (Bytes ch : s.channels) {
       removeSubscriber(channels, ch, s);
     }

@@ -29,6 +29,13 @@ public final class Session {
   final Set<Bytes> channels = new HashSet<>();
   /** Patterns subscribed to. */
   final Set<Bytes> patterns = new HashSet<>();
+  /** CLIENT TRACKING state, read by other connections' writers (see {@link Tracking}). */
+  volatile boolean tracking;
+  volatile boolean trackingBcast;
+  volatile boolean trackingNoLoop;
+  /** The client id invalidations go to; 0 for this connection. */
+  volatile long trackingRedirect;
+  volatile java.util.List<byte[]> trackingPrefixes = java.util.List.of();
   /** Set by QUIT and CLIENT KILL: reply what is pending, then close. */
   volatile boolean closing;
 

@@ -5,8 +5,11 @@ import io.tiercel.core.MutableEntry;
 import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The string commands. Every read-modify-write runs inside {@link Cache#compute}, so each command
@@ -55,7 +58,9 @@ final class StringCommands {
         flags |= PERSIST;
       } else if ((a.equalsIgnoreCase(i, "EX") || a.equalsIgnoreCase(i, "PX")
           || a.equalsIgnoreCase(i, "EXAT") || a.equalsIgnoreCase(i, "PXAT"))
-          && (flags & (KEEPTTL | PERSIST | EXPIRE)) == 0 && hasNext) {
+          && (flags & (KEEPTTL | PERSIST)) == 0 && hasNext
+          && ((flags & EXPIRE) == 0 || a.equalsIgnoreCase(i, a.string(unitIndex)))) {
+        // As Redis: repeating the same unit is allowed and the last value wins; mixing is not.
         flags |= EXPIRE;
         unitIndex = i;
         i++;
@@ -211,37 +216,60 @@ final class StringCommands {
   }
 
   static void mset(Node n, Session s, RespArgs a, Reply r, String command) {
-    if ((a.count() - 1) % 2 != 0) {
-      throw new CommandError("ERR wrong number of arguments for '" + command + "' command");
-    }
-    Cache cache = s.cache;
-    for (int i = 1; i < a.count(); i += 2) {
-      cache.put(a.bytes(i), a.bytes(i + 1));
-    }
+    checkPairs(a, command);
+    List<byte[]> values = values(a);
+    long expiry = Args.defaultExpireAt(n, s.cache);
+    s.cache.computeAll(keys(a), entries -> {
+      for (int i = 0; i < entries.size(); i++) {
+        entries.get(i).setValue(values.get(i), expiry);
+      }
+      return null;
+    });
     r.ok();
   }
 
-  /**
-   * MSETNX: sets every key only if none exists. Atomic against other MSETNX calls; a concurrent
-   * single-key write may still land between the check and the writes, as the store locks per key.
-   */
+  /** MSETNX: sets every key only if none exists, atomically ({@link Cache#computeAll}). */
   static void msetnx(Node n, Session s, RespArgs a, Reply r) {
-    if ((a.count() - 1) % 2 != 0) {
-      throw new CommandError("ERR wrong number of arguments for 'msetnx' command");
-    }
-    Cache cache = s.cache;
-    synchronized (StringCommands.class) {
-      for (int i = 1; i < a.count(); i += 2) {
-        if (cache.containsKey(a.bytes(i))) {
-          r.integer(0);
-          return;
+    checkPairs(a, "msetnx");
+    List<byte[]> values = values(a);
+    long expiry = Args.defaultExpireAt(n, s.cache);
+    Boolean set = s.cache.computeAll(keys(a), entries -> {
+      for (MutableEntry e : entries) {
+        if (e.exists()) {
+          return Boolean.FALSE;
         }
       }
-      for (int i = 1; i < a.count(); i += 2) {
-        cache.put(a.bytes(i), a.bytes(i + 1));
+      // A key given twice shares one view, so its last value wins, as in Redis.
+      for (int i = 0; i < entries.size(); i++) {
+        entries.get(i).setValue(values.get(i), expiry);
       }
+      return Boolean.TRUE;
+    });
+    r.integer(set ? 1 : 0);
+  }
+
+  private static void checkPairs(RespArgs a, String command) {
+    if ((a.count() - 1) % 2 != 0) {
+      throw new CommandError(CommandDispatcher.wrongArity(command));
     }
-    r.integer(1);
+  }
+
+  /** Returns the keys of a key-value argument list (arguments 1, 3, 5...). */
+  private static List<byte[]> keys(RespArgs a) {
+    List<byte[]> keys = new ArrayList<>(a.count() / 2);
+    for (int i = 1; i < a.count(); i += 2) {
+      keys.add(a.bytes(i));
+    }
+    return keys;
+  }
+
+  /** Returns the values of a key-value argument list (arguments 2, 4, 6...). */
+  private static List<byte[]> values(RespArgs a) {
+    List<byte[]> values = new ArrayList<>(a.count() / 2);
+    for (int i = 2; i < a.count(); i += 2) {
+      values.add(a.bytes(i));
+    }
+    return values;
   }
 
   static void incrBy(Node n, Session s, RespArgs a, Reply r, long increment) {
@@ -269,25 +297,26 @@ final class StringCommands {
   }
 
   static void incrByFloat(Node n, Session s, RespArgs a, Reply r) {
-    double increment = Args.decimal(a, 2);
+    byte[] increment = a.bytes(2);
     long expiry = Args.defaultExpireAt(n, s.cache);
     Object result = s.cache.compute(a.bytes(1), e -> {
-      double current = 0;
-      if (e.exists()) {
-        try {
-          current = Args.parseDouble(e.valueArray(), e.valueOffset(), e.valueLength(),
-              CommandError.NOT_FLOAT);
-        } catch (CommandError error) {
-          return error;
+      try {
+        // Redis reads the stored value first, then the increment; both fail with one text.
+        BigDecimal current = e.exists()
+            ? LongDouble.parse(e.valueArray(), e.valueOffset(), e.valueLength(),
+                CommandError.NOT_FLOAT)
+            : BigDecimal.ZERO;
+        BigDecimal by = LongDouble.parse(increment, 0, increment.length, CommandError.NOT_FLOAT);
+        BigDecimal next = current == null || by == null ? null : LongDouble.add(current, by);
+        if (next == null) {
+          return CommandError.NAN_OR_INF;
         }
+        byte[] text = LongDouble.format(next).getBytes(StandardCharsets.US_ASCII);
+        set(e, text, expiry);
+        return text;
+      } catch (CommandError error) {
+        return error;
       }
-      double next = current + increment;
-      if (Double.isNaN(next) || Double.isInfinite(next)) {
-        return CommandError.NAN_OR_INF;
-      }
-      byte[] text = RespWriter.formatDouble(next).getBytes(StandardCharsets.US_ASCII);
-      set(e, text, expiry);
-      return text;
     });
     if (result instanceof CommandError error) {
       throw error;

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Tiercel vs Redis under the same redis-benchmark loads, on the same machine, interleaved.
+#
+# Starts a Tiercel node (bin/tiercel server --port 0 --unixsocket ...) and a redis-server (free
+# port + UNIX socket, no persistence) side by side, then runs GET and SET with 50 clients,
+# 100-byte values and 100k random keys, at pipeline 1 and 16, over TCP and over the UNIX socket.
+# Every cell runs Tiercel and Redis back to back (who goes first alternates by round), for
+# --rounds rounds; the table shows medians of ops/s and of p99 latency and the ratio
+# Tiercel/Redis (>= 1.0 means Tiercel is as fast or faster). Raw runs go to OUT/runs.csv.
+#
+#   bench/compare-redis.sh [--rounds 3] [--requests 200000] [--pipelined-requests 1000000]
+#                          [--clients 50] [--out DIR] [-- extra tiercel server flags]
+#
+# Environment: TIERCEL_JAVA_OPTS (JVM flags for the node). Runs under the shared build lock
+# (/tmp/tiercel-mvn.lock) so no build or other benchmark competes for the CPUs.
+set -euo pipefail
+
+if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
+  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
+fi
+
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROUNDS=3
+REQUESTS=200000
+PIPELINED_REQUESTS=1000000
+CLIENTS=50
+KEYS=100000
+VALUE_SIZE=100
+OUT=""
+TIERCEL_FLAGS=()
+
+usage() {
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --requests) REQUESTS="$2"; shift 2 ;;
+    --pipelined-requests) PIPELINED_REQUESTS="$2"; shift 2 ;;
+    --clients) CLIENTS="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --) shift; TIERCEL_FLAGS=("$@"); break ;;
+    -h|--help) usage ;;
+    *) echo "compare-redis: unknown flag $1" >&2; usage ;;
+  esac
+done
+
+for tool in redis-server redis-cli redis-benchmark python3; do
+  command -v "$tool" >/dev/null || {
+    echo "compare-redis: $tool is missing (dev-support/install-deps.sh installs it)" >&2
+    exit 1
+  }
+done
+
+WORK="$(mktemp -d /tmp/tiercel-compare.XXXXXX)"
+OUT="${OUT:-$WORK}"
+mkdir -p "$OUT"
+TIERCEL_PID=""
+REDIS_PID=""
+
+cleanup() {
+  [[ -n "$TIERCEL_PID" ]] && kill "$TIERCEL_PID" 2>/dev/null && wait "$TIERCEL_PID" 2>/dev/null
+  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  rm -f "$WORK"/*.sock
+  true
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# --- Tiercel: wait for its one "ready port=P ... unixsocket=S" line (bounded: 120 s). ---
+mkfifo "$WORK/tiercel.out"
+"$HOME_DIR/bin/tiercel" server --port 0 --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb \
+  --loglevel warn "${TIERCEL_FLAGS[@]}" >"$WORK/tiercel.out" 2>"$WORK/tiercel.err" &
+TIERCEL_PID=$!
+exec 3<"$WORK/tiercel.out"
+READY=""
+deadline=$((SECONDS + 120))
+while [[ "$READY" != ready\ * ]]; do
+  if (( SECONDS >= deadline )) || ! read -r -t 120 READY <&3; then
+    echo "compare-redis: tiercel did not print its ready line; see $WORK/tiercel.err" >&2
+    exit 1
+  fi
+done
+# Keep draining the node's stdout so it never blocks on a full pipe.
+cat <&3 >"$WORK/tiercel.stdout" &
+T_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
+T_SOCK="$(sed -n 's/.*unixsocket=\([^ ]*\).*/\1/p' <<<"$READY")"
+if [[ -z "$T_PORT" || -z "$T_SOCK" ]]; then
+  echo "compare-redis: cannot parse the ready line: $READY" >&2
+  exit 1
+fi
+
+# --- Redis: free port and a UNIX socket, no persistence. ---
+R_PORT="$(free_port)"
+R_SOCK="$WORK/redis.sock"
+redis-server --port "$R_PORT" --bind 127.0.0.1 --unixsocket "$R_SOCK" --unixsocketperm 700 \
+  --save '' --appendonly no --dir "$WORK" --daemonize no --logfile "$WORK/redis.log" &
+REDIS_PID=$!
+for _ in $(seq 1 100); do
+  redis-cli -s "$R_SOCK" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -s "$R_SOCK" ping >/dev/null
+
+echo "tiercel: $READY (pid $TIERCEL_PID)"
+echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT unixsocket=$R_SOCK (pid $REDIS_PID)"
+echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+target() { # server transport -> redis-benchmark address flags
+  case "$1/$2" in
+    tiercel/tcp) echo "-h 127.0.0.1 -p $T_PORT" ;;
+    tiercel/unix) echo "-s $T_SOCK" ;;
+    redis/tcp) echo "-h 127.0.0.1 -p $R_PORT" ;;
+    redis/unix) echo "-s $R_SOCK" ;;
+  esac
+}
+
+# run SERVER TRANSPORT TEST PIPELINE N -> prints "rps p99" from redis-benchmark --csv
+run() {
+  # shellcheck disable=SC2046
+  timeout 300 redis-benchmark $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" \
+    -P "$4" -t "$3" --csv 2>/dev/null \
+    | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]' \
+    || { echo "compare-redis: redis-benchmark failed against $1 over $2" >&2; return 1; }
+}
+
+# Warm-up, not recorded: fills the key space (so GET hits) and lets the JIT compile the path.
+for server in tiercel redis; do
+  for transport in tcp unix; do
+    run "$server" "$transport" set 16 "$PIPELINED_REQUESTS" >/dev/null
+    run "$server" "$transport" get 1 "$REQUESTS" >/dev/null
+  done
+done
+
+echo "round,transport,pipeline,test,server,rps,p99_ms" >"$OUT/runs.csv"
+for round in $(seq 1 "$ROUNDS"); do
+  for transport in tcp unix; do
+    for pipeline in 1 16; do
+      n="$REQUESTS"
+      [[ "$pipeline" -gt 1 ]] && n="$PIPELINED_REQUESTS"
+      for test in set get; do
+        order="tiercel redis"
+        (( round % 2 == 0 )) && order="redis tiercel"
+        for server in $order; do
+          result="$(run "$server" "$transport" "$test" "$pipeline" "$n")"
+          read -r rps p99 <<<"$result"
+          echo "$round,$transport,$pipeline,$test,$server,$rps,$p99" >>"$OUT/runs.csv"
+          echo "  round $round $transport P$pipeline $test $server: $rps ops/s p99 $p99 ms" >&2
+        done
+      done
+    done
+  done
+done
+
+python3 - "$OUT/runs.csv" <<'EOF'
+import csv, statistics, sys
+runs = list(csv.DictReader(open(sys.argv[1])))
+cells = {}
+for r in runs:
+    key = (r["transport"], int(r["pipeline"]), r["test"].upper())
+    cells.setdefault(key, {}).setdefault(r["server"], []).append(
+        (float(r["rps"]), float(r["p99_ms"])))
+print()
+print("| transport | pipeline | test | Tiercel ops/s | Redis ops/s | ratio | Tiercel p99 ms | Redis p99 ms |")
+print("|---|---|---|---|---|---|---|---|")
+for key in sorted(cells, key=lambda k: (k[0], k[1], k[2] != "SET")):
+    t, r = cells[key]["tiercel"], cells[key]["redis"]
+    trps = statistics.median(x[0] for x in t)
+    rrps = statistics.median(x[0] for x in r)
+    tp99 = statistics.median(x[1] for x in t)
+    rp99 = statistics.median(x[1] for x in r)
+    print(f"| {key[0]} | {key[1]} | {key[2]} | {trps:,.0f} | {rrps:,.0f} | {trps / rrps:.2f} "
+          f"| {tp99:.3f} | {rp99:.3f} |")
+EOF
+echo
+echo "raw runs: $OUT/runs.csv"

@@ -1,0 +1,162 @@
+package io.tiercel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.tiercel.core.Clock;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Sends the same raw RESP bytes to a node and to a real redis-server and compares the replies
+ * byte for byte, in RESP2 and in RESP3, for every case in {@code compat/commands.txt} (see
+ * {@link CompatCase} for its syntax). The intended differences are written next to their cases
+ * in that file and in docs/architecture.md.
+ */
+class RedisCompatibilityTest {
+  private static final String CASES = "/compat/commands.txt";
+  /** A SCAN that has not finished after this many calls is a bug on its own. */
+  private static final int MAX_SCAN_CALLS = 10_000;
+
+  static RedisServerProcess redis;
+  static TiercelServer tiercel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String binary = RedisServerProcess.binary();
+    assumeTrue(binary != null, "redis-server is not installed (dev-support/install-deps.sh)");
+    redis = RedisServerProcess.start(binary);
+    tiercel = new TiercelServer(new ServerConfig().set("port", "0").set("io-threads", "1"),
+        Clock.system()).start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (tiercel != null) {
+      tiercel.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicContainer> everyCaseRepliesAsRedisDoes() throws IOException {
+    List<CompatCase.Group> groups;
+    try (InputStream in = RedisCompatibilityTest.class.getResourceAsStream(CASES)) {
+      assertThat(in).as(CASES).isNotNull();
+      groups = CompatCase.parse(in);
+    }
+    assertThat(groups).isNotEmpty();
+    return Stream.of(false, true).map(resp3 -> DynamicContainer.dynamicContainer(
+        resp3 ? "RESP3" : "RESP2",
+        groups.stream().map(g -> DynamicTest.dynamicTest(
+            g.title() + " (line " + g.line() + ")", () -> runGroup(g, resp3)))));
+  }
+
+  private static void runGroup(CompatCase.Group group, boolean resp3) throws Exception {
+    List<String> differences = new ArrayList<>();
+    try (RawClient t = RawClient.tcp(tiercel.port()); RawClient r = RawClient.tcp(redis.port())) {
+      for (RawClient c : List.of(t, r)) {
+        if (resp3) {
+          assertThat(c.command("HELLO", "3").reply().type()).isEqualTo('%');
+        }
+        assertThat(c.command("FLUSHALL").reply().raw()).isEqualTo("+OK\r\n");
+      }
+      for (CompatCase c : group.cases()) {
+        if (!c.runsIn(resp3)) {
+          continue;
+        }
+        RespValue mine = runOrFailure(t, c);
+        RespValue theirs = runOrFailure(r, c);
+        String why = difference(c, mine, theirs);
+        if (why != null) {
+          differences.add("line " + c.line() + ": " + c.source() + " (" + why + ")\n  tiercel: "
+              + mine.printable() + "\n  redis:   " + theirs.printable());
+        }
+        if (mine.type() == '!' || theirs.type() == '!') {
+          break;
+        }
+      }
+    }
+    assertThat(differences).as("replies that differ from redis-server's").isEmpty();
+  }
+
+  /** Runs a case; a missing reply or a closed connection becomes a {@code !} pseudo reply. */
+  private static RespValue runOrFailure(RawClient client, CompatCase c) throws IOException {
+    try {
+      return run(client, c);
+    } catch (IOException e) {
+      String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new RespValue('!', text, List.of(), "!" + text);
+    }
+  }
+
+  private static RespValue run(RawClient client, CompatCase c) throws IOException {
+    if (c.has("raw")) {
+      return client.send(c.args().get(0)).reply();
+    }
+    if (c.has("scanall")) {
+      return scanAll(client, c.args());
+    }
+    return client.command(c.args()).reply();
+  }
+
+  /** Runs a SCAN to the end and returns the keys seen, as a sorted array without repeats. */
+  private static RespValue scanAll(RawClient client, List<byte[]> args) throws IOException {
+    List<byte[]> call = new ArrayList<>(args);
+    TreeSet<String> keys = new TreeSet<>();
+    for (int i = 0; i < MAX_SCAN_CALLS; i++) {
+      RespValue reply = client.command(call).reply();
+      if (reply.type() != '*') {
+        return reply;
+      }
+      reply.children().get(1).children().forEach(k -> keys.add(k.text()));
+      String cursor = reply.children().get(0).text();
+      if (cursor.equals("0")) {
+        StringBuilder sb = new StringBuilder("*").append(keys.size()).append("\r\n");
+        keys.forEach(k -> sb.append('$').append(k.length()).append("\r\n").append(k)
+            .append("\r\n"));
+        return RespValue.read(
+            new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.ISO_8859_1)));
+      }
+      call.set(1, cursor.getBytes(StandardCharsets.US_ASCII));
+    }
+    throw new AssertionError("SCAN did not end after " + MAX_SCAN_CALLS + " calls");
+  }
+
+  /** Returns why the two replies differ under the case's rules, or null if they agree. */
+  static String difference(CompatCase c, RespValue mine, RespValue theirs) {
+    if (c.has("unknown")) {
+      if (!mine.isError() || !mine.text().startsWith("ERR unknown command '")) {
+        return "Tiercel must answer unknown command";
+      }
+      return theirs.isError() ? null : "Redis was expected to fail too";
+    }
+    if (c.has("type")) {
+      return mine.type() == theirs.type() ? null : "types differ";
+    }
+    if (c.has("near")) {
+      if (mine.type() != ':' || theirs.type() != ':') {
+        return mine.raw().equals(theirs.raw()) ? null : "not both integers";
+      }
+      long gap = Math.abs(Long.parseLong(mine.text()) - Long.parseLong(theirs.text()));
+      return gap <= c.near() ? null : "apart by " + gap;
+    }
+    if (c.has("unordered")) {
+      return mine.sorted().raw().equals(theirs.sorted().raw()) ? null : "differ, sorted";
+    }
+    return mine.raw().equals(theirs.raw()) ? null : "differ";
+  }
+}
