@@ -27,7 +27,8 @@ public final class ServerConfig {
                             [--unixsocketperm 700] [--http-port 7380] [--dir DIR]
                             [--maxmemory 512mb] [--policy lru|arc|tinylfu]
                             [--appendonly yes|no] [--appendfsync always|everysec|no]
-                            [--snapshot-interval 120s] [--requirepass SECRET]
+                            [--snapshot-interval 120s] [--aof-load-truncated yes|no]
+                            [--auto-aof-rewrite-min-size 64mb] [--requirepass SECRET]
                             [--coordinator HOST:PORT] [--loglevel debug|info|warn|error]
                             [--maxclients 10000] [--timeout 0] [--io-threads N]
                             [--proto-max-bulk-len 512mb] [--max-multibulk-len 1048576]
@@ -40,7 +41,8 @@ public final class ServerConfig {
       "config", "bind", "port", "unixsocket", "unixsocketperm", "http-port", "dir", "maxmemory",
       "policy", "maxmemory-policy", "appendonly", "appendfsync", "snapshot-interval",
       "requirepass", "coordinator", "loglevel", "maxclients", "timeout", "io-threads",
-      "proto-max-bulk-len", "max-multibulk-len", "max-inline-len", "client-query-buffer-limit");
+      "proto-max-bulk-len", "max-multibulk-len", "max-inline-len", "client-query-buffer-limit",
+      "aof-load-truncated", "auto-aof-rewrite-min-size");
 
   private Path configFile;
   private String bind = "127.0.0.1";
@@ -64,6 +66,9 @@ public final class ServerConfig {
   private int maxMultibulkLen = RespLimits.DEFAULT_MAX_MULTIBULK_LENGTH;
   private int maxInlineLen = RespLimits.DEFAULT_MAX_INLINE_LENGTH;
   private long clientQueryBufferLimit = RespLimits.DEFAULT_MAX_QUERY_BUFFER;
+  private boolean dirGiven;
+  private boolean aofLoadTruncated = true;
+  private long autoAofRewriteMinSize = 64L << 20;
 
   /** Creates the defaults. */
   public ServerConfig() {}
@@ -157,7 +162,13 @@ public final class ServerConfig {
       case "unixsocket" -> this.unixSocket = value.isEmpty() ? null : Path.of(value);
       case "unixsocketperm" -> this.unixSocketPerm = parsePerm(key, value);
       case "http-port" -> this.httpPort = parseInt(key, value, 0, 65535);
-      case "dir" -> this.dir = Path.of(requireNonEmpty(key, value));
+      case "dir" -> {
+        this.dir = Path.of(requireNonEmpty(key, value));
+        this.dirGiven = true;
+      }
+      case "aof-load-truncated" -> this.aofLoadTruncated = parseYesNo(key, value);
+      case "auto-aof-rewrite-min-size" -> this.autoAofRewriteMinSize =
+          range(key, ConfigValues.parseBytes(key, value), 0, Long.MAX_VALUE);
       case "maxmemory" -> this.maxMemory = positive(key, ConfigValues.parseBytes(key, value));
       case "policy", "maxmemory-policy" -> this.policy = EvictionPolicyKind.parse(value);
       case "appendonly" -> this.appendOnly = parseYesNo(key, value);
@@ -343,6 +354,25 @@ public final class ServerConfig {
   /** Returns the decoder limits of each connection. */
   public RespLimits respLimits() {
     return new RespLimits(protoMaxBulkLen, maxMultibulkLen, maxInlineLen, clientQueryBufferLimit);
+  }
+
+  /**
+   * Returns whether the node keeps its caches on disk: with {@code --appendonly yes}, or with
+   * {@code --dir} given and a non-zero {@code --snapshot-interval}. Without {@code --dir} a node
+   * writes nothing to its working directory unless the log is asked for.
+   */
+  public boolean persistenceEnabled() {
+    return appendOnly || (dirGiven && !snapshotInterval.isZero());
+  }
+
+  /** Returns whether a damaged log tail is cut off at start (else the node refuses to start). */
+  public boolean aofLoadTruncated() {
+    return aofLoadTruncated;
+  }
+
+  /** Returns the log size below which growth never triggers a rewrite. */
+  public long autoAofRewriteMinSize() {
+    return autoAofRewriteMinSize;
   }
 
   /** Returns the settings of the default cache. */

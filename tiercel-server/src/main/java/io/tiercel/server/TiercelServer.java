@@ -11,9 +11,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.tiercel.core.CacheDecorator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.RemovalListener;
+import io.tiercel.persistence.FsyncPolicy;
+import io.tiercel.persistence.Persistence;
+import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
@@ -48,6 +52,7 @@ public final class TiercelServer implements AutoCloseable {
   private final ServerConfig config;
   private final Clock clock;
   private CacheManager caches;
+  private Persistence persistence;
   private Node node;
   private LeastConnectionsChooser chooser;
   private EventLoopGroup boss;
@@ -71,8 +76,19 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
-    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none());
+    persistence = config.persistenceEnabled() ? new Persistence(persistenceConfig(), clock) : null;
+    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none(),
+        persistence == null ? CacheDecorator.NONE : persistence);
+    if (persistence != null) {
+      try {
+        persistence.recover(caches);
+      } catch (IOException e) {
+        persistence.close();
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
     node = new Node(config, caches, clock);
+    node.persistence(persistence);
     CommandDispatcher dispatcher = new CommandDispatcher(node);
     chooser = new LeastConnectionsChooser();
     boss = new MultiThreadIoEventLoopGroup(
@@ -103,6 +119,13 @@ public final class TiercelServer implements AutoCloseable {
         unixChannel == null ? "" : " and " + config.unixSocket(), Transports.name(),
         config.ioThreads());
     return this;
+  }
+
+  /** Returns the persistence settings the flags ask for. */
+  private PersistenceConfig persistenceConfig() {
+    return new PersistenceConfig(config.dir(), config.appendOnly(),
+        FsyncPolicy.parse(config.appendFsync()), config.snapshotInterval(),
+        config.aofLoadTruncated(), config.autoAofRewriteMinSize());
   }
 
   private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {
@@ -182,6 +205,11 @@ public final class TiercelServer implements AutoCloseable {
     return node;
   }
 
+  /** Returns the node's persistence, or null when it keeps nothing on disk. */
+  public Persistence persistence() {
+    return persistence;
+  }
+
   /** Returns the caches this node serves. */
   public CacheManager caches() {
     return caches;
@@ -234,6 +262,9 @@ public final class TiercelServer implements AutoCloseable {
         group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .awaitUninterruptibly(CLOSE_TIMEOUT_MS * 2);
       }
+    }
+    if (persistence != null) {
+      persistence.close();
     }
     if (unixChannel != null) {
       try {
