@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -21,22 +22,33 @@ public final class CacheManager {
   private final CacheConfig defaults;
   private final Clock clock;
   private final RemovalListener listener;
+  private final Executor executor;
   private final CacheDecorator decorator;
 
   /** Creates a manager whose caches start from {@code defaults}, with the default cache. */
   public CacheManager(CacheConfig defaults, Clock clock, RemovalListener listener) {
-    this(defaults, clock, listener, CacheDecorator.NONE);
+    this(defaults, clock, listener, Runnable::run);
+  }
+
+  /**
+   * Creates a manager whose caches start from {@code defaults} and run read-triggered
+   * maintenance on {@code executor}, with the default cache.
+   */
+  public CacheManager(
+      CacheConfig defaults, Clock clock, RemovalListener listener, Executor executor) {
+    this(defaults, clock, listener, executor, CacheDecorator.NONE);
   }
 
   /** Creates a manager whose every cache, the default one included, is wrapped by {@code decorator}. */
-  public CacheManager(
-      CacheConfig defaults, Clock clock, RemovalListener listener, CacheDecorator decorator) {
+  public CacheManager(CacheConfig defaults, Clock clock, RemovalListener listener,
+      Executor executor, CacheDecorator decorator) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.executor = Objects.requireNonNull(executor, "executor");
     this.decorator = Objects.requireNonNull(decorator, "decorator");
-    caches.put(DEFAULT_CACHE,
-        decorator.decorate(Caches.create(DEFAULT_CACHE, defaults, clock, listener)));
+    caches.put(DEFAULT_CACHE, decorator.decorate(
+        Caches.create(DEFAULT_CACHE, defaults, clock, listener, executor)));
   }
 
   /** Creates a manager on the system clock with default settings. */
@@ -71,7 +83,7 @@ public final class CacheManager {
     if (caches.containsKey(name)) {
       throw new IllegalArgumentException("cache name: '" + name + "' already exists");
     }
-    Cache cache = decorator.decorate(Caches.create(name, config, clock, listener));
+    Cache cache = decorator.decorate(Caches.create(name, config, clock, listener, executor));
     if (caches.putIfAbsent(name, cache) != null) {
       throw new IllegalArgumentException("cache name: '" + name + "' already exists");
     }

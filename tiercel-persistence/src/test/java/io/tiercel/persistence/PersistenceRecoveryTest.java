@@ -43,7 +43,8 @@ class PersistenceRecoveryTest {
       persistence.close();
     }
     persistence = new Persistence(config, clock);
-    caches = new CacheManager(CacheConfig.defaults(), clock, RemovalListener.none(), persistence);
+    caches = new CacheManager(CacheConfig.defaults(), clock, RemovalListener.none(),
+        Runnable::run, persistence);
     persistence.recover(caches);
     return caches;
   }

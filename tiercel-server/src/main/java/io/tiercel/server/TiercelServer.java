@@ -35,6 +35,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -78,7 +79,7 @@ public final class TiercelServer implements AutoCloseable {
   public synchronized TiercelServer start() throws InterruptedException {
     persistence = config.persistenceEnabled() ? new Persistence(persistenceConfig(), clock) : null;
     caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none(),
-        persistence == null ? CacheDecorator.NONE : persistence);
+        ForkJoinPool.commonPool(), persistence == null ? CacheDecorator.NONE : persistence);
     if (persistence != null) {
       try {
         persistence.recover(caches);
