@@ -7,7 +7,9 @@
 #     ratio of each to "no".
 # Run it under the shared lock, from the repository root:
 #   flock /tmp/tiercel-mvn.lock dev-support/bench-persistence.sh
-# Environment: KEYS (1000000), VALUE (100), OPS (400000 SETs per throughput run), CLIENTS (50).
+# Environment: KEYS (1000000), VALUE (100), OPS (400000 SETs per throughput run), CLIENTS (50),
+# ROUNDS (1: throughput rounds; each round runs no/everysec/always in turn, the summary gives the
+# median ratio), PARTS (all | throughput).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +17,8 @@ KEYS="${KEYS:-1000000}"
 VALUE="${VALUE:-100}"
 OPS="${OPS:-400000}"
 CLIENTS="${CLIENTS:-50}"
+ROUNDS="${ROUNDS:-1}"
+PARTS="${PARTS:-all}"
 WORK="$(mktemp -d /tmp/tiercel-bench-persist.XXXXXX)"
 PIDS=()
 cleanup() {
@@ -99,6 +103,7 @@ throughput() {
     | tr '\r' '\n' | awk '/^SET:/ {print $2}' | tail -1
 }
 
+if [[ "$PARTS" == all ]]; then
 echo "# generating $KEYS SETs of $VALUE-byte values"
 make_load
 
@@ -130,12 +135,16 @@ redis-cli -p "$P" shutdown nosave >/dev/null 2>&1 || true
 wait "$RPID" 2>/dev/null || true
 printf '%-8s %14s %14.1f %16s %16.0f\n' redis "$save_ms" "$(echo "$snap_bytes/1000000" | bc -l)" "$ready_ms" "$(echo "$load_s*1000" | bc -l)"
 
+fi
+
 echo "## SET throughput by appendfsync (redis-benchmark -t set -n $OPS -r 1000000 -d $VALUE -c $CLIENTS)"
-printf '%-8s %-10s %14s %10s\n' server appendonly "SET_per_s" ratio
+printf '%-6s %-8s %-12s %12s %10s\n' round server appendonly "SET_per_s" ratio
+declare -A RATIOS
+for round in $(seq 1 "$ROUNDS"); do
 for server in tiercel redis; do
   base=""
   for mode in no everysec always; do
-    P=$(free_port); D="$WORK/$server-aof-$mode"
+    P=$(free_port); D="$WORK/$server-aof-$mode-$round"
     if [[ "$server" == tiercel ]]; then
       if [[ "$mode" == no ]]; then
         start_tiercel "$D" "$P" --snapshot-interval 0
@@ -154,8 +163,17 @@ for server in tiercel redis; do
       redis-cli -p "$P" shutdown nosave >/dev/null 2>&1 || true
       wait "$RPID" 2>/dev/null || true
     fi
+    rm -rf "$D"
     [[ -z "$base" ]] && base="$rps"
+    ratio=$(echo "$rps/$base" | bc -l)
+    RATIOS[$server-$mode]+="$ratio "
     label=$mode; [[ "$mode" == no ]] && label="no(aof off)"
-    printf '%-8s %-12s %12s %10.3f\n' "$server" "$label" "$rps" "$(echo "$rps/$base" | bc -l)"
+    printf '%-6s %-8s %-12s %12s %10.3f\n' "$round" "$server" "$label" "$rps" "$ratio"
   done
+done
+done
+echo "## median ratio to appendonly no over $ROUNDS round(s)"
+for key in tiercel-everysec tiercel-always redis-everysec redis-always; do
+  median=$(echo "${RATIOS[$key]}" | tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-18s %6.3f\n' "$key" "$median"
 done
