@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,32 +97,21 @@ final class AppendLog implements AutoCloseable {
     this.totalSize = sizeOfSegments(dir);
   }
 
+  private static final NumberedFiles SEGMENTS = new NumberedFiles("log-", ".tlog");
+
   /** Returns the segment file that starts at {@code firstLsn}. */
   static Path segmentPath(Path dir, long firstLsn) {
-    return dir.resolve(String.format("log-%020d.tlog", firstLsn));
+    return SEGMENTS.path(dir, firstLsn);
   }
 
   /** Returns the first LSN of a segment from its file name, or -1 if it is not a segment. */
   static long firstLsnOf(Path file) {
-    String name = file.getFileName().toString();
-    if (!name.startsWith("log-") || !name.endsWith(".tlog")) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(name.substring(4, name.length() - 5));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return SEGMENTS.numberOf(file);
   }
 
   /** Returns the segments under {@code dir} in LSN order. */
   static List<Path> segments(Path dir) throws IOException {
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.filter(f -> firstLsnOf(f) >= 0).forEach(out::add);
-    }
-    out.sort((a, b) -> Long.compare(firstLsnOf(a), firstLsnOf(b)));
-    return out;
+    return SEGMENTS.list(dir);
   }
 
   private static long sizeOfSegments(Path dir) throws IOException {

@@ -11,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -53,32 +51,21 @@ final class SnapshotFile {
   /** The outcome of writing one snapshot. */
   record Written(Path file, long entries, long bytes, long millis) {}
 
+  private static final NumberedFiles SNAPSHOTS = new NumberedFiles("snapshot-", ".tsnap");
+
   /** Returns the snapshot file with sequence number {@code seq}. */
   static Path path(Path dir, long seq) {
-    return dir.resolve(String.format("snapshot-%020d.tsnap", seq));
+    return SNAPSHOTS.path(dir, seq);
   }
 
   /** Returns the sequence number of a snapshot file from its name, or -1. */
   static long seqOf(Path file) {
-    String name = file.getFileName().toString();
-    if (!name.startsWith("snapshot-") || !name.endsWith(".tsnap")) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(name.substring(9, name.length() - 6));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return SNAPSHOTS.numberOf(file);
   }
 
   /** Returns the snapshots under {@code dir}, newest first. */
   static List<Path> list(Path dir) throws IOException {
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.filter(f -> seqOf(f) >= 0).forEach(out::add);
-    }
-    out.sort((a, b) -> Long.compare(seqOf(b), seqOf(a)));
-    return out;
+    return SNAPSHOTS.list(dir).reversed();
   }
 
   /* --------------- Writing --------------- */

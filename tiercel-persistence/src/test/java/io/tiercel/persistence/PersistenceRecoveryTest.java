@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -193,13 +192,7 @@ class PersistenceRecoveryTest {
 
   @Test
   void aTruncatedLogTailIsCutOffAndTheRestLoads() throws IOException {
-    Cache c = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
-    for (int i = 0; i < 10; i++) {
-      c.put(b("k" + i), b("v" + i));
-    }
-    persistence.close();
-    persistence = null;
-    Path seg = AppendLog.segments(cacheDir()).getLast();
+    Path seg = tenKeysInTheLog();
     long size = Files.size(seg);
     truncate(seg, size - 3);
 
@@ -217,15 +210,8 @@ class PersistenceRecoveryTest {
 
   @Test
   void aBitFlipInTheLogStopsReplayThereAndSetsLaterSegmentsAside() throws IOException {
-    Cache c = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
-    for (int i = 0; i < 10; i++) {
-      c.put(b("k" + i), b("v" + i));
-    }
-    persistence.close();
-    persistence = null;
-    Path seg = AppendLog.segments(cacheDir()).getLast();
-    long size = Files.size(seg);
-    flipBit(seg, size - 20);
+    Path seg = tenKeysInTheLog();
+    flipBit(seg, Files.size(seg) - 20);
 
     Cache r = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
     assertThat(r.size()).isEqualTo(9);
@@ -350,6 +336,17 @@ class PersistenceRecoveryTest {
     assertThat(gate.isDurable(ticket)).isTrue();
   }
 
+  /** Logs k0..k9 under {@code always}, stops the node and returns the log segment. */
+  private Path tenKeysInTheLog() throws IOException {
+    Cache c = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
+    for (int i = 0; i < 10; i++) {
+      c.put(b("k" + i), b("v" + i));
+    }
+    persistence.close();
+    persistence = null;
+    return AppendLog.segments(cacheDir()).getLast();
+  }
+
   static void truncate(Path file, long size) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(size);
@@ -360,10 +357,5 @@ class PersistenceRecoveryTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[(int) offset] ^= 0x10;
     Files.write(file, bytes);
-  }
-
-  @SuppressWarnings("unused")
-  private static Map<String, String> copy(Map<String, String> m) {
-    return new HashMap<>(m);
   }
 }
