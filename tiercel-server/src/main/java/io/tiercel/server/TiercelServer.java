@@ -21,6 +21,10 @@ import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
+import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.config.Settings;
+import io.tiercel.server.http.HttpServerInitializer;
+import io.tiercel.server.metrics.NodeMetrics;
 import io.tiercel.server.pipeline.TiercelChannelInitializer;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
@@ -34,6 +38,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,8 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Tiercel node: caches served over RESP on TCP and, optionally, a UNIX socket, with one
- * acceptor loop and worker loops that take each new connection by fewest connections.
+ * A Tiercel node: caches served over RESP on TCP and, optionally, a UNIX socket, and over HTTP
+ * (REST, health, Prometheus metrics), with one acceptor loop and worker loops shared by both
+ * protocols that take each new connection by fewest connections.
  */
 public final class TiercelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TiercelServer.class);
@@ -59,9 +65,13 @@ public final class TiercelServer implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private ScheduledExecutorService maintenance;
+  private ExecutorService admin;
+  private NodeMetrics metrics;
   private Channel tcpChannel;
   private Channel unixChannel;
+  private Channel httpChannel;
   private int port;
+  private int httpPort = -1;
   private boolean closed;
 
   /** Creates a node on the system clock; {@link #start()} makes it listen. */
@@ -90,6 +100,12 @@ public final class TiercelServer implements AutoCloseable {
     }
     node = new Node(config, caches, clock);
     node.persistence(persistence);
+    Settings settings = config.settings();
+    settings.onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
+    settings.onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
+    metrics = new NodeMetrics(node, HttpServerInitializer.routeNames());
+    node.observe(metrics.commands());
+    admin = Executors.newSingleThreadExecutor(new DefaultThreadFactory("tiercel-admin", true));
     CommandDispatcher dispatcher = new CommandDispatcher(node);
     chooser = new LeastConnectionsChooser();
     boss = new MultiThreadIoEventLoopGroup(
@@ -107,17 +123,29 @@ public final class TiercelServer implements AutoCloseable {
       if (config.unixSocket() != null) {
         unixChannel = bindUnix(bootstrap(initializer), config.unixSocket());
       }
+      if (config.httpPort() >= 0) {
+        ServerBootstrap http = new ServerBootstrap().group(boss, workers)
+            .option(ChannelOption.SO_BACKLOG, 511)
+            .channel(Transports.serverSocketChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new HttpServerInitializer(config, node, metrics, admin, chooser));
+        httpChannel = http.bind(config.bind(), config.httpPort()).sync().channel();
+        httpPort = ((InetSocketAddress) httpChannel.localAddress()).getPort();
+      }
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;
     }
     node.listening(Transports.name(), port);
+    settings.effective(ConfigKeys.PORT, Integer.toString(port));
+    settings.effective(ConfigKeys.HTTP_PORT, Integer.toString(httpPort));
     maintenance = Executors.newSingleThreadScheduledExecutor(
         new DefaultThreadFactory("tiercel-maintenance", true));
     maintenance.scheduleAtFixedRate(this::maintain, CLEANUP_PERIOD_MS, CLEANUP_PERIOD_MS,
         TimeUnit.MILLISECONDS);
-    LOG.info("listening on {}:{}{} with {} ({} workers)", config.bind(), port,
-        unixChannel == null ? "" : " and " + config.unixSocket(), Transports.name(),
+    LOG.info("listening: resp {}:{}{}, http {}, transport {}, {} workers", config.bind(), port,
+        unixChannel == null ? "" : " and " + config.unixSocket(),
+        httpPort < 0 ? "off" : config.bind() + ":" + httpPort, Transports.name(),
         config.ioThreads());
     return this;
   }
@@ -196,6 +224,16 @@ public final class TiercelServer implements AutoCloseable {
     return port;
   }
 
+  /** Returns the HTTP port listened on, or -1 when HTTP is off. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Returns the node's meters. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
   /** Returns the UNIX socket path, or null. */
   public Path unixSocket() {
     return unixChannel == null ? null : config.unixSocket();
@@ -223,7 +261,7 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Returns the line printed on stdout once the node accepts connections. */
   public String readyLine() {
-    return "ready port=" + port + " http=" + config.httpPort() + " unixsocket="
+    return "ready port=" + port + " http=" + httpPort + " unixsocket="
         + (unixSocket() == null ? "" : unixSocket().toString());
   }
 
@@ -238,7 +276,7 @@ public final class TiercelServer implements AutoCloseable {
     }
     closed = true;
     List<ChannelFuture> closing = new ArrayList<>();
-    for (Channel listener : new Channel[] {tcpChannel, unixChannel}) {
+    for (Channel listener : new Channel[] {tcpChannel, unixChannel, httpChannel}) {
       if (listener != null) {
         closing.add(listener.close());
       }
@@ -258,6 +296,9 @@ public final class TiercelServer implements AutoCloseable {
     if (maintenance != null) {
       maintenance.shutdownNow();
     }
+    if (admin != null) {
+      admin.shutdown();
+    }
     for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
       if (group != null) {
         group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -266,6 +307,9 @@ public final class TiercelServer implements AutoCloseable {
     }
     if (persistence != null) {
       persistence.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (unixChannel != null) {
       try {
