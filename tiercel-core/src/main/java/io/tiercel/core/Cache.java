@@ -103,6 +103,12 @@ public interface Cache {
   /** Visits the keys of one slot without scanning any other. */
   void forEachKeyInSlot(int slot, Consumer<byte[]> keys);
 
+  /**
+   * Visits the live entries of one slot in place while holding the slot's write lock, so no write
+   * to the slot is half done; the visitor must be quick and must not call this cache.
+   */
+  void forEachEntryInSlot(int slot, EntryVisitor visitor);
+
   /** Removes the entries of one slot with cause {@link RemovalCause#PURGED}; returns how many. */
   int removeSlot(int slot);
 

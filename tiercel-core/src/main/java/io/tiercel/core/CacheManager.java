@@ -23,6 +23,7 @@ public final class CacheManager {
   private final Clock clock;
   private final RemovalListener listener;
   private final Executor executor;
+  private final CacheDecorator decorator;
 
   /** Creates a manager whose caches start from {@code defaults}, with the default cache. */
   public CacheManager(CacheConfig defaults, Clock clock, RemovalListener listener) {
@@ -35,11 +36,19 @@ public final class CacheManager {
    */
   public CacheManager(
       CacheConfig defaults, Clock clock, RemovalListener listener, Executor executor) {
+    this(defaults, clock, listener, executor, CacheDecorator.NONE);
+  }
+
+  /** Creates a manager whose every cache, the default one included, is wrapped by {@code decorator}. */
+  public CacheManager(CacheConfig defaults, Clock clock, RemovalListener listener,
+      Executor executor, CacheDecorator decorator) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.executor = Objects.requireNonNull(executor, "executor");
-    caches.put(DEFAULT_CACHE, Caches.create(DEFAULT_CACHE, defaults, clock, listener, executor));
+    this.decorator = Objects.requireNonNull(decorator, "decorator");
+    caches.put(DEFAULT_CACHE, decorator.decorate(
+        Caches.create(DEFAULT_CACHE, defaults, clock, listener, executor)));
   }
 
   /** Creates a manager on the system clock with default settings. */
@@ -71,7 +80,10 @@ public final class CacheManager {
       throw new IllegalArgumentException(
           "cache name: '" + name + "' (expected: 1-64 of A-Z a-z 0-9 _ . -, not starting with . or -)");
     }
-    Cache cache = Caches.create(name, config, clock, listener, executor);
+    if (caches.containsKey(name)) {
+      throw new IllegalArgumentException("cache name: '" + name + "' already exists");
+    }
+    Cache cache = decorator.decorate(Caches.create(name, config, clock, listener, executor));
     if (caches.putIfAbsent(name, cache) != null) {
       throw new IllegalArgumentException("cache name: '" + name + "' already exists");
     }
@@ -88,6 +100,7 @@ public final class CacheManager {
       return false;
     }
     cache.purge();
+    decorator.dropped(name);
     return true;
   }
 

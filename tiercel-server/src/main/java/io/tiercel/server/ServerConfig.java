@@ -140,6 +140,25 @@ public final class ServerConfig {
     return settings.get(key);
   }
 
+  /**
+   * Returns whether the node keeps its caches on disk: with {@code appendonly yes}, or with
+   * {@code dir} given and a non-zero {@code snapshot-interval}. Without {@code dir} a node writes
+   * nothing to its working directory unless the log is asked for.
+   */
+  public boolean persistenceEnabled() {
+    return appendOnly() || (settings.isSet(ConfigKeys.DIR) && !snapshotInterval().isZero());
+  }
+
+  /** Returns whether a damaged log tail is cut off at start (else the node refuses to start). */
+  public boolean aofLoadTruncated() {
+    return get(ConfigKeys.AOF_LOAD_TRUNCATED);
+  }
+
+  /** Returns the log size below which growth never triggers a rewrite. */
+  public long autoAofRewriteMinSize() {
+    return get(ConfigKeys.AUTO_AOF_REWRITE_MIN_SIZE);
+  }
+
   /** Returns the config file read, or null. */
   public Path configFile() {
     return configFile;

@@ -11,9 +11,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.tiercel.core.CacheDecorator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.RemovalListener;
+import io.tiercel.persistence.FsyncPolicy;
+import io.tiercel.persistence.Persistence;
+import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
@@ -55,6 +59,7 @@ public final class TiercelServer implements AutoCloseable {
   private final ServerConfig config;
   private final Clock clock;
   private CacheManager caches;
+  private Persistence persistence;
   private Node node;
   private LeastConnectionsChooser chooser;
   private EventLoopGroup boss;
@@ -82,9 +87,19 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
-    caches = new CacheManager(
-        config.defaultCacheConfig(), clock, RemovalListener.none(), ForkJoinPool.commonPool());
+    persistence = config.persistenceEnabled() ? new Persistence(persistenceConfig(), clock) : null;
+    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none(),
+        ForkJoinPool.commonPool(), persistence == null ? CacheDecorator.NONE : persistence);
+    if (persistence != null) {
+      try {
+        persistence.recover(caches);
+      } catch (IOException e) {
+        persistence.close();
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
     node = new Node(config, caches, clock);
+    node.persistence(persistence);
     Settings settings = config.settings();
     settings.onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
     settings.onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
@@ -133,6 +148,13 @@ public final class TiercelServer implements AutoCloseable {
         httpPort < 0 ? "off" : config.bind() + ":" + httpPort, Transports.name(),
         config.ioThreads());
     return this;
+  }
+
+  /** Returns the persistence settings the flags ask for. */
+  private PersistenceConfig persistenceConfig() {
+    return new PersistenceConfig(config.dir(), config.appendOnly(),
+        FsyncPolicy.parse(config.appendFsync()), config.snapshotInterval(),
+        config.aofLoadTruncated(), config.autoAofRewriteMinSize());
   }
 
   private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {
@@ -222,6 +244,11 @@ public final class TiercelServer implements AutoCloseable {
     return node;
   }
 
+  /** Returns the node's persistence, or null when it keeps nothing on disk. */
+  public Persistence persistence() {
+    return persistence;
+  }
+
   /** Returns the caches this node serves. */
   public CacheManager caches() {
     return caches;
@@ -277,6 +304,9 @@ public final class TiercelServer implements AutoCloseable {
         group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .awaitUninterruptibly(CLOSE_TIMEOUT_MS * 2);
       }
+    }
+    if (persistence != null) {
+      persistence.close();
     }
     if (metrics != null) {
       metrics.close();

@@ -7,6 +7,7 @@ import io.tiercel.core.CacheStats;
 import io.tiercel.core.Clock;
 import io.tiercel.core.ConfigValues;
 import io.tiercel.core.EntryMutator;
+import io.tiercel.core.EntryVisitor;
 import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.core.KeySlot;
 import io.tiercel.core.MultiEntryMutator;
@@ -635,6 +636,19 @@ public final class BoundedCache implements Cache {
         keys.accept(e.key());
       }
     });
+  }
+
+  @Override
+  public void forEachEntryInSlot(int slot, EntryVisitor visitor) {
+    checkSlot(slot);
+    long now = clock.millis();
+    synchronized (lock(slot)) {
+      index.forEach(slot, e -> {
+        if (!e.isExpired(now)) {
+          visitor.visit(e.data, e.keyLength, e.valueLength(), e.expireAt());
+        }
+      });
+    }
   }
 
   @Override

@@ -122,6 +122,10 @@ final class AdminCommands {
       field(sb, "pubsub_channels", Integer.toString(n.channels.size()));
       field(sb, "pubsub_patterns", Integer.toString(n.patterns.size()));
     }
+    if (all || wanted.contains("persistence")) {
+      section(sb, "Persistence");
+      PersistenceCommands.info(n).forEach((k, v) -> field(sb, k, v));
+    }
     if (all || wanted.contains("keyspace")) {
       section(sb, "Keyspace");
       long keys = n.caches.defaultCache().size();
@@ -294,7 +298,8 @@ final class AdminCommands {
           EXPIRETIME, PEXPIRETIME, PERSIST, KEYS, SCAN, RANDOMKEY, TYPE, RENAME, RENAMENX ->
           "generic";
       case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBSUB -> "pubsub";
-      case INFO, CONFIG, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, CACHE -> "server";
+      case INFO, CONFIG, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, CACHE, SAVE, BGSAVE, LASTSAVE,
+          BGREWRITEAOF -> "server";
       default -> "string";
     };
   }

@@ -40,6 +40,9 @@ public enum Command {
   INFO(-1, "loading,stale"), CONFIG(-2, "admin,noscript,loading,stale"),
   COMMAND(-1, "loading,stale"), CLIENT(-2, "admin,noscript,loading,stale"),
   TIME(1, "loading,stale,fast"), CACHE(-2, "admin"),
+  // Persistence
+  SAVE(1, "admin,noscript"), BGSAVE(-1, "admin,noscript"), LASTSAVE(1, "loading,stale,fast"),
+  BGREWRITEAOF(1, "admin,noscript"),
   // Pub/Sub
   PUBLISH(3, "pubsub,loading,stale,fast"), SUBSCRIBE(-2, "pubsub,noscript,loading,stale,sub"),
   UNSUBSCRIBE(-1, "pubsub,noscript,loading,stale,sub"),

@@ -163,6 +163,10 @@ public final class CommandDispatcher {
       case CLIENT -> AdminCommands.client(n, s, a, r);
       case TIME -> AdminCommands.time(n, r);
       case CACHE -> AdminCommands.cache(n, s, a, r);
+      case SAVE -> PersistenceCommands.save(n, r);
+      case BGSAVE -> PersistenceCommands.bgsave(n, a, r);
+      case LASTSAVE -> PersistenceCommands.lastsave(n, r);
+      case BGREWRITEAOF -> PersistenceCommands.bgrewriteaof(n, r);
       case PUBLISH -> PubSubCommands.publish(n, s, a, r);
       case SUBSCRIBE -> PubSubCommands.subscribe(n, s, a, r, false);
       case PSUBSCRIBE -> PubSubCommands.subscribe(n, s, a, r, true);

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
+import io.tiercel.persistence.CommitGate;
+import io.tiercel.persistence.Persistence;
 import io.tiercel.protocol.resp.RespLimits;
 import io.tiercel.protocol.resp.RespWriter;
 import io.tiercel.server.ServerConfig;
@@ -45,6 +47,7 @@ public final class Node {
   volatile RespLimits limits;
   volatile int tcpPort;
   volatile String transport = "nio";
+  volatile Persistence persistence;
   volatile CommandObserver observer = CommandObserver.NONE;
 
   /** Creates the state of a node with {@code config}, serving {@code caches}. */
@@ -113,6 +116,17 @@ public final class Node {
   /** Returns the clock expiry is measured with. */
   public Clock clock() {
     return clock;
+  }
+
+  /** Sets the node's persistence; null when it keeps nothing on disk. */
+  public void persistence(Persistence persistence) {
+    this.persistence = persistence;
+  }
+
+  /** Returns the gate replies wait at for their writes to be durable. */
+  public CommitGate commitGate() {
+    Persistence p = persistence;
+    return p == null ? CommitGate.NONE : p.commitGate();
   }
 
   /** Returns the limits new connections' decoders get. */

@@ -122,6 +122,14 @@ public final class ConfigKeys {
   /** How often a snapshot is written. */
   public static final ConfigKey<Duration> SNAPSHOT_INTERVAL = ConfigKey.of("snapshot-interval",
       duration(), Duration.ofSeconds(120), STARTUP, "write a snapshot this often; 0 never");
+  /** What recovery does with a damaged append-only log. */
+  public static final ConfigKey<Boolean> AOF_LOAD_TRUNCATED = ConfigKey.of("aof-load-truncated",
+      yesNo(), true, STARTUP,
+      "cut a damaged or truncated log tail at start with a warning (yes), or refuse to start (no)");
+  /** The log size below which growth never triggers a rewrite. */
+  public static final ConfigKey<Long> AUTO_AOF_REWRITE_MIN_SIZE = ConfigKey.of(
+      "auto-aof-rewrite-min-size", bytes(0, Long.MAX_VALUE), 64L << 20, STARTUP,
+      "rewrite the log (take a snapshot) once it exceeds this and twice the last snapshot");
   /** Redis's snapshot schedule, accepted for clients that set it. */
   public static final ConfigKey<String> SAVE = ConfigKey.of("save", text(true), "", RUNTIME,
       "Redis's snapshot schedule; accepted for client compatibility, ignored (use "
@@ -164,7 +172,8 @@ public final class ConfigKeys {
       BIND, PORT, UNIXSOCKET, UNIXSOCKETPERM, HTTP_PORT, MAXCLIENTS, TIMEOUT, IO_THREADS,
       PROTO_MAX_BULK_LEN, MAX_MULTIBULK_LEN, MAX_INLINE_LEN, CLIENT_QUERY_BUFFER_LIMIT,
       HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE, HTTP_MAX_INITIAL_LINE_LENGTH,
-      MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, SAVE, REQUIREPASS,
+      MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, AOF_LOAD_TRUNCATED,
+      AUTO_AOF_REWRITE_MIN_SIZE, SAVE, REQUIREPASS,
       COORDINATOR, LOGLEVEL, LOGFILE, LOGFILE_MAX_SIZE, LOGFILE_MAX_HISTORY, DATABASES);
 
   private static final Map<String, ConfigKey<?>> BY_NAME;

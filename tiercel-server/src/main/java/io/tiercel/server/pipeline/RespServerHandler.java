@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.tiercel.persistence.CommitGate;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespDecoder;
 import io.tiercel.protocol.resp.RespProtocolException;
@@ -15,6 +16,7 @@ import io.tiercel.server.command.Reply;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * or becomes it, and it is released when empty or when the connection closes); the batch's reply
  * buffer is owned by the session's {@link Reply} until handed to {@code write}. A protocol error
  * is answered with {@code -ERR Protocol error: ...} and closes only this connection.
+ *
+ * <p>Durability ({@code appendfsync always}): when a batch wrote records that are not yet on
+ * disk, its replies are held (in order, with any later ones) and reading stops; the log writer's
+ * callback writes and flushes them on this connection's loop once the fsync is done, and reading
+ * resumes. The loop itself never blocks, so the writes of every connection share one fsync.
  */
 public final class RespServerHandler extends ChannelInboundHandlerAdapter
     implements RespDecoder.CommandSink {
@@ -40,6 +47,11 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private ByteBuf cumulation;
   private Session session;
   private Reply reply;
+  private CommitGate gate = CommitGate.NONE;
+  /** Replies waiting for their writes to be durable, oldest first; null when none wait. */
+  private ArrayDeque<ByteBuf> held;
+  private long heldTicket;
+  private boolean heldClose;
 
   /** Creates the handler of one connection. */
   public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
@@ -58,6 +70,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    gate = dispatcher.node().commitGate();
     decoder = new RespDecoder(dispatcher.node().limits());
     decoder.setAuthenticated(session.authenticated());
     ctx.fireChannelActive();
@@ -92,7 +105,11 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     dispatcher.execute(session, args);
     decoder.setAuthenticated(session.authenticated());
     if (reply.pending() > EARLY_WRITE_BYTES) {
-      ctx.write(reply.take());
+      if (held != null) {
+        held.add(reply.take());
+      } else {
+        ctx.write(reply.take());
+      }
     }
     return !session.closing();
   }
@@ -103,7 +120,18 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return;
     }
     ByteBuf out = reply.take();
-    if (session != null && session.closing()) {
+    boolean closing = session != null && session.closing();
+    long ticket = gate.takeTicket();
+    if (held != null || (ticket != 0 && !gate.isDurable(ticket))) {
+      hold(ctx, out, ticket, closing);
+      return;
+    }
+    flushBatch(ctx, out, closing);
+  }
+
+  /** Writes a batch's replies and flushes; closes after them if the session is closing. */
+  private void flushBatch(ChannelHandlerContext ctx, ByteBuf out, boolean closing) {
+    if (closing) {
       ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
           .addListener(ChannelFutureListener.CLOSE);
       return;
@@ -117,9 +145,48 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
   }
 
+  /** Holds a batch's replies until {@code ticket} is durable, reading nothing meanwhile. */
+  private void hold(ChannelHandlerContext ctx, ByteBuf out, long ticket, boolean closing) {
+    if (held == null) {
+      held = new ArrayDeque<>();
+      ctx.channel().config().setAutoRead(false);
+    }
+    if (out != null) {
+      held.add(out);
+    }
+    heldTicket = Math.max(heldTicket, ticket);
+    heldClose |= closing;
+    long waitFor = heldTicket;
+    gate.whenDurable(waitFor, () -> ctx.executor().execute(() -> releaseHeld(ctx, waitFor)));
+  }
+
+  /** Sends the held replies once everything they wait for is durable; runs on the loop. */
+  private void releaseHeld(ChannelHandlerContext ctx, long durable) {
+    if (held == null || (heldTicket > durable && !gate.isDurable(heldTicket))) {
+      return;
+    }
+    ArrayDeque<ByteBuf> replies = held;
+    boolean closing = heldClose;
+    held = null;
+    heldTicket = 0;
+    heldClose = false;
+    if (!ctx.channel().isActive()) {
+      replies.forEach(ByteBuf::release);
+      return;
+    }
+    ByteBuf last = replies.pollLast();
+    for (ByteBuf b : replies) {
+      ctx.write(b);
+    }
+    flushBatch(ctx, last, closing);
+    if (!closing && ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable()) {
+    if (ctx.channel().isWritable() && held == null) {
       ctx.channel().config().setAutoRead(true);
     }
     ctx.fireChannelWritabilityChanged();
@@ -143,6 +210,10 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   }
 
   private void release() {
+    if (held != null) {
+      held.forEach(ByteBuf::release);
+      held = null;
+    }
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;

@@ -1,0 +1,38 @@
+package io.tiercel.persistence;
+
+/**
+ * Lets a connection hold its replies until the writes behind them are on disk
+ * ({@code appendfsync always}), without blocking the thread.
+ *
+ * <p>A write appended on a thread leaves a ticket there; the connection takes it when its batch of
+ * commands ends and, if it is not yet durable, asks to be called back when it is.
+ */
+public interface CommitGate {
+
+  /** Returns and clears the ticket of the latest write on this thread that must be durable; 0 if none. */
+  long takeTicket();
+
+  /** Returns whether every write with {@code ticket} or an earlier one is on disk. */
+  boolean isDurable(long ticket);
+
+  /** Runs {@code action} on the log writer's thread once {@code ticket} is durable (or at once). */
+  void whenDurable(long ticket, Runnable action);
+
+  /** The gate of a node that needs no waiting. */
+  CommitGate NONE = new CommitGate() {
+    @Override
+    public long takeTicket() {
+      return 0;
+    }
+
+    @Override
+    public boolean isDurable(long ticket) {
+      return true;
+    }
+
+    @Override
+    public void whenDurable(long ticket, Runnable action) {
+      action.run();
+    }
+  };
+}
