@@ -6,8 +6,11 @@ import io.tiercel.core.CacheStats;
 import io.tiercel.core.EntryMutator;
 import io.tiercel.core.EntryVisitor;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
 import io.tiercel.core.ValueReader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -142,6 +145,36 @@ final class LoggedCache implements Cache {
     });
     if (tracker.changed()) {
       changes.increment();
+    }
+    return result;
+  }
+
+  /**
+   * Runs the inner computeAll with every entry wrapped in a tracker and, still under all the
+   * keys' locks, logs each changed key's result in key order. Replay applies them one by one, so
+   * a crash between two of them (a group commit cut between records) can restore part of a
+   * multi-key write.
+   */
+  @Override
+  public <R> R computeAll(List<byte[]> keys, MultiEntryMutator<R> mutator) {
+    AppendLog l = log;
+    List<ChangeTracker> trackers = new ArrayList<>(keys.size());
+    R result = inner.computeAll(keys, entries -> {
+      for (MutableEntry entry : entries) {
+        trackers.add(new ChangeTracker(entry));
+      }
+      R r = mutator.apply(List.copyOf(trackers));
+      if (l != null) {
+        for (int i = 0; i < trackers.size(); i++) {
+          trackers.get(i).log(l, keys.get(i));
+        }
+      }
+      return r;
+    });
+    for (ChangeTracker tracker : trackers) {
+      if (tracker.changed()) {
+        changes.increment();
+      }
     }
     return result;
   }

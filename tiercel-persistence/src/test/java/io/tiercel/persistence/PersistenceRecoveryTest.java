@@ -98,6 +98,32 @@ class PersistenceRecoveryTest {
   }
 
   @Test
+  void multiKeyWritesComeBackFromTheLog() throws IOException {
+    Cache c = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
+    c.put(b("from"), b("token"));
+    // RENAME from -> to, as the node does it: one atomic computeAll over both keys
+    c.computeAll(java.util.List.of(b("from"), b("to")), entries -> {
+      byte[] value = entries.get(0).value();
+      entries.get(0).remove();
+      entries.get(1).setValue(value);
+      return null;
+    });
+    // MSETNX of two fresh keys
+    c.computeAll(java.util.List.of(b("x"), b("y")), entries -> {
+      entries.get(0).setValue(b("1"));
+      entries.get(1).setValue(b("2"), clock.millis() + 60_000);
+      return null;
+    });
+
+    Cache r = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
+    assertThat(r.get(b("from"))).isNull();
+    assertThat(s(r.get(b("to")))).isEqualTo("token");
+    assertThat(s(r.get(b("x")))).isEqualTo("1");
+    assertThat(r.expireAt(b("y"))).isEqualTo(clock.millis() + 60_000);
+    assertThat(r.size()).isEqualTo(3);
+  }
+
+  @Test
   void purgeIsLoggedAndPurgedKeysNeverComeBack() throws IOException {
     Cache c = open(aof(FsyncPolicy.EVERYSEC, true)).defaultCache();
     for (int i = 0; i < 100; i++) {
