@@ -1,5 +1,6 @@
 package io.tiercel.dist;
 
+import io.tiercel.agent.AgentMain;
 import io.tiercel.bench.BenchMain;
 import io.tiercel.server.ServerMain;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ public final class Main {
 
       commands:
         server     run a node (RESP on TCP and a UNIX socket); `bin/tiercel server --help`
+        agent      run an agent: a local cache on a UNIX socket, synced through nodes; `bin/tiercel agent --help`
         bench      benchmarks: hitratio | jmh | memory | load | report | compare; `bin/tiercel bench --help`
         version    print the version
         help       print this text
@@ -29,6 +31,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "server" -> ServerMain.main(rest);
+      case "agent" -> AgentMain.main(rest);
       case "bench" -> BenchMain.main(rest);
       case "version", "--version" -> System.out.println("tiercel " + version());
       case "help", "--help", "-h" -> usage(System.out);

@@ -55,6 +55,13 @@ public final class RespArgs {
     count++;
   }
 
+  /** Forgets the last argument (the agent strips the trailing {@code SYNC} flag this way). */
+  public void dropLast() {
+    if (count > 0) {
+      count--;
+    }
+  }
+
   /** Returns the number of arguments, the command name included. */
   public int count() {
     return count;

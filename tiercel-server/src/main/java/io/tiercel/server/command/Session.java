@@ -61,6 +61,11 @@ public final class Session {
     return channel;
   }
 
+  /** Returns the cache the client has selected. */
+  public Cache cache() {
+    return cache;
+  }
+
   /** Returns whether the connection should close once pending replies are written. */
   public boolean closing() {
     return closing;

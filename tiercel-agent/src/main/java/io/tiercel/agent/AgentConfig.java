@@ -1,0 +1,149 @@
+package io.tiercel.agent;
+
+import io.tiercel.server.ServerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The flags of {@code bin/tiercel agent}. Store settings ({@code --maxmemory}, {@code --policy},
+ * {@code --io-threads}, {@code --loglevel}) are the node's own keys and are validated by
+ * {@link ServerConfig}; the agent adds where to listen and which nodes to use.
+ */
+public final class AgentConfig {
+  /** The usage text printed by {@code --help} and on a bad flag. */
+  public static final String USAGE =
+      """
+      usage: bin/tiercel agent --unixsocket PATH --nodes HOST:PORT [options]
+
+        --unixsocket PATH   UNIX socket the agent serves RESP on (required)
+        --nodes HOST:PORT   the node GGET/GSET/GDEL go to and SYNC travels through (required;
+                            this version uses exactly one node)
+        --port P            also serve RESP on TCP port P (0 picks a free port; default: off)
+        --bind ADDR         TCP address with --port (default 127.0.0.1)
+        --maxmemory SIZE    memory bound of the local store (e.g. 256mb)
+        --policy P          eviction policy of the local store: lru | arc | tinylfu
+        --io-threads N      event loops (and upstream connections per node)
+        --loglevel L        debug | info | warn | error
+      """;
+
+  private static final Set<String> STORE_KEYS =
+      Set.of("maxmemory", "policy", "io-threads", "loglevel", "bind", "maxclients");
+
+  private final Path unixSocket;
+  private final List<InetSocketAddress> nodes;
+  private final int port;
+  private final ServerConfig store;
+
+  private AgentConfig(Path unixSocket, List<InetSocketAddress> nodes, int port,
+      ServerConfig store) {
+    this.unixSocket = unixSocket;
+    this.nodes = nodes;
+    this.port = port;
+    this.store = store;
+  }
+
+  /**
+   * Parses the flags.
+   *
+   * @throws IllegalArgumentException naming the flag and what was expected
+   */
+  public static AgentConfig parse(String... args) {
+    Path socket = null;
+    List<InetSocketAddress> nodes = List.of();
+    int port = -1;
+    ServerConfig store = new ServerConfig();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String key;
+      String value;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        key = arg.substring(2, eq);
+        value = arg.substring(eq + 1);
+      } else {
+        key = arg.substring(2);
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("flag --" + key + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (key) {
+        case "unixsocket" -> socket = Path.of(value);
+        case "nodes" -> nodes = nodes(value);
+        case "port" -> port = port(value);
+        default -> {
+          if (!STORE_KEYS.contains(key)) {
+            throw new IllegalArgumentException("unknown flag --" + key);
+          }
+          store.set(key, value);
+        }
+      }
+    }
+    if (socket == null) {
+      throw new IllegalArgumentException("--unixsocket is required");
+    }
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("--nodes is required");
+    }
+    if (nodes.size() > 1) {
+      throw new IllegalArgumentException("--nodes: this version uses exactly one node (got "
+          + nodes.size() + "); routing by key slot comes with cluster support");
+    }
+    store.set("port", "0");
+    return new AgentConfig(socket, nodes, port, store);
+  }
+
+  private static List<InetSocketAddress> nodes(String value) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (String hp : value.split(",")) {
+      int colon = hp.lastIndexOf(':');
+      if (colon <= 0 || colon == hp.length() - 1) {
+        throw new IllegalArgumentException("--nodes: '" + hp + "' (expected: HOST:PORT)");
+      }
+      int p = port(hp.substring(colon + 1));
+      if (p == 0) {
+        throw new IllegalArgumentException("--nodes: port 0 in '" + hp + "'");
+      }
+      out.add(InetSocketAddress.createUnresolved(hp.substring(0, colon), p));
+    }
+    return List.copyOf(out);
+  }
+
+  private static int port(String value) {
+    try {
+      int p = Integer.parseInt(value);
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("port '" + value + "' (expected: 0..65535)");
+  }
+
+  /** Returns the UNIX socket path. */
+  public Path unixSocket() {
+    return unixSocket;
+  }
+
+  /** Returns the nodes, unresolved. */
+  public List<InetSocketAddress> nodes() {
+    return nodes;
+  }
+
+  /** Returns the TCP port, 0 for a free one, or -1 when TCP is off. */
+  public int port() {
+    return port;
+  }
+
+  /** Returns the local store's settings, in the node's config model. */
+  public ServerConfig store() {
+    return store;
+  }
+}

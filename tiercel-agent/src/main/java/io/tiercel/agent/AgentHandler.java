@@ -1,0 +1,327 @@
+package io.tiercel.agent;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.tiercel.agent.sync.Stamp;
+import io.tiercel.agent.sync.SyncMessage;
+import io.tiercel.agent.upstream.Requests;
+import io.tiercel.agent.upstream.UpstreamConnection;
+import io.tiercel.core.Cache;
+import io.tiercel.protocol.resp.RespArgs;
+import io.tiercel.protocol.resp.RespDecoder;
+import io.tiercel.protocol.resp.RespProtocolException;
+import io.tiercel.protocol.resp.RespWriter;
+import io.tiercel.server.command.Reply;
+import io.tiercel.server.command.Session;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One application connection to the agent: local commands run on the node's own dispatcher
+ * against the agent's store; GGET/GSET/GDEL go to the node; {@code SET ... SYNC} and
+ * {@code DEL ... SYNC} write locally and publish the change.
+ *
+ * <p>Ordering: replies must leave in request order even though a global command answers later.
+ * While no global command is outstanding, replies accumulate in the session's {@link Reply}
+ * batch and are flushed once per read, exactly as on a node. Once one is outstanding, every later
+ * reply becomes a slot in {@code queue} behind it; when an upstream reply arrives (on this
+ * connection's loop: the upstream connection is pinned to the same loop, and completions from
+ * elsewhere hop onto it), the queue's completed head is written in order. Nothing blocks.
+ *
+ * <p>Ownership: the handler owns the cumulation buffer and every slot buffer until written.
+ */
+final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
+
+  private final TiercelAgent agent;
+  private ChannelHandlerContext ctx;
+  private RespDecoder decoder;
+  private ByteBuf cumulation;
+  private Session session;
+  private Reply reply;
+  /** Replies behind an outstanding global command, oldest first. */
+  private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+
+  AgentHandler(TiercelAgent agent) {
+    this.agent = agent;
+  }
+
+  /** One reply in order: done once {@code buf} is set (it may be null for an empty batch). */
+  private static final class Slot {
+    ByteBuf buf;
+    boolean done;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    reply = new Reply(ctx.alloc());
+    session = agent.node().open(ctx.channel(), reply);
+    if (session == null) {
+      ByteBuf out = ctx.alloc().ioBuffer(48);
+      RespWriter.error(out, "ERR max number of clients reached");
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    decoder = new RespDecoder(agent.node().limits());
+    decoder.setAuthenticated(true);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    if (session == null || session.closing()) {
+      in.release();
+      return;
+    }
+    cumulation = cumulation == null
+        ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    try {
+      decoder.decode(cumulation, this);
+    } catch (RespProtocolException e) {
+      reply.error("ERR " + e.getMessage());
+      session.markClosing();
+      endSlot();
+    } finally {
+      if (!cumulation.isReadable() || session.closing()) {
+        cumulation.release();
+        cumulation = null;
+      } else {
+        cumulation.discardSomeReadBytes();
+      }
+    }
+  }
+
+  @Override
+  public boolean onCommand(RespArgs a) {
+    switch (AgentCommand.of(a)) {
+      case GGET -> global(a, "GET");
+      case GSET -> global(a, "SET");
+      case GDEL -> global(a, "DEL");
+      case SET_SYNC -> setSync(a);
+      case DEL_SYNC -> delSync(a);
+      case INFO_AGENT -> {
+        reply.verbatim(agent.info());
+        endSlot();
+      }
+      default -> {
+        agent.dispatcher().execute(session, a);
+        endSlot();
+      }
+    }
+    return !session.closing();
+  }
+
+  /** Moves the replies of the command just run behind an outstanding global command, if any. */
+  private void endSlot() {
+    if (!queue.isEmpty()) {
+      Slot s = new Slot();
+      s.buf = reply.take();
+      s.done = true;
+      queue.add(s);
+    }
+  }
+
+  /** Forwards a command to the node under {@code name}; its reply is relayed in order. */
+  private void global(RespArgs a, String name) {
+    agent.stats().globalCommands.increment();
+    if (a.count() < 2 || (name.equals("SET") && a.count() < 3)) {
+      reply.error("ERR wrong number of arguments for '" + a.string(0).toLowerCase() + "' command");
+      endSlot();
+      return;
+    }
+    UpstreamConnection up = agent.upstreamFor(ctx.channel().eventLoop());
+    ByteBuf request = Requests.renamed(ctx.alloc(), name, a);
+    if (queue.isEmpty()) {
+      ByteBuf before = reply.take();
+      if (before != null) {
+        ctx.write(before);
+      }
+    }
+    Slot slot = new Slot();
+    queue.add(slot);
+    CompletableFuture<byte[]> f = up.send(request);
+    f.whenComplete((raw, err) -> {
+      if (ctx.executor().inEventLoop()) {
+        complete(slot, raw, err);
+      } else {
+        ctx.executor().execute(() -> complete(slot, raw, err));
+      }
+    });
+  }
+
+  private void complete(Slot slot, byte[] raw, Throwable err) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (err != null) {
+      agent.stats().globalErrors.increment();
+      ByteBuf b = ctx.alloc().ioBuffer(96);
+      RespWriter.error(b, "ERR " + (err.getCause() != null ? err.getCause() : err).getMessage());
+      slot.buf = b;
+    } else {
+      slot.buf = Unpooled.wrappedBuffer(raw);
+    }
+    slot.done = true;
+    boolean wrote = false;
+    while (!queue.isEmpty() && queue.peek().done) {
+      ByteBuf b = queue.poll().buf;
+      if (b != null) {
+        ctx.write(b);
+        wrote = true;
+      }
+    }
+    if (queue.isEmpty()) {
+      // Replies of commands run since the last slot (none if the batch already ended).
+      ByteBuf rest = reply.take();
+      if (rest != null) {
+        ctx.write(rest);
+        wrote = true;
+      }
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+  }
+
+  /** SET key value [options] SYNC: the node's SET locally, then the result published. */
+  private void setSync(RespArgs a) {
+    a.dropLast();
+    Cache cache = session.cache();
+    if (!agent.synchronizer().subscribed()) {
+      reply.error(notSynced());
+      endSlot();
+      return;
+    }
+    if (a.count() < 3) {
+      reply.error("ERR wrong number of arguments for 'set' command");
+      endSlot();
+      return;
+    }
+    byte[] key = a.bytes(1);
+    ByteBuf out = reply.out();
+    int start = out.writerIndex();
+    Stamp stamp = agent.synchronizer().versions().writeLocal(cache.name(), key,
+        agent.synchronizer()::nextStamp, () -> agent.dispatcher().execute(session, a));
+    boolean failed = reply.out().writerIndex() > start && reply.out().getByte(start) == '-';
+    if (!failed) {
+      publish(agent.synchronizer().describe(cache, key, stamp));
+    }
+    endSlot();
+  }
+
+  /** DEL key [key ...] SYNC: removes locally, leaves a versioned tombstone, publishes it. */
+  private void delSync(RespArgs a) {
+    a.dropLast();
+    Cache cache = session.cache();
+    if (!agent.synchronizer().subscribed()) {
+      reply.error(notSynced());
+      endSlot();
+      return;
+    }
+    if (a.count() < 2) {
+      reply.error("ERR wrong number of arguments for 'del' command");
+      endSlot();
+      return;
+    }
+    long removed = 0;
+    for (int i = 1; i < a.count(); i++) {
+      byte[] key = a.bytes(i);
+      boolean[] gone = {false};
+      Stamp stamp = agent.synchronizer().versions().writeLocal(cache.name(), key,
+          agent.synchronizer()::nextStamp, () -> gone[0] = cache.remove(key));
+      if (gone[0]) {
+        removed++;
+      }
+      publish(agent.synchronizer().describe(cache, key, stamp));
+    }
+    reply.integer(removed);
+    endSlot();
+  }
+
+  private String notSynced() {
+    return "ERR SYNC unavailable: not subscribed to node " + agent.nodesText()
+        + " (reconnecting); nothing was written";
+  }
+
+  private void publish(SyncMessage m) {
+    agent.stats().syncSent.increment();
+    agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), m)
+        .whenComplete((raw, err) -> {
+          if (err != null || (raw != null && raw.length > 0 && raw[0] == '-')) {
+            agent.stats().syncPublishFailed.increment();
+            LOG.debug("publish failed: {}", err != null ? err.getMessage()
+                : new String(raw, StandardCharsets.UTF_8).trim());
+          }
+        });
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (reply == null) {
+      return;
+    }
+    boolean closing = session != null && session.closing();
+    if (!queue.isEmpty()) {
+      ctx.flush();
+      return;
+    }
+    ByteBuf out = reply.take();
+    if (closing) {
+      ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
+          .addListener(ChannelFutureListener.CLOSE);
+    } else if (out != null) {
+      ctx.writeAndFlush(out);
+    } else {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    release();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    release();
+  }
+
+  private void release() {
+    for (Slot s : queue) {
+      if (s.buf != null) {
+        s.buf.release();
+      }
+    }
+    queue.clear();
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    if (reply != null) {
+      reply.release();
+    }
+    if (session != null) {
+      agent.node().close(session);
+      session = null;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.warn("closing {} after an unexpected error", ctx.channel(), cause);
+    }
+    ctx.close();
+  }
+}

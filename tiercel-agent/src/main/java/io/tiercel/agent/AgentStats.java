@@ -1,0 +1,79 @@
+package io.tiercel.agent;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+
+/** The agent's counters and sync-lag histogram, reported by {@code INFO agent}. */
+public final class AgentStats {
+  final LongAdder syncSent = new LongAdder();
+  final LongAdder syncPublishFailed = new LongAdder();
+  final LongAdder syncApplied = new LongAdder();
+  final LongAdder syncIgnoredOld = new LongAdder();
+  final LongAdder syncMalformed = new LongAdder();
+  final LongAdder upstreamDisconnects = new LongAdder();
+  final LongAdder droppedOnDisconnect = new LongAdder();
+  final LongAdder localHits = new LongAdder();
+  final LongAdder localMisses = new LongAdder();
+  final LongAdder globalCommands = new LongAdder();
+  final LongAdder globalErrors = new LongAdder();
+  /** Origin send to local apply, in microseconds. */
+  private final ConcurrentHistogram lagMicros =
+      new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
+
+  /** Records the lag of one applied sync message. */
+  void recordLag(long micros) {
+    lagMicros.recordValue(Math.max(0, Math.min(micros, lagMicros.getHighestTrackableValue())));
+  }
+
+  /** Returns the lag percentile {@code p} in microseconds (0 before any message). */
+  long lagPercentile(double p) {
+    return lagMicros.getTotalCount() == 0 ? 0 : lagMicros.getValueAtPercentile(p);
+  }
+
+  /** Returns the count of sync messages applied from other agents. */
+  public long syncApplied() {
+    return syncApplied.sum();
+  }
+
+  /** Returns the count of sync messages ignored because the key had a newer version. */
+  public long syncIgnoredOld() {
+    return syncIgnoredOld.sum();
+  }
+
+  /** Returns the count of synced keys dropped because the subscriber lost its node. */
+  public long droppedOnDisconnect() {
+    return droppedOnDisconnect.sum();
+  }
+
+  /** Appends the {@code # Agent} INFO section. */
+  void info(StringBuilder sb, String agentId, String nodes, boolean subscribed, int versions) {
+    sb.append("# Agent\r\n");
+    field(sb, "agent_id", agentId);
+    field(sb, "nodes", nodes);
+    field(sb, "sync_subscribed", subscribed ? "1" : "0");
+    field(sb, "sync_channel", io.tiercel.agent.sync.SyncMessage.CHANNEL);
+    field(sb, "sync_versions_tracked", versions);
+    field(sb, "sync_sent", syncSent.sum());
+    field(sb, "sync_publish_failed", syncPublishFailed.sum());
+    field(sb, "sync_applied", syncApplied.sum());
+    field(sb, "sync_ignored_old", syncIgnoredOld.sum());
+    field(sb, "sync_malformed", syncMalformed.sum());
+    field(sb, "sync_lag_p50_us", lagPercentile(50));
+    field(sb, "sync_lag_p99_us", lagPercentile(99));
+    field(sb, "upstream_disconnects", upstreamDisconnects.sum());
+    field(sb, "sync_dropped_on_disconnect", droppedOnDisconnect.sum());
+    long hits = localHits.sum();
+    long misses = localMisses.sum();
+    field(sb, "local_hits", hits);
+    field(sb, "local_misses", misses);
+    field(sb, "local_hit_ratio", hits + misses == 0 ? "0.0000"
+        : String.format(java.util.Locale.ROOT, "%.4f", (double) hits / (hits + misses)));
+    field(sb, "global_commands", globalCommands.sum());
+    field(sb, "global_errors", globalErrors.sum());
+  }
+
+  private static void field(StringBuilder sb, String name, Object value) {
+    sb.append(name).append(':').append(value).append("\r\n");
+  }
+}

@@ -1,0 +1,313 @@
+package io.tiercel.agent;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.tiercel.agent.sync.Synchronizer;
+import io.tiercel.agent.sync.VersionTable;
+import io.tiercel.agent.upstream.Backoff;
+import io.tiercel.agent.upstream.UpstreamConnection;
+import io.tiercel.core.CacheDecorator;
+import io.tiercel.core.CacheManager;
+import io.tiercel.core.Clock;
+import io.tiercel.core.RemovalListener;
+import io.tiercel.server.command.Command;
+import io.tiercel.server.command.CommandDispatcher;
+import io.tiercel.server.command.CommandObserver;
+import io.tiercel.server.command.Node;
+import io.tiercel.server.command.Session;
+import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.transport.Transports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Tiercel agent: the local tier on an application host. It serves RESP on a UNIX socket (and
+ * optionally TCP) from its own store, running the node's command implementations on it, and
+ * talks to a node over pinned, pipelined connections (one per worker loop) plus one pub/sub
+ * subscriber connection that carries SYNC changes between agents.
+ */
+public final class TiercelAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TiercelAgent.class);
+  private static final long CLEANUP_PERIOD_MS = 100;
+  private static final int VERSION_CAPACITY = 1_000_000;
+
+  private final AgentConfig config;
+  private final Clock clock;
+  private final AgentStats stats = new AgentStats();
+  private final String agentId;
+  private CacheManager caches;
+  private Node node;
+  private CommandDispatcher dispatcher;
+  private Synchronizer synchronizer;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private final Map<EventLoop, UpstreamConnection> upstreams = new HashMap<>();
+  private final List<UpstreamConnection> connections = new ArrayList<>();
+  private UpstreamConnection subscriber;
+  private Channel unixChannel;
+  private Channel tcpChannel;
+  private int port = -1;
+  private boolean closed;
+
+  /** Creates an agent on the system clock; {@link #start()} makes it listen. */
+  public TiercelAgent(AgentConfig config) {
+    this(config, Clock.system());
+  }
+
+  /** Creates an agent whose expiry and versions read {@code clock}. */
+  public TiercelAgent(AgentConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    long id = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+    this.agentId = Long.toHexString(id);
+    this.origin = id;
+  }
+
+  private final long origin;
+
+  /** Binds the listeners and starts the upstream connections; returns once serving. */
+  public synchronized TiercelAgent start() throws InterruptedException {
+    var store = config.store();
+    caches = new CacheManager(store.defaultCacheConfig(), clock, RemovalListener.none(),
+        ForkJoinPool.commonPool(), CacheDecorator.NONE);
+    node = new Node(store, caches, clock);
+    store.settings().onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
+    store.settings().onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
+    node.observe(this::observe);
+    dispatcher = new CommandDispatcher(node);
+    synchronizer = new Synchronizer(caches, clock, TiercelAgent::epochMicros, origin,
+        new VersionTable(VERSION_CAPACITY), new SyncCounters());
+    boss = new MultiThreadIoEventLoopGroup(
+        1, new DefaultThreadFactory("tiercel-agent-accept"), Transports.ioHandlerFactory());
+    workers = new MultiThreadIoEventLoopGroup(store.ioThreads(),
+        new DefaultThreadFactory("tiercel-agent-io"), Transports.ioHandlerFactory());
+    InetSocketAddress nodeAddress = config.nodes().get(0);
+    for (EventExecutor e : workers) {
+      EventLoop loop = (EventLoop) e;
+      UpstreamConnection c = new UpstreamConnection(nodeAddress, loop,
+          new DisconnectCounter(), false, new Backoff(50, 1_000));
+      upstreams.put(loop, c);
+      connections.add(c);
+    }
+    subscriber = new UpstreamConnection(nodeAddress, workers.next(), synchronizer, true,
+        new Backoff(50, 1_000));
+    connections.add(subscriber);
+    connections.forEach(UpstreamConnection::start);
+    ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("agent", new AgentHandler(TiercelAgent.this));
+      }
+    };
+    try {
+      unixChannel = bindUnix(new ServerBootstrap().group(boss, workers).childHandler(init),
+          config.unixSocket());
+      if (config.port() >= 0) {
+        tcpChannel = new ServerBootstrap().group(boss, workers)
+            .channel(Transports.serverSocketChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true).childHandler(init)
+            .bind(store.bind(), config.port()).sync().channel();
+        port = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
+    }
+    node.listening(Transports.name(), Math.max(port, 0));
+    workers.scheduleAtFixedRate(this::maintain, CLEANUP_PERIOD_MS, CLEANUP_PERIOD_MS,
+        TimeUnit.MILLISECONDS);
+    LOG.info("agent {} serving {}{}, node {}, transport {}", agentId, config.unixSocket(),
+        port < 0 ? "" : " and tcp " + port, nodesText(), Transports.name());
+    return this;
+  }
+
+  private Channel bindUnix(ServerBootstrap bootstrap, Path path) throws InterruptedException {
+    try {
+      if (Files.exists(path) && !Files.isDirectory(path)) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("unixsocket: cannot remove stale " + path, e);
+    }
+    Channel ch = bootstrap.channel(Transports.serverDomainSocketChannel())
+        .bind(Transports.domainSocketAddress(path)).sync().channel();
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException | UnsupportedOperationException e) {
+      ch.close();
+      throw new IllegalStateException("unixsocket: cannot set permissions of " + path, e);
+    }
+    return ch;
+  }
+
+  private void maintain() {
+    try {
+      node.cleanUp();
+    } catch (RuntimeException e) {
+      LOG.warn("maintenance failed", e);
+    }
+  }
+
+  private void observe(Command command, int result, long nanos) {
+    if (command == Command.GET) {
+      (result == CommandObserver.MISS ? stats.localMisses : stats.localHits).increment();
+    }
+  }
+
+  private static long epochMicros() {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+  }
+
+  /** Counts synchronizer events into the stats. */
+  private final class SyncCounters implements Synchronizer.Counters {
+    @Override
+    public void applied(long lagMicros) {
+      stats.syncApplied.increment();
+      stats.recordLag(lagMicros);
+    }
+
+    @Override
+    public void ignoredOld() {
+      stats.syncIgnoredOld.increment();
+    }
+
+    @Override
+    public void malformed() {
+      stats.syncMalformed.increment();
+    }
+
+    @Override
+    public void disconnected(long dropped) {
+      stats.droppedOnDisconnect.add(dropped);
+    }
+  }
+
+  /** Counts lost request connections. */
+  private final class DisconnectCounter implements UpstreamConnection.Listener {
+    @Override
+    public void connected(UpstreamConnection c) {}
+
+    @Override
+    public void disconnected(UpstreamConnection c) {
+      stats.upstreamDisconnects.increment();
+    }
+
+    @Override
+    public void push(byte[] reply) {}
+  }
+
+  /** Returns the upstream connection pinned to {@code loop}. */
+  UpstreamConnection upstreamFor(EventLoop loop) {
+    UpstreamConnection c = upstreams.get(loop);
+    return c != null ? c : connections.get(0);
+  }
+
+  Node node() {
+    return node;
+  }
+
+  CommandDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** Returns the SYNC machinery. */
+  public Synchronizer synchronizer() {
+    return synchronizer;
+  }
+
+  /** Returns the agent's counters. */
+  public AgentStats stats() {
+    return stats;
+  }
+
+  /** Returns the caches of the local store. */
+  public CacheManager caches() {
+    return caches;
+  }
+
+  String nodesText() {
+    return config.nodes().stream().map(a -> a.getHostString() + ":" + a.getPort())
+        .collect(Collectors.joining(","));
+  }
+
+  /** Returns the text of {@code INFO agent}. */
+  String info() {
+    StringBuilder sb = new StringBuilder(768);
+    stats.info(sb, agentId, nodesText(), synchronizer.subscribed(),
+        synchronizer.versions().size());
+    return sb.toString();
+  }
+
+  /** Returns the TCP port, or -1 when TCP is off. */
+  public int port() {
+    return port;
+  }
+
+  /** Returns the line printed on stdout once the agent accepts connections. */
+  public String readyLine() {
+    return "ready unixsocket=" + config.unixSocket() + (port < 0 ? "" : " port=" + port);
+  }
+
+  /** Stops accepting, finishes written replies, closes connections and loops; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<ChannelFuture> closing = new ArrayList<>();
+    for (Channel listener : new Channel[] {unixChannel, tcpChannel}) {
+      if (listener != null) {
+        closing.add(listener.close());
+      }
+    }
+    closing.forEach(f -> f.awaitUninterruptibly(5_000));
+    if (node != null) {
+      for (Session s : node.sessions()) {
+        Channel ch = s.channel();
+        ch.eventLoop().execute(() -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
+            .addListener(ChannelFutureListener.CLOSE));
+        ch.closeFuture().awaitUninterruptibly(5_000);
+      }
+    }
+    connections.forEach(UpstreamConnection::close);
+    for (EventLoopGroup g : new EventLoopGroup[] {boss, workers}) {
+      if (g != null) {
+        g.shutdownGracefully(0, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(10_000);
+      }
+    }
+    if (unixChannel != null) {
+      try {
+        Files.deleteIfExists(config.unixSocket());
+      } catch (IOException e) {
+        LOG.debug("could not remove {}", config.unixSocket(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.tiercel.agent.sync;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One synced change as it travels between agents, published on {@link #CHANNEL}: a SET (value
+ * and absolute expiry) or a DEL (a tombstone), with the write's {@link Stamp} and the origin's
+ * send time in epoch microseconds (the receiver's lag clock; agents share a host's or an
+ * NTP-synced clock).
+ *
+ * <p>Wire layout, big-endian: kind (1 byte: 1 set, 2 del), version (8), origin (8), sentMicros
+ * (8), expireAt (8), cache-name length (2) and bytes, key length (4) and bytes, value length (4)
+ * and bytes.
+ */
+public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long expireAt,
+    String cache, byte[] key, byte[] value) {
+  /** The node channel every agent publishes to and subscribes on. */
+  public static final String CHANNEL = "__tiercel__:sync";
+
+  private static final byte SET = 1;
+  private static final byte DEL = 2;
+  private static final int FIXED = 1 + 8 * 4 + 2 + 4 + 4;
+
+  /** Returns the message's bytes. */
+  public byte[] encode() {
+    byte[] name = cache.getBytes(StandardCharsets.UTF_8);
+    byte[] v = value == null ? new byte[0] : value;
+    ByteBuffer b = ByteBuffer.allocate(FIXED + name.length + key.length + v.length);
+    b.put(delete ? DEL : SET).putLong(stamp.version()).putLong(stamp.origin())
+        .putLong(sentMicros).putLong(expireAt)
+        .putShort((short) name.length).put(name)
+        .putInt(key.length).put(key)
+        .putInt(v.length).put(v);
+    return b.array();
+  }
+
+  /**
+   * Parses a message.
+   *
+   * @throws IllegalArgumentException if the bytes are not a sync message
+   */
+  public static SyncMessage decode(byte[] bytes) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      byte kind = b.get();
+      if (kind != SET && kind != DEL) {
+        throw new IllegalArgumentException("unknown sync message kind " + kind);
+      }
+      Stamp stamp = new Stamp(b.getLong(), b.getLong());
+      long sent = b.getLong();
+      long expireAt = b.getLong();
+      byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
+      b.get(name);
+      byte[] key = new byte[b.getInt()];
+      b.get(key);
+      byte[] value = new byte[b.getInt()];
+      b.get(value);
+      if (b.hasRemaining()) {
+        throw new IllegalArgumentException("trailing bytes in sync message");
+      }
+      return new SyncMessage(kind == DEL, stamp, sent, expireAt,
+          new String(name, StandardCharsets.UTF_8), key, kind == DEL ? null : value);
+    } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+      throw new IllegalArgumentException("truncated sync message", e);
+    }
+  }
+}

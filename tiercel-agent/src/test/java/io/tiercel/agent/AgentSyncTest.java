@@ -1,0 +1,172 @@
+package io.tiercel.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tiercel.agent.upstream.ReplyFramer.ErrorReply;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real node (child JVM) and two agents: local commands stay local, GGET/GSET/GDEL reach the
+ * node, SET/DEL ... SYNC reach the other agent in version order, and a node killed with SIGKILL
+ * makes the agents refuse global work and drop synced keys until it is back.
+ */
+class AgentSyncTest {
+  @TempDir Path dir;
+  private NodeProcess node;
+  private TiercelAgent a;
+  private TiercelAgent b;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = NodeProcess.start(0);
+    a = agent("a.sock");
+    b = agent("b.sock");
+    awaitSubscribed(a);
+    awaitSubscribed(b);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, node}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private TiercelAgent agent(String socket) throws Exception {
+    AgentConfig config = AgentConfig.parse("--unixsocket", dir.resolve(socket).toString(),
+        "--nodes", "127.0.0.1:" + node.port(), "--io-threads", "2", "--maxmemory", "64mb");
+    return new TiercelAgent(config).start();
+  }
+
+  private static void awaitSubscribed(TiercelAgent agent) throws Exception {
+    Poll.until("agent subscribed", 20, () -> agent.synchronizer().subscribed());
+  }
+
+  private RespClient client(String socket) throws Exception {
+    return RespClient.unix(dir.resolve(socket));
+  }
+
+  @Test
+  void plainSetStaysLocalWhileSetSyncReachesTheOtherAgent() throws Exception {
+    try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock")) {
+      assertThat(ca.call("SET", "local", "1")).isEqualTo("OK");
+      assertThat(ca.call("GET", "local")).isEqualTo("1");
+      assertThat(cb.call("GET", "local")).isNull();
+
+      assertThat(ca.call("SET", "shared", "v1", "EX", "100", "SYNC")).isEqualTo("OK");
+      Poll.until("B sees shared=v1", 10, () -> "v1".equals(cb.call("GET", "shared")));
+      assertThat((Long) cb.call("TTL", "shared")).isBetween(1L, 100L);
+      assertThat(a.stats().syncApplied()).isZero();
+
+      assertThat(cb.call("DEL", "shared", "SYNC")).isEqualTo(1L);
+      Poll.until("A sees shared deleted", 10, () -> ca.call("GET", "shared") == null);
+      assertThat(b.stats().syncApplied()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void globalCommandsGoToTheNodeAndRepliesStayInPipelineOrder() throws Exception {
+    try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock");
+        RespClient direct = RespClient.tcp(node.port())) {
+      assertThat(ca.call("GSET", "g", "node-value")).isEqualTo("OK");
+      assertThat(direct.call("GET", "g")).isEqualTo("node-value");
+      assertThat(cb.call("GGET", "g")).isEqualTo("node-value");
+      assertThat(cb.call("GET", "g")).isNull();
+      ca.call("SET", "g", "agent-value");
+      ca.send("GET", "g");
+      ca.send("GGET", "g");
+      ca.send("GET", "g");
+      ca.send("GGET", "missing");
+      ca.send("PING");
+      assertThat(ca.read()).isEqualTo("agent-value");
+      assertThat(ca.read()).isEqualTo("node-value");
+      assertThat(ca.read()).isEqualTo("agent-value");
+      assertThat(ca.read()).isNull();
+      assertThat(ca.read()).isEqualTo("PONG");
+      assertThat(ca.call("GDEL", "g")).isEqualTo(1L);
+      assertThat(direct.call("EXISTS", "g")).isEqualTo(0L);
+      assertThat(ca.call("GGET")).isInstanceOf(ErrorReply.class);
+      assertThat(String.valueOf(ca.call("INFO", "agent"))).contains("global_commands:");
+    }
+  }
+
+  @Test
+  void concurrentSyncWritersOnBothAgentsConvergeToTheSameNewestValue() throws Exception {
+    int writes = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (String socket : new String[] {"a.sock", "b.sock"}) {
+        done.add(pool.submit(() -> {
+          try (RespClient c = client(socket)) {
+            for (int i = 0; i < writes; i++) {
+              c.send("SET", "hot", socket + "-" + i, "SYNC");
+            }
+            for (int i = 0; i < writes; i++) {
+              assertThat(c.read()).isEqualTo("OK");
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock")) {
+      Poll.until("both agents hold the same value", 20,
+          () -> Objects.equals(ca.call("GET", "hot"), cb.call("GET", "hot")));
+      String winner = (String) ca.call("GET", "hot");
+      assertThat(winner).isNotNull();
+      // Both hold the write with the highest stamp, which is the one each table remembers.
+      assertThat(a.synchronizer().versions().stampOf("default", "hot".getBytes()))
+          .isEqualTo(b.synchronizer().versions().stampOf("default", "hot".getBytes()));
+    }
+    assertThat(a.stats().syncApplied() + b.stats().syncApplied()
+        + a.stats().syncIgnoredOld() + b.stats().syncIgnoredOld()).isPositive();
+  }
+
+  @Test
+  void killedNodeGivesErrorsAndDropsSyncedKeysThenEverythingWorksAfterRestart()
+      throws Exception {
+    int port = node.port();
+    try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock")) {
+      assertThat(ca.call("SET", "s", "before", "SYNC")).isEqualTo("OK");
+      Poll.until("B sees s", 10, () -> "before".equals(cb.call("GET", "s")));
+      cb.call("SET", "plain", "kept");
+
+      node.kill();
+      Poll.until("B notices the node is gone", 20, () -> !b.synchronizer().subscribed());
+      assertThat(cb.call("GET", "s")).as("synced key dropped, not served stale").isNull();
+      assertThat(cb.call("GET", "plain")).as("local-only keys stay").isEqualTo("kept");
+      assertThat(b.stats().droppedOnDisconnect()).isEqualTo(1);
+      Object err = cb.call("GGET", "s");
+      assertThat(err).isInstanceOf(ErrorReply.class);
+      assertThat(((ErrorReply) err).message()).startsWith("ERR node 127.0.0.1:" + port);
+      Object refused = cb.call("SET", "s", "during", "SYNC");
+      assertThat(((ErrorReply) refused).message()).contains("SYNC unavailable");
+      assertThat(cb.call("GET", "s")).isNull();
+
+      node = NodeProcess.start(port);
+      awaitSubscribed(a);
+      awaitSubscribed(b);
+      Poll.until("GGET works again", 20, () -> !(cb.call("GGET", "x") instanceof ErrorReply));
+      assertThat(cb.call("SET", "s", "after", "SYNC")).isEqualTo("OK");
+      Poll.until("A sees s=after", 10, () -> "after".equals(ca.call("GET", "s")));
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.tiercel.agent;
+
+import io.tiercel.server.ServerMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real node in a child JVM, started from the test classpath; killed with SIGKILL. */
+final class NodeProcess implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("ready port=(\\d+) .*");
+
+  private final Process process;
+  private final int port;
+
+  private NodeProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts a node on {@code port} (0 for a free one) and waits for its ready line. */
+  static NodeProcess start(int port) throws IOException {
+    return start(ServerMain.class.getName(), "--port", Integer.toString(port), "--loglevel",
+        "warn");
+  }
+
+  /** Starts {@code mainClass} with {@code flags}, returning once it printed its ready line. */
+  static NodeProcess start(String mainClass, String... flags) throws IOException {
+    Process p = launch(mainClass, flags);
+    BufferedReader out = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    Matcher m = line == null ? null : READY.matcher(line);
+    if (m == null || !m.matches()) {
+      p.destroyForcibly();
+      throw new IOException("no ready line from " + mainClass + ": " + line);
+    }
+    return new NodeProcess(p, Integer.parseInt(m.group(1)));
+  }
+
+  /** Launches {@code mainClass} in a child JVM with this test's classpath. */
+  static Process launch(String mainClass, String... flags) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add(mainClass);
+    command.addAll(List.of(flags));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Kills the node with SIGKILL and waits for it to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+}
