@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The agent's latency tiers and sync lag, measured with redis-benchmark on one machine.
+#
+# Starts a node (bin/tiercel server), two agents (bin/tiercel agent, UNIX sockets) on that node
+# and a redis-server (TCP, no persistence), then runs, with 50 clients, 100-byte values and 100k
+# random keys (pipeline 1), after a warm-up that fills every key space:
+#   local   GET  through agent A over its UNIX socket (the agent's own store)
+#   global  GGET through agent A over its UNIX socket (forwarded to the node)
+#   redis   GET  on redis-server over TCP (the baseline of the local-GET target: >= 1.5x)
+# for --rounds rounds (medians of ops/s and p99 are printed), then writes SET ... SYNC to agent A
+# at a fixed --sync-rate (default 10000/s) for --sync-seconds and reads the sync lag p50/p99
+# that agent B measured (INFO agent: origin send -> applied at B).
+#
+#   bench/agent-bench.sh [--rounds 3] [--requests 200000] [--sync-rate 10000] [--sync-seconds 10]
+#
+# Runs under the shared build lock (/tmp/tiercel-mvn.lock), like every benchmark here.
+set -euo pipefail
+
+if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
+  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
+fi
+
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROUNDS=3
+REQUESTS=200000
+CLIENTS=50
+KEYS=100000
+VALUE_SIZE=100
+SYNC_RATE=10000
+SYNC_SECONDS=10
+
+usage() {
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --requests) REQUESTS="$2"; shift 2 ;;
+    --sync-rate) SYNC_RATE="$2"; shift 2 ;;
+    --sync-seconds) SYNC_SECONDS="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "agent-bench: unknown flag $1" >&2; usage ;;
+  esac
+done
+
+for tool in redis-server redis-cli redis-benchmark python3; do
+  command -v "$tool" >/dev/null || {
+    echo "agent-bench: $tool is missing (dev-support/install-deps.sh installs it)" >&2
+    exit 1
+  }
+done
+
+WORK="$(mktemp -d /tmp/tiercel-agent-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  rm -f "$WORK"/*.sock
+  true
+}
+trap cleanup EXIT
+
+# start NAME CMD... -> waits (bounded, 120 s) for the process's "ready ..." line; sets READY.
+start() {
+  local name="$1"
+  shift
+  mkfifo "$WORK/$name.out"
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PIDS+=("$!")
+  exec {fd}<"$WORK/$name.out"
+  READY=""
+  if ! read -r -t 120 READY <&"$fd" || [[ "$READY" != ready\ * ]]; then
+    echo "agent-bench: $name did not print its ready line; see $WORK/$name.err" >&2
+    exit 1
+  fi
+  cat <&"$fd" >"$WORK/$name.stdout" &
+}
+
+start node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
+N_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
+start agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
+  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
+start agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
+  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
+R_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+redis-server --port "$R_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+  --daemonize no --logfile "$WORK/redis.log" &
+PIDS+=("$!")
+for _ in $(seq 1 100); do
+  redis-cli -p "$R_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+for sock in a b; do
+  for _ in $(seq 1 200); do
+    redis-cli -s "$WORK/$sock.sock" info agent | grep -q 'sync_subscribed:1' && break
+    sleep 0.1
+  done
+done
+
+echo "node:    port=$N_PORT; agents: $WORK/a.sock $WORK/b.sock"
+echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT"
+echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# bench ADDRESS-FLAGS N COMMAND... -> "rps p99_ms" (redis-benchmark --csv)
+bench() {
+  local addr="$1" n="$2"
+  shift 2
+  # shellcheck disable=SC2086
+  timeout 300 redis-benchmark $addr -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" --csv "$@" \
+    2>/dev/null | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]' \
+    || { echo "agent-bench: redis-benchmark failed: $addr $*" >&2; return 1; }
+}
+
+VALUE="$(head -c "$VALUE_SIZE" /dev/zero | tr '\0' x)"
+# Warm-up, not recorded: fills every key space (so reads hit) and lets the JIT compile.
+bench "-s $WORK/a.sock" 1000000 -P 16 -t set >/dev/null
+bench "-p $N_PORT" 1000000 -P 16 -t set >/dev/null
+bench "-p $R_PORT" 1000000 -P 16 -t set >/dev/null
+bench "-s $WORK/a.sock" "$REQUESTS" -t get >/dev/null
+bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
+bench "-p $R_PORT" "$REQUESTS" -t get >/dev/null
+
+echo "round,test,rps,p99_ms" >"$WORK/runs.csv"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "$round,local-get-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
+  echo "$round,gget-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
+  echo "$round,redis-get-tcp,$(bench "-p $R_PORT" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
+done
+
+# Paced SET ... SYNC writes on agent A: batches every 10 ms, replies read back each batch.
+python3 - "$WORK/a.sock" "$SYNC_RATE" "$SYNC_SECONDS" "$VALUE" >"$WORK/sync.txt" <<'PY'
+import socket, sys, time
+path, rate, seconds, value = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_UNIX); s.connect(path)
+batch = max(1, rate // 100)
+sent = 0; ok = 0; buf = b""; start = time.monotonic(); tick = start
+while time.monotonic() - start < seconds:
+    cmds = []
+    for _ in range(batch):
+        k = "sync:%d" % (sent % 100000)
+        cmds.append(b"*4\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$4\r\nSYNC\r\n"
+                    % (len(k), k.encode(), len(value), value.encode()))
+        sent += 1
+    s.sendall(b"".join(cmds))
+    while buf.count(b"\r\n") < batch:
+        chunk = s.recv(65536)
+        if not chunk:
+            sys.exit("agent closed the connection: %r" % buf[-200:])
+        buf += chunk
+    ok += buf.count(b"+OK\r\n"); buf = b""
+    tick += 0.01
+    time.sleep(max(0.0, tick - time.monotonic()))
+elapsed = time.monotonic() - start
+print("sent=%d ok=%d seconds=%.2f rate=%.0f" % (sent, ok, elapsed, sent / elapsed))
+PY
+# Let B drain, then read its lag.
+for _ in $(seq 1 50); do
+  sleep 0.1
+done
+redis-cli -s "$WORK/b.sock" info agent | tr -d '\r' >"$WORK/info-b.txt"
+
+python3 - "$WORK/runs.csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+med = {}
+for t in ("local-get-unix", "gget-unix", "redis-get-tcp"):
+    r = [x for x in rows if x["test"] == t]
+    med[t] = (statistics.median(float(x["rps"]) for x in r),
+              statistics.median(float(x["p99_ms"]) for x in r))
+    print("%-16s median %10.0f ops/s  p99 %.3f ms  (%d rounds)" % (t, med[t][0], med[t][1], len(r)))
+print("local GET / redis GET over TCP = %.2fx (target >= 1.5x)"
+      % (med["local-get-unix"][0] / med["redis-get-tcp"][0]))
+PY
+echo "sync writer: $(cat "$WORK/sync.txt")"
+grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p50_us|sync_lag_p99_us|sync_dropped_on_disconnect):' \
+  "$WORK/info-b.txt" | sed 's/^/agent B: /'
+echo "raw runs: $WORK/runs.csv"
