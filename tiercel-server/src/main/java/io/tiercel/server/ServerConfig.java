@@ -32,6 +32,7 @@ public final class ServerConfig {
                             [--maxclients 10000] [--timeout 0] [--io-threads N]
                             [--proto-max-bulk-len 512mb] [--max-multibulk-len 1048576]
                             [--max-inline-len 64kb] [--client-query-buffer-limit 1gb]
+                            [--cache 'NAME store=jdbc:... mode=write-behind ...']...
         --port 0 picks a free port; --http-port 0 disables HTTP; --unixsocket '' disables it.
       """;
 
@@ -40,7 +41,8 @@ public final class ServerConfig {
       "config", "bind", "port", "unixsocket", "unixsocketperm", "http-port", "dir", "maxmemory",
       "policy", "maxmemory-policy", "appendonly", "appendfsync", "snapshot-interval",
       "requirepass", "coordinator", "loglevel", "maxclients", "timeout", "io-threads",
-      "proto-max-bulk-len", "max-multibulk-len", "max-inline-len", "client-query-buffer-limit");
+      "proto-max-bulk-len", "max-multibulk-len", "max-inline-len", "client-query-buffer-limit",
+      "cache");
 
   private Path configFile;
   private String bind = "127.0.0.1";
@@ -64,6 +66,8 @@ public final class ServerConfig {
   private int maxMultibulkLen = RespLimits.DEFAULT_MAX_MULTIBULK_LENGTH;
   private int maxInlineLen = RespLimits.DEFAULT_MAX_INLINE_LENGTH;
   private long clientQueryBufferLimit = RespLimits.DEFAULT_MAX_QUERY_BUFFER;
+  /** Named caches to create at start: {@code NAME key=value ...} (e.g. with store= and mode=). */
+  private final List<String> caches = new java.util.ArrayList<>();
 
   /** Creates the defaults. */
   public ServerConfig() {}
@@ -178,6 +182,7 @@ public final class ServerConfig {
           (int) range(key, ConfigValues.parseBytes(key, value), 16, Integer.MAX_VALUE);
       case "client-query-buffer-limit" -> this.clientQueryBufferLimit =
           range(key, ConfigValues.parseBytes(key, value), 1024, Long.MAX_VALUE);
+      case "cache" -> this.caches.add(requireNonEmpty(key, value).strip());
       default -> throw new IllegalArgumentException("unknown flag --" + rawKey);
     }
     return this;
@@ -343,6 +348,11 @@ public final class ServerConfig {
   /** Returns the decoder limits of each connection. */
   public RespLimits respLimits() {
     return new RespLimits(protoMaxBulkLen, maxMultibulkLen, maxInlineLen, clientQueryBufferLimit);
+  }
+
+  /** Returns the named caches to create at start, each {@code NAME key=value ...}. */
+  public List<String> caches() {
+    return List.copyOf(caches);
   }
 
   /** Returns the settings of the default cache. */

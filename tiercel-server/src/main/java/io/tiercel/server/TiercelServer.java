@@ -14,6 +14,7 @@ import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.RemovalListener;
+import io.tiercel.server.backing.StoreCaches;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
@@ -72,6 +73,11 @@ public final class TiercelServer implements AutoCloseable {
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
     caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none());
+    for (String spec : config.caches()) {
+      String[] parts = spec.split("\\s+");
+      StoreCaches.create(caches, config.dir(), parts[0],
+          java.util.Arrays.asList(parts).subList(1, parts.length));
+    }
     node = new Node(config, caches, clock);
     CommandDispatcher dispatcher = new CommandDispatcher(node);
     chooser = new LeastConnectionsChooser();
@@ -228,6 +234,9 @@ public final class TiercelServer implements AutoCloseable {
     awaitAll(closing);
     if (maintenance != null) {
       maintenance.shutdownNow();
+    }
+    if (caches != null) {
+      StoreCaches.closeAll(caches);
     }
     for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
       if (group != null) {

@@ -56,8 +56,19 @@ public final class CommandDispatcher {
     }
     s.lastCommand = cmd.lowerName;
     node.commandsProcessed.increment();
+    if (AsyncCommand.needed(s, cmd)) {
+      AsyncCommand.start(this, cmd, s, a);
+      return;
+    }
+    runGuarded(cmd, s, a, r);
+  }
+
+  /** Runs {@code cmd}, turning its exceptions into error replies. */
+  void runGuarded(Command cmd, Session s, RespArgs a, Reply r) {
     try {
       run(cmd, s, a, r);
+    } catch (io.tiercel.core.backing.BackingStoreException e) {
+      r.error("ERR backing store: " + e.getMessage());
     } catch (CommandError e) {
       r.error(e.getMessage());
     } catch (CacheFullException e) {

@@ -58,6 +58,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    session.onAsyncReply(this::resumeAfterAsync);
     decoder = new RespDecoder(dispatcher.node().limits());
     decoder.setAuthenticated(session.authenticated());
     ctx.fireChannelActive();
@@ -72,6 +73,15 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
     cumulation = cumulation == null
         ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    if (session.awaitingReply()) {
+      // A command is running off the event loop: keep the bytes, read no more until it replies.
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    decodeCumulation();
+  }
+
+  private void decodeCumulation() {
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
@@ -91,10 +101,36 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   public boolean onCommand(RespArgs args) {
     dispatcher.execute(session, args);
     decoder.setAuthenticated(session.authenticated());
+    if (session.awaitingReply()) {
+      return false;
+    }
     if (reply.pending() > EARLY_WRITE_BYTES) {
       ctx.write(reply.take());
     }
     return !session.closing();
+  }
+
+  /**
+   * Writes the reply of a command that ran off the event loop after the replies before it, then
+   * decodes the commands that waited behind it; runs on the event loop and owns {@code out}.
+   */
+  private void resumeAfterAsync(ByteBuf out) {
+    if (session == null) {
+      out.release();
+      return;
+    }
+    ByteBuf before = reply.take();
+    if (before != null) {
+      ctx.write(before);
+    }
+    ctx.write(out);
+    if (cumulation != null && !session.closing()) {
+      decodeCumulation();
+    }
+    if (!session.awaitingReply()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    channelReadComplete(ctx);
   }
 
   @Override
