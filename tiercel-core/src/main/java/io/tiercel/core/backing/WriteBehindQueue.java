@@ -71,6 +71,8 @@ public final class WriteBehindQueue implements AutoCloseable {
   private int failures;
   private long attempts;
   private boolean flushRequested;
+  /** True from a successful batch until the journal is truncated or compacted after it. */
+  private boolean maintaining;
   private volatile boolean stopping;
   private Thread flusher;
 
@@ -296,7 +298,7 @@ public final class WriteBehindQueue implements AutoCloseable {
       work.signal();
       long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
       long startAttempts = attempts;
-      while (unparked > 0 || !inFlight.isEmpty()) {
+      while (unparked > 0 || !inFlight.isEmpty() || maintaining) {
         if (nanos <= 0 || (failures > 0 && attempts > startAttempts + 1)) {
           return false;
         }
@@ -409,13 +411,24 @@ public final class WriteBehindQueue implements AutoCloseable {
       }
       inFlight.clear();
       empty = pending.isEmpty();
+      maintaining = ok;
       room.signalAll();
       progress.signalAll();
     } finally {
       lock.unlock();
     }
     if (ok) {
-      maintainJournal(empty);
+      try {
+        maintainJournal(empty);
+      } finally {
+        lock.lock();
+        try {
+          maintaining = false;
+          progress.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
     }
   }
 
