@@ -24,9 +24,12 @@ public final class BenchMain {
         jmh       get/put throughput of Tiercel next to Caffeine (JMH)
       %s
         memory    bytes per entry beyond the key and value bytes
+      %s
+        store     write-through vs write-behind against MariaDB; read-through loads per miss
       %s"""
           .formatted(
-              indent(HitRatioCommand.USAGE), indent(JmhCommand.USAGE), indent(MemoryCommand.USAGE));
+              indent(HitRatioCommand.USAGE), indent(JmhCommand.USAGE), indent(MemoryCommand.USAGE),
+              indent(io.tiercel.bench.store.StoreCommand.USAGE));
 
   private BenchMain() {}
 
@@ -50,6 +53,7 @@ public final class BenchMain {
         case "hitratio" -> HitRatioCommand.run(rest, out, err);
         case "jmh" -> JmhCommand.run(rest, out, err);
         case "memory" -> MemoryCommand.run(rest, out, err);
+        case "store" -> io.tiercel.bench.store.StoreCommand.run(rest, out, err);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  * writes. Bulk writes are multi-row upserts of up to {@value #ROWS_PER_STATEMENT} rows in one
  * transaction: a batch of 500 coalesced writes costs one statement and one commit, which is
  * where write-behind's advantage over write-through comes from. The pool fails fast
- * (connection timeout 2 s) so an outage turns into a {@link BackingStoreException} quickly and
+ * (connection timeout 1 s) so an outage turns into a {@link BackingStoreException} quickly and
  * the write queue's backoff takes over. Every statement is counted for the benchmarks.
  */
 public final class JdbcBackingStore implements BackingStore {
@@ -58,8 +58,8 @@ public final class JdbcBackingStore implements BackingStore {
     hc.setPoolName("tiercel-" + table);
     hc.setMaximumPoolSize(dialect == SqlDialect.SQLITE ? 1 : Math.max(1, poolSize));
     hc.setMinimumIdle(dialect == SqlDialect.SQLITE ? 1 : Math.min(2, poolSize));
-    hc.setConnectionTimeout(2_000);
-    hc.setValidationTimeout(1_000);
+    hc.setConnectionTimeout(1_000);
+    hc.setValidationTimeout(500);
     hc.setInitializationFailTimeout(-1);
     hc.setAutoCommit(true);
     if (dialect == SqlDialect.SQLITE) {

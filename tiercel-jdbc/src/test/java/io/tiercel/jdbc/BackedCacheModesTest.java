@@ -236,7 +236,7 @@ class BackedCacheModesTest {
 
   @Test
   void fullQueueRejectsNewKeysWhenTheDatabaseIsDown() throws Exception {
-    String dead = "jdbc:mariadb://127.0.0.1:" + MariaDbServer.freePort() + "/tiercel?user=root";
+    String dead = "jdbc:mariadb://127.0.0.1:" + MariaDbTestServer.freePort() + "/tiercel?user=root";
     try (BackedCache c = open(dead, "t", "store=" + dead
         + ",mode=write-behind,queue-bound=5,on-full=error,retry-min=10s,retry-max=10s",
         journal())) {
@@ -254,7 +254,7 @@ class BackedCacheModesTest {
 
   @Test
   void databaseDownMakesWriteThroughAndReadThroughMissesFailClearly() throws Exception {
-    String dead = "jdbc:mariadb://127.0.0.1:" + MariaDbServer.freePort() + "/tiercel?user=root";
+    String dead = "jdbc:mariadb://127.0.0.1:" + MariaDbTestServer.freePort() + "/tiercel?user=root";
     try (BackedCache c = open(dead, "t", "store=" + dead + ",mode=write-through", null)) {
       c.inner().put(b("cached"), b("1"));
       assertThatThrownBy(() -> c.put(b("cached"), b("2")))

@@ -28,7 +28,7 @@ public enum Databases {
           throw new UncheckedIOException(e);
         }
       }
-      case MARIADB -> MariaDbServer.shared().url();
+      case MARIADB -> MariaDbTestServer.shared().url();
     };
   }
 

@@ -92,7 +92,7 @@ class JdbcBackingStoreTest {
 
   @Test
   void unreachableDatabaseFailsFastWithBackingStoreException() throws Exception {
-    String url = "jdbc:mariadb://127.0.0.1:" + MariaDbServer.freePort() + "/tiercel?user=root";
+    String url = "jdbc:mariadb://127.0.0.1:" + MariaDbTestServer.freePort() + "/tiercel?user=root";
     try (JdbcBackingStore s = new JdbcBackingStore(url, "t", "k", "v", 1)) {
       assertThatThrownBy(() -> s.load(b("a"))).isInstanceOf(BackingStoreException.class)
           .hasMessageContaining("load failed");

@@ -276,8 +276,8 @@ public final class WriteBehindQueue implements AutoCloseable {
 
   /**
    * Asks for every unparked write (every write if {@code includeParked}) to be stored now and
-   * waits up to {@code timeoutMillis}; returns whether the queue got there (false while the
-   * database is down).
+   * waits up to {@code timeoutMillis}; returns whether the queue got there (false as soon as an
+   * attempt made after this request fails: the database is down, the writes stay queued).
    */
   public boolean flush(boolean includeParked, long timeoutMillis) {
     lock.lock();
@@ -299,7 +299,7 @@ public final class WriteBehindQueue implements AutoCloseable {
       long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
       long startAttempts = attempts;
       while (unparked > 0 || !inFlight.isEmpty() || maintaining) {
-        if (nanos <= 0 || (failures > 0 && attempts > startAttempts + 1)) {
+        if (nanos <= 0 || (failures > 0 && attempts > startAttempts)) {
           return false;
         }
         try {

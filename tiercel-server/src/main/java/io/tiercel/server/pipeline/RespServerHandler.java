@@ -131,6 +131,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       ctx.channel().config().setAutoRead(true);
     }
     channelReadComplete(ctx);
+    ctx.flush();
   }
 
   @Override

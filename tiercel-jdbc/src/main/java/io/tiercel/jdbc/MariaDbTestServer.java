@@ -9,33 +9,38 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway MariaDB server for tests, one per test JVM, started on first use through
+ * A throwaway MariaDB server for tests and benchmarks, one per JVM, started on first use through
  * {@code dev-support/mariadb-test-server.sh} on a free loopback port with its own data directory
  * under {@code target/}; stopped by its PID when the JVM exits. Tests may stop it (outage) and
  * start it again on the same data directory and port.
  */
-public final class MariaDbServer {
-  private static MariaDbServer shared;
+public final class MariaDbTestServer {
+  private static MariaDbTestServer shared;
 
   private final Path dir;
   private final int port;
   private final Path script;
   private long pid;
 
-  private MariaDbServer(Path dir, int port, Path script) {
+  private MariaDbTestServer(Path dir, int port, Path script) {
     this.dir = dir;
     this.port = port;
     this.script = script;
   }
 
-  /** Returns the JVM's server, starting it the first time. */
-  public static synchronized MariaDbServer shared() {
+  /** Returns the JVM's server under {@code target/}, starting it the first time. */
+  public static synchronized MariaDbTestServer shared() {
+    return shared(Path.of("target"));
+  }
+
+  /** Returns the JVM's server with its data under {@code parent}, starting it the first time. */
+  public static synchronized MariaDbTestServer shared(Path parent) {
     if (shared == null) {
       try {
         Path script = findScript();
-        Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
+        Path target = Files.createDirectories(parent.toAbsolutePath());
         Path dir = Files.createTempDirectory(target, "mariadb-");
-        shared = new MariaDbServer(dir.toAbsolutePath(), freePort(), script);
+        shared = new MariaDbTestServer(dir.toAbsolutePath(), freePort(), script);
         shared.start();
         Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
       } catch (IOException e) {
@@ -46,6 +51,10 @@ public final class MariaDbServer {
   }
 
   private static Path findScript() {
+    String home = System.getenv("TIERCEL_HOME");
+    if (home != null && Files.isExecutable(Path.of(home, "dev-support/mariadb-test-server.sh"))) {
+      return Path.of(home, "dev-support/mariadb-test-server.sh");
+    }
     Path p = Path.of("").toAbsolutePath();
     while (p != null) {
       Path s = p.resolve("dev-support/mariadb-test-server.sh");
@@ -58,7 +67,8 @@ public final class MariaDbServer {
         + Path.of("").toAbsolutePath());
   }
 
-  static int freePort() throws IOException {
+  /** Returns a free loopback port. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
