@@ -54,7 +54,16 @@ public final class StoreCommand {
   private StoreCommand() {}
 
   /** Runs the benchmark; returns the exit status. */
-  public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+  public static int run(String[] argv, PrintStream out, PrintStream err) {
+    try {
+      return runChecked(argv, out);
+    } catch (IOException e) {
+      err.println("tiercel bench store: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int runChecked(String[] argv, PrintStream out) throws IOException {
     Args a = Args.parse(argv, Set.of("url", "clients", "writes", "keys", "value-size", "lanes",
         "max-seconds", "hot-keys", "fsync"), Set.of());
     int clients = a.positiveInt("clients", 50);
