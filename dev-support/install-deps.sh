@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Maven and a JDK, idempotently: redis-tools
 # (redis-cli, redis-benchmark) and redis-server for protocol tests and comparisons, memcached for
-# load-generator comparisons, and MariaDB for the JDBC backing store (tests start their own servers).
+# load-generator comparisons, MariaDB for the JDBC backing store (tests start their own servers),
+# curl for the HTTP API's script tests, and wrk for the HTTP benchmark (bench/http-vs-resp.sh).
 # Does nothing when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v memcached >/dev/null || need+=(memcached)
 command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || need+=(mariadb-server)
 command -v mariadb >/dev/null || need+=(mariadb-client)
+command -v curl >/dev/null || need+=(curl)
+command -v wrk >/dev/null || need+=(wrk)
 
 if [[ ${#need[@]} -eq 0 ]]; then
   exit 0

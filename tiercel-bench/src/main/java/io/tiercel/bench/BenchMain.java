@@ -1,6 +1,9 @@
 package io.tiercel.bench;
 
 import io.tiercel.bench.jmh.JmhCommand;
+import io.tiercel.bench.load.CompareCommand;
+import io.tiercel.bench.load.LoadCommand;
+import io.tiercel.bench.load.ReportCommand;
 import io.tiercel.bench.memory.MemoryCommand;
 import io.tiercel.bench.sim.HitRatioCommand;
 import java.io.PrintStream;
@@ -11,7 +14,9 @@ import java.util.Arrays;
  *
  * <p>Subcommands: {@code hitratio} (trace-driven hit ratio of every policy against Caffeine and
  * Bélády's optimum), {@code jmh} (get/put throughput next to Caffeine) and {@code memory} (bytes
- * per entry beyond the key and value). A bad command line prints the usage and exits with 2.
+ * per entry beyond the key and value), {@code load} (closed- or open-loop load against a Tiercel,
+ * Redis or memcached server), {@code report} (an HTML page of load results) and {@code compare}
+ * (two targets in interleaved rounds). A bad command line prints the usage and exits with 2.
  */
 public final class BenchMain {
   static final String USAGE =
@@ -25,11 +30,18 @@ public final class BenchMain {
       %s
         memory    bytes per entry beyond the key and value bytes
       %s
+        load      closed- or open-loop GET/SET load on a Tiercel, Redis or memcached server
+      %s
+        report    one HTML page of charts over load results
+      %s
+        compare   the same load on two targets, interleaved rounds, medians and ratios
+      %s
         store     write-through vs write-behind against MariaDB; read-through loads per miss
       %s"""
           .formatted(
               indent(HitRatioCommand.USAGE), indent(JmhCommand.USAGE), indent(MemoryCommand.USAGE),
-              indent(io.tiercel.bench.store.StoreCommand.USAGE));
+              indent(LoadCommand.USAGE), indent(ReportCommand.USAGE),
+              indent(CompareCommand.USAGE), indent(io.tiercel.bench.store.StoreCommand.USAGE));
 
   private BenchMain() {}
 
@@ -53,6 +65,9 @@ public final class BenchMain {
         case "hitratio" -> HitRatioCommand.run(rest, out, err);
         case "jmh" -> JmhCommand.run(rest, out, err);
         case "memory" -> MemoryCommand.run(rest, out, err);
+        case "load" -> LoadCommand.run(rest, out, err);
+        case "report" -> ReportCommand.run(rest, out, err);
+        case "compare" -> CompareCommand.run(rest, out, err);
         case "store" -> io.tiercel.bench.store.StoreCommand.run(rest, out, err);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
@@ -64,6 +79,10 @@ public final class BenchMain {
       err.println("tiercel bench: " + e.getMessage());
       err.println(USAGE);
       return 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("tiercel bench: interrupted");
+      return 1;
     }
   }
 

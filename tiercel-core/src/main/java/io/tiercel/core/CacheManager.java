@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -21,13 +22,24 @@ public final class CacheManager {
   private final CacheConfig defaults;
   private final Clock clock;
   private final RemovalListener listener;
+  private final Executor executor;
 
   /** Creates a manager whose caches start from {@code defaults}, with the default cache. */
   public CacheManager(CacheConfig defaults, Clock clock, RemovalListener listener) {
+    this(defaults, clock, listener, Runnable::run);
+  }
+
+  /**
+   * Creates a manager whose caches start from {@code defaults} and run read-triggered
+   * maintenance on {@code executor}, with the default cache.
+   */
+  public CacheManager(
+      CacheConfig defaults, Clock clock, RemovalListener listener, Executor executor) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
-    caches.put(DEFAULT_CACHE, Caches.create(DEFAULT_CACHE, defaults, clock, listener));
+    this.executor = Objects.requireNonNull(executor, "executor");
+    caches.put(DEFAULT_CACHE, Caches.create(DEFAULT_CACHE, defaults, clock, listener, executor));
   }
 
   /** Creates a manager on the system clock with default settings. */
@@ -59,7 +71,7 @@ public final class CacheManager {
       throw new IllegalArgumentException(
           "cache name: '" + name + "' (expected: 1-64 of A-Z a-z 0-9 _ . -, not starting with . or -)");
     }
-    Cache cache = Caches.create(name, config, clock, listener);
+    Cache cache = Caches.create(name, config, clock, listener, executor);
     if (caches.putIfAbsent(name, cache) != null) {
       throw new IllegalArgumentException("cache name: '" + name + "' already exists");
     }

@@ -1,5 +1,7 @@
 package io.tiercel.core;
 
+import java.util.concurrent.Executor;
+
 import io.tiercel.core.store.BoundedCache;
 
 /** Creates standalone caches; a node keeps its named caches in a {@link CacheManager}. */
@@ -15,5 +17,14 @@ public final class Caches {
   public static Cache create(
       String name, CacheConfig config, Clock clock, RemovalListener listener) {
     return new BoundedCache(name, config, clock, listener);
+  }
+
+  /**
+   * Returns a new cache as {@link #create(String, CacheConfig, Clock, RemovalListener)} whose
+   * read-triggered maintenance runs on {@code executor} (a node passes a shared pool).
+   */
+  public static Cache create(
+      String name, CacheConfig config, Clock clock, RemovalListener listener, Executor executor) {
+    return new BoundedCache(name, config, clock, listener, executor);
   }
 }

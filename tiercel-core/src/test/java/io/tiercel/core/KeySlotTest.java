@@ -17,7 +17,7 @@ class KeySlotTest {
   }
 
   @Test
-  void twoBytesAtATimeMatchesTheBitwiseDefinition() {
+  void eightBytesAtATimeMatchesTheBitwiseDefinition() {
     java.util.Random random = new java.util.Random(5);
     for (int n = 0; n < 2000; n++) {
       byte[] key = new byte[random.nextInt(40)];
@@ -32,6 +32,30 @@ class KeySlotTest {
       }
       assertThat(KeySlot.crc16(key, 0, key.length)).as("length %d", key.length).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void tagIsFoundAtEveryPositionAndOnlyItsContentIsHashed() {
+    java.util.Random random = new java.util.Random(7);
+    for (int length = 3; length < 40; length++) {
+      for (int open = 0; open + 2 < length; open++) {
+        byte[] key = new byte[length];
+        for (int i = 0; i < length; i++) {
+          key[i] = (byte) ('a' + random.nextInt(26));
+        }
+        key[open] = '{';
+        key[open + 2] = '}';
+        assertThat(KeySlot.of(key))
+            .as("length %d, tag at %d", length, open)
+            .isEqualTo(KeySlot.crc16(key, open + 1, open + 2) & (KeySlot.SLOTS - 1));
+      }
+    }
+  }
+
+  @Test
+  void crcOfARangeIgnoresTheBytesAroundIt() {
+    byte[] check = "xx123456789yy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(KeySlot.crc16(check, 2, 11)).isEqualTo(0x31C3);
   }
 
   @Test

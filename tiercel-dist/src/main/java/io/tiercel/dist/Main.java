@@ -13,7 +13,7 @@ public final class Main {
 
       commands:
         server     run a node (RESP on TCP and a UNIX socket); `bin/tiercel server --help`
-        bench      benchmarks: hitratio | jmh | memory; `bin/tiercel bench --help`
+        bench      benchmarks: hitratio | jmh | memory | load | report | compare; `bin/tiercel bench --help`
         version    print the version
         help       print this text
       """;

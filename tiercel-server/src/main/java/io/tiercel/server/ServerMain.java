@@ -1,6 +1,6 @@
 package io.tiercel.server;
 
-import ch.qos.logback.classic.Level;
+import io.tiercel.server.config.LogSetup;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,14 +39,22 @@ public final class ServerMain {
       System.exit(2);
       return;
     }
-    setLogLevel(config.logLevel());
+    try {
+      LogSetup.apply(config);
+    } catch (RuntimeException e) {
+      err.println("tiercel server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Logger log = LoggerFactory.getLogger(ServerMain.class);
+    log.info("starting tiercel {} (pid {}, java {}){}", version(), ProcessHandle.current().pid(),
+        Runtime.version(), config.configFile() == null ? "" : ", config " + config.configFile());
     TiercelServer server = new TiercelServer(config);
     try {
       server.start();
-    } catch (RuntimeException e) {
-      err.println("tiercel server: cannot start: " + e.getMessage());
-      log.debug("start failed", e);
+    } catch (Exception e) {
+      err.println("tiercel server: cannot start: " + e);
+      log.error("cannot start", e);
       System.exit(1);
       return;
     }
@@ -70,22 +78,14 @@ public final class ServerMain {
         log.debug("cannot handle SIG{}; the shutdown hook still closes gracefully", name, e);
       }
     }
+    log.info(server.readyLine());
     out.println(server.readyLine());
     out.flush();
     stopped.await();
   }
 
-  /** Sets the root log level when Logback is the binding. */
-  private static void setLogLevel(String level) {
-    org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    if (root instanceof ch.qos.logback.classic.Logger logback) {
-      logback.setLevel(switch (level) {
-        case "trace" -> Level.TRACE;
-        case "debug", "verbose" -> Level.DEBUG;
-        case "warn", "warning" -> Level.WARN;
-        case "error" -> Level.ERROR;
-        default -> Level.INFO;
-      });
-    }
+  private static String version() {
+    String v = ServerMain.class.getPackage().getImplementationVersion();
+    return v == null ? "(development build)" : v;
   }
 }

@@ -18,6 +18,10 @@ import io.tiercel.server.backing.StoreCaches;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
+import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.config.Settings;
+import io.tiercel.server.http.HttpServerInitializer;
+import io.tiercel.server.metrics.NodeMetrics;
 import io.tiercel.server.pipeline.TiercelChannelInitializer;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
@@ -31,15 +35,18 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Tiercel node: caches served over RESP on TCP and, optionally, a UNIX socket, with one
- * acceptor loop and worker loops that take each new connection by fewest connections.
+ * A Tiercel node: caches served over RESP on TCP and, optionally, a UNIX socket, and over HTTP
+ * (REST, health, Prometheus metrics), with one acceptor loop and worker loops shared by both
+ * protocols that take each new connection by fewest connections.
  */
 public final class TiercelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TiercelServer.class);
@@ -54,9 +61,13 @@ public final class TiercelServer implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private ScheduledExecutorService maintenance;
+  private ExecutorService admin;
+  private NodeMetrics metrics;
   private Channel tcpChannel;
   private Channel unixChannel;
+  private Channel httpChannel;
   private int port;
+  private int httpPort = -1;
   private boolean closed;
 
   /** Creates a node on the system clock; {@link #start()} makes it listen. */
@@ -72,13 +83,20 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
-    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none());
+    caches = new CacheManager(
+        config.defaultCacheConfig(), clock, RemovalListener.none(), ForkJoinPool.commonPool());
     for (String spec : config.caches()) {
       String[] parts = spec.split("\\s+");
       StoreCaches.create(caches, config.dir(), parts[0],
           java.util.Arrays.asList(parts).subList(1, parts.length));
     }
     node = new Node(config, caches, clock);
+    Settings settings = config.settings();
+    settings.onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
+    settings.onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
+    metrics = new NodeMetrics(node, HttpServerInitializer.routeNames());
+    node.observe(metrics.commands());
+    admin = Executors.newSingleThreadExecutor(new DefaultThreadFactory("tiercel-admin", true));
     CommandDispatcher dispatcher = new CommandDispatcher(node);
     chooser = new LeastConnectionsChooser();
     boss = new MultiThreadIoEventLoopGroup(
@@ -96,17 +114,29 @@ public final class TiercelServer implements AutoCloseable {
       if (config.unixSocket() != null) {
         unixChannel = bindUnix(bootstrap(initializer), config.unixSocket());
       }
+      if (config.httpPort() >= 0) {
+        ServerBootstrap http = new ServerBootstrap().group(boss, workers)
+            .option(ChannelOption.SO_BACKLOG, 511)
+            .channel(Transports.serverSocketChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new HttpServerInitializer(config, node, metrics, admin, chooser));
+        httpChannel = http.bind(config.bind(), config.httpPort()).sync().channel();
+        httpPort = ((InetSocketAddress) httpChannel.localAddress()).getPort();
+      }
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;
     }
     node.listening(Transports.name(), port);
+    settings.effective(ConfigKeys.PORT, Integer.toString(port));
+    settings.effective(ConfigKeys.HTTP_PORT, Integer.toString(httpPort));
     maintenance = Executors.newSingleThreadScheduledExecutor(
         new DefaultThreadFactory("tiercel-maintenance", true));
     maintenance.scheduleAtFixedRate(this::maintain, CLEANUP_PERIOD_MS, CLEANUP_PERIOD_MS,
         TimeUnit.MILLISECONDS);
-    LOG.info("listening on {}:{}{} with {} ({} workers)", config.bind(), port,
-        unixChannel == null ? "" : " and " + config.unixSocket(), Transports.name(),
+    LOG.info("listening: resp {}:{}{}, http {}, transport {}, {} workers", config.bind(), port,
+        unixChannel == null ? "" : " and " + config.unixSocket(),
+        httpPort < 0 ? "off" : config.bind() + ":" + httpPort, Transports.name(),
         config.ioThreads());
     return this;
   }
@@ -178,6 +208,16 @@ public final class TiercelServer implements AutoCloseable {
     return port;
   }
 
+  /** Returns the HTTP port listened on, or -1 when HTTP is off. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Returns the node's meters. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
   /** Returns the UNIX socket path, or null. */
   public Path unixSocket() {
     return unixChannel == null ? null : config.unixSocket();
@@ -200,7 +240,7 @@ public final class TiercelServer implements AutoCloseable {
 
   /** Returns the line printed on stdout once the node accepts connections. */
   public String readyLine() {
-    return "ready port=" + port + " http=" + config.httpPort() + " unixsocket="
+    return "ready port=" + port + " http=" + httpPort + " unixsocket="
         + (unixSocket() == null ? "" : unixSocket().toString());
   }
 
@@ -215,7 +255,7 @@ public final class TiercelServer implements AutoCloseable {
     }
     closed = true;
     List<ChannelFuture> closing = new ArrayList<>();
-    for (Channel listener : new Channel[] {tcpChannel, unixChannel}) {
+    for (Channel listener : new Channel[] {tcpChannel, unixChannel, httpChannel}) {
       if (listener != null) {
         closing.add(listener.close());
       }
@@ -238,11 +278,17 @@ public final class TiercelServer implements AutoCloseable {
     if (caches != null) {
       StoreCaches.closeAll(caches);
     }
+    if (admin != null) {
+      admin.shutdown();
+    }
     for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
       if (group != null) {
         group.shutdownGracefully(0, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .awaitUninterruptibly(CLOSE_TIMEOUT_MS * 2);
       }
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (unixChannel != null) {
       try {

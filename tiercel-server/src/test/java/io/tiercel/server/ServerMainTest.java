@@ -45,9 +45,14 @@ class ServerMainTest {
       assertThat(line).isNotNull();
       Matcher m = READY.matcher(line);
       assertThat(m.matches()).as(line).isTrue();
-      assertThat(m.group(2)).isEqualTo("0");
       assertThat(m.group(3)).isEqualTo(socket.toString());
       int port = Integer.parseInt(m.group(1));
+      int httpPort = Integer.parseInt(m.group(2));
+      assertThat(httpPort).isPositive().isNotEqualTo(port);
+      try (RawHttp h = new RawHttp(httpPort)) {
+        h.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(h.read().status()).isEqualTo(200);
+      }
       try (RawClient c = RawClient.tcp(port)) {
         c.command("SET", "k", "v");
         assertThat(c.readLine()).isEqualTo("+OK\r\n");
@@ -63,6 +68,70 @@ class ServerMainTest {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  @Test
+  void logfileUnderDirGetsTheStartAndReadyLinesAndConfigChangesAndRotates() throws Exception {
+    Process p = launch("--port", "0", "--dir", dir.toString(), "--logfile", "logs/tiercel.log",
+        "--logfile-max-size", "1kb", "--logfile-max-history", "2");
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Matcher m = READY.matcher(out.readLine());
+      assertThat(m.matches()).isTrue();
+      Path log = dir.resolve("logs/tiercel.log");
+      assertThat(Files.readString(log)).contains("starting tiercel", "INFO",
+          "ready port=" + m.group(1) + " http=" + m.group(2));
+      try (RawClient c = RawClient.tcp(Integer.parseInt(m.group(1)))) {
+        c.command("CONFIG", "SET", "maxclients", "100");
+        assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        assertThat(Files.readString(log)).contains("config set maxclients 100 (was 10000)");
+        c.command("CONFIG", "SET", "requirepass", "secret");
+        assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        assertThat(Files.readString(log)).contains("config set requirepass (hidden) (was '')")
+            .doesNotContain("secret");
+        c.command("AUTH", "secret");
+        c.readLine();
+        for (int i = 0; i < 40; i++) {
+          c.command("CONFIG", "SET", "timeout", Integer.toString(i));
+          assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        }
+      }
+      assertThat(Files.size(log)).isLessThanOrEqualTo(1024 + 200);
+      assertThat(dir.resolve("logs/tiercel.log.1")).exists();
+      assertThat(dir.resolve("logs/tiercel.log.2")).exists();
+      assertThat(dir.resolve("logs/tiercel.log.3")).doesNotExist();
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badConfigFileExitsTwoNamingTheLineAndTheKey() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "port 0\nmaxmemory plenty\n");
+    Process p = launchCapturingStderr("--config", conf.toString());
+    try {
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(err).contains(conf + ":2: maxmemory: 'plenty' (expected: a size")
+          .contains("usage: tiercel server");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static Process launchCapturingStderr(String... flags) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ServerMain.class.getName());
+    command.addAll(List.of(flags));
+    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   @Test

@@ -113,31 +113,46 @@ public final class JmhCommand {
         : file + "-t" + threads;
   }
 
-  /** Prints every result with its ratio to Caffeine's at the same benchmark and thread count. */
+  /**
+   * Prints every result with its ratios to Caffeine's at the same benchmark and thread count:
+   * {@code ratio} against Caffeine looked up with its stored key objects, {@code ratio_bytes}
+   * against Caffeine given fresh key bytes per operation.
+   */
   static void printSummary(List<RunResult> results, PrintStream out) {
-    Map<String, Double> caffeine = new HashMap<>();
-    for (RunResult r : results) {
-      if ("caffeine".equals(r.getParams().getParam("impl"))) {
-        caffeine.put(method(r) + "/" + r.getParams().getThreads(), r.getPrimaryResult().getScore());
-      }
-    }
+    Map<String, Double> caffeine = scores(results, "caffeine");
+    Map<String, Double> caffeineBytes = scores(results, "caffeine_bytes");
     out.println();
-    out.println(
-        "Tiercel next to Caffeine (ratio = score / Caffeine's score, same method and threads)");
-    out.printf(Locale.ROOT, "%-26s %-13s %-8s %7s %16s %14s %-8s %8s%n",
-        "benchmark", "impl", "policy", "threads", "score", "error", "unit", "ratio");
+    out.println("Tiercel next to Caffeine (ratio = score / Caffeine's score, same method and"
+        + " threads; ratio_bytes: against caffeine_bytes)");
+    out.printf(Locale.ROOT, "%-26s %-14s %-8s %7s %16s %14s %-8s %8s %11s%n",
+        "benchmark", "impl", "policy", "threads", "score", "error", "unit", "ratio",
+        "ratio_bytes");
     for (RunResult r : results) {
       String impl = r.getParams().getParam("impl");
       String policy = r.getParams().getParam("policy");
-      Double base = caffeine.get(method(r) + "/" + r.getParams().getThreads());
+      String key = method(r) + "/" + r.getParams().getThreads();
       double score = r.getPrimaryResult().getScore();
-      out.printf(Locale.ROOT, "%-26s %-13s %-8s %7d %16.0f %14.0f %-8s %8s%n",
+      out.printf(Locale.ROOT, "%-26s %-14s %-8s %7d %16.0f %14.0f %-8s %8s %11s%n",
           method(r), impl == null ? "-" : impl,
-          policy == null || "caffeine".equals(impl) ? "-" : policy,
+          policy == null || impl.startsWith("caffeine") ? "-" : policy,
           r.getParams().getThreads(), score, r.getPrimaryResult().getScoreError(),
-          r.getPrimaryResult().getScoreUnit(),
-          base == null ? "-" : String.format(Locale.ROOT, "%.2f", score / base));
+          r.getPrimaryResult().getScoreUnit(), ratio(score, caffeine.get(key)),
+          ratio(score, caffeineBytes.get(key)));
     }
+  }
+
+  private static Map<String, Double> scores(List<RunResult> results, String impl) {
+    Map<String, Double> scores = new HashMap<>();
+    for (RunResult r : results) {
+      if (impl.equals(r.getParams().getParam("impl"))) {
+        scores.put(method(r) + "/" + r.getParams().getThreads(), r.getPrimaryResult().getScore());
+      }
+    }
+    return scores;
+  }
+
+  private static String ratio(double score, Double base) {
+    return base == null ? "-" : String.format(Locale.ROOT, "%.2f", score / base);
   }
 
   private static String method(RunResult r) {

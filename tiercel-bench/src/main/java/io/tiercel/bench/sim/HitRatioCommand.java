@@ -35,7 +35,8 @@ public final class HitRatioCommand {
                               ../shared/traces)
       --sizes N1,N2,...       cache sizes in entries (default: the trace's line in the
                               sizes.tsv beside it)
-      --policies P,...        of lru,arc,tinylfu,caffeine,opt (default: all five)
+      --policies P,...        of lru,arc,tinylfu,caffeine,caffeine-kh,opt (default: all);
+                            caffeine-kh is Caffeine keyed by the store's key hash
       --threads T             replays run in parallel (default 1)
       --limit N               replay only the first N requests of each trace
       --tsv                   tab-separated rows with a header; summary lines start with #

@@ -38,13 +38,18 @@ public final class HitRatioSummary {
     return count == 0 ? Double.NaN : sum / count;
   }
 
-  /** Returns the rows where W-TinyLFU is more than one point below Caffeine. */
+  /** Returns the points where W-TinyLFU is more than one point below Caffeine. */
   public List<String> caffeineFailures() {
+    return caffeineFailures("caffeine");
+  }
+
+  /** Returns the points where W-TinyLFU is more than one point below {@code reference}. */
+  public List<String> caffeineFailures(String reference) {
     List<String> failures = new ArrayList<>();
     for (Map.Entry<String, Map<String, HitRatioRow>> e : completePoints().entrySet()) {
       Map<String, HitRatioRow> point = e.getValue();
       HitRatioRow tinylfu = point.get("tinylfu");
-      HitRatioRow caffeine = point.get("caffeine");
+      HitRatioRow caffeine = point.get(reference);
       if (tinylfu != null && caffeine != null
           && tinylfu.hitRatio() < caffeine.hitRatio() - CAFFEINE_TOLERANCE) {
         failures.add(e.getKey());
@@ -95,21 +100,12 @@ public final class HitRatioSummary {
     out.println(prefix + all);
     out.println(prefix);
     out.println(prefix + "targets:");
-    if (has("tinylfu") && has("caffeine")) {
-      List<String> failures = caffeineFailures();
-      String worst = worstVersusCaffeine();
-      out.println(prefix + mark(failures.isEmpty())
-          + " tinylfu within 1 point of caffeine on every trace+size (" + failures.size()
-          + " of " + points.size() + " below; worst " + worst + ")");
-      for (String key : failures) {
-        Map<String, HitRatioRow> point = points.get(key);
-        double t = point.get("tinylfu").hitRatio();
-        double c = point.get("caffeine").hitRatio();
-        out.println(prefix + String.format(Locale.ROOT,
-            "         %s: tinylfu %.4f, caffeine %.4f (%+.2f points)", key, t, c, 100 * (t - c)));
+    for (String reference : List.of("caffeine", "caffeine-kh")) {
+      if (has("tinylfu") && has(reference)) {
+        printVersusCaffeine(out, prefix, points, reference);
+      } else {
+        out.println(prefix + "[SKIP] tinylfu vs " + reference + ": both policies must be run");
       }
-    } else {
-      out.println(prefix + "[SKIP] tinylfu vs caffeine: both policies must be run");
     }
     if (has("tinylfu") && has("arc")) {
       double t = average("tinylfu");
@@ -142,12 +138,29 @@ public final class HitRatioSummary {
     }
   }
 
-  private String worstVersusCaffeine() {
+  private void printVersusCaffeine(
+      PrintStream out, String prefix, Map<String, Map<String, HitRatioRow>> points,
+      String reference) {
+    List<String> failures = caffeineFailures(reference);
+    out.println(prefix + mark(failures.isEmpty()) + " tinylfu within 1 point of " + reference
+        + " on every trace+size (" + failures.size() + " of " + points.size() + " below; worst "
+        + worstVersus(reference) + ")");
+    for (String key : failures) {
+      Map<String, HitRatioRow> point = points.get(key);
+      double t = point.get("tinylfu").hitRatio();
+      double c = point.get(reference).hitRatio();
+      out.println(prefix + String.format(Locale.ROOT,
+          "         %s: tinylfu %.4f, %s %.4f (%+.2f points)", key, t, reference, c,
+          100 * (t - c)));
+    }
+  }
+
+  private String worstVersus(String reference) {
     String worst = "none";
     double worstDiff = Double.POSITIVE_INFINITY;
     for (Map.Entry<String, Map<String, HitRatioRow>> e : completePoints().entrySet()) {
       Map<String, HitRatioRow> point = e.getValue();
-      double diff = point.get("tinylfu").hitRatio() - point.get("caffeine").hitRatio();
+      double diff = point.get("tinylfu").hitRatio() - point.get(reference).hitRatio();
       if (diff < worstDiff) {
         worstDiff = diff;
         worst = String.format(Locale.ROOT, "%s %+.2f points", e.getKey(), 100 * diff);

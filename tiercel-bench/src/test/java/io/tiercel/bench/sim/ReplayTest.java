@@ -149,17 +149,19 @@ class ReplayTest {
   void summary_flagsFailuresHonestly() {
     List<HitRatioRow> rows = List.of(
         row("t", 10, "lru", 40), row("t", 10, "arc", 30), row("t", 10, "tinylfu", 35),
-        row("t", 10, "caffeine", 50), row("t", 10, "opt", 60),
+        row("t", 10, "caffeine", 50), row("t", 10, "caffeine-kh", 36), row("t", 10, "opt", 60),
         row("t", 20, "lru", 50), row("t", 20, "arc", 55), row("t", 20, "tinylfu", 70),
-        row("t", 20, "caffeine", 70), row("t", 20, "opt", 80));
+        row("t", 20, "caffeine", 70), row("t", 20, "caffeine-kh", 70), row("t", 20, "opt", 80));
     HitRatioSummary summary = new HitRatioSummary(rows, SimPolicies.ALL);
     assertThat(summary.caffeineFailures()).containsExactly("t 10");
+    assertThat(summary.caffeineFailures("caffeine-kh")).isEmpty();
     assertThat(summary.average("tinylfu")).isCloseTo(0.525, within(1e-9));
     assertThat(summary.passed()).isFalse(); // tinylfu 15 points under caffeine at size 10
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     summary.print(new PrintStream(out, true, StandardCharsets.UTF_8), "");
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("[FAIL] tinylfu within 1 point of caffeine")
+        .contains("[FAIL] tinylfu within 1 point of caffeine on")
+        .contains("[PASS] tinylfu within 1 point of caffeine-kh on")
         .contains("[PASS] tinylfu above arc on average")
         .contains("[FAIL] arc at or above lru on average");
   }

@@ -31,10 +31,14 @@ final class FrequencySketch {
    * the n x 10 increments that trigger it.
    *
    * Sizing. Caffeine sizes the sketch for the maximum number of entries; a cache weighted in
-   * bytes has no such number, so the owning policy calls ensureCapacity with an estimate of the
-   * entries that fit (derived from the resident entries and their weight) once the cache is half
-   * full, and again whenever the estimate outgrows the table. Growing forgets all counts (the
-   * hashes cannot be re-bucketed), which is rare: the table only grows by doubling.
+   * bytes has no such number, and allocating for every entry that might fit would make an empty
+   * cache pay for millions. The owning policy therefore passes two numbers: the entries to size
+   * the table for (those resident, rounded up to a power of two) and the entries expected when
+   * full, which set the aging period. The table grows by doubling without forgetting: an item's
+   * block is its hash masked by the number of blocks, so after a doubling its block is the old
+   * one or the old one plus the old block count, and copying the old table into both halves
+   * leaves every estimate exactly as it was (a few extra collisions remain from the smaller
+   * table until aging fades them).
    *
    * Memory: one long per table slot, and the table is between n and 2n slots for n entries, so 8
    * to 16 bytes per entry of a full cache (8 at a power of two, 12 on average).
@@ -52,28 +56,51 @@ final class FrequencySketch {
   static final long ONE_MASK = 0x1111111111111111L;
   /** The most a counter can hold. */
   static final int MAX_FREQUENCY = 15;
+  /** The most slots a table gets (1 GiB); ten times that still fits the int sample count. */
+  private static final int MAX_TABLE = 1 << 27;
 
   private long[] table;
   private int blockMask;
   private int sampleSize;
   private int size;
 
-  /** Sizes the sketch for {@code entries} resident entries if it is smaller; forgets all counts. */
+  /** Sizes the sketch for {@code entries} entries, as {@link #ensureCapacity(long, long)}. */
   void ensureCapacity(long entries) {
-    if (entries < 0) {
-      throw new IllegalArgumentException("entries: " + entries + " (expected: >= 0)");
+    ensureCapacity(entries, entries);
+  }
+
+  /**
+   * Grows the table to hold {@code tableEntries} entries, keeping every estimate, and ages the
+   * counters every 10 x {@code expectedEntries} increments.
+   */
+  void ensureCapacity(long tableEntries, long expectedEntries) {
+    if (tableEntries < 0 || expectedEntries < 0) {
+      throw new IllegalArgumentException("entries: " + tableEntries + ", " + expectedEntries
+          + " (expected: >= 0)");
     }
-    int maximum = (int) Math.min(entries, Integer.MAX_VALUE >>> 1);
-    if (table != null && table.length >= maximum) {
-      return;
+    int length = Math.max(ceilingPowerOfTwo((int) Math.min(tableEntries, MAX_TABLE)), 8);
+    if (table == null) {
+      table = new long[length];
+      blockMask = (length >>> 3) - 1;
+    } else if (table.length < length) {
+      grow(length);
     }
-    table = new long[Math.max(ceilingPowerOfTwo(maximum), 8)];
-    blockMask = (table.length >>> 3) - 1;
-    sampleSize = (entries == 0) ? 10 : 10 * maximum;
-    if (sampleSize <= 0) {
-      sampleSize = Integer.MAX_VALUE;
+    int expected = (int) Math.min(expectedEntries, MAX_TABLE);
+    sampleSize = (expected == 0) ? 10 : 10 * expected;
+  }
+
+  /**
+   * Doubles the table until it has {@code length} slots. Each copy of the old table lands where
+   * the wider block mask sends the hashes of the old block, so every estimate is unchanged.
+   */
+  private void grow(int length) {
+    long[] old = table;
+    long[] grown = new long[length];
+    for (int at = 0; at < length; at += old.length) {
+      System.arraycopy(old, 0, grown, at, old.length);
     }
-    size = 0;
+    table = grown;
+    blockMask = (length >>> 3) - 1;
   }
 
   /** Returns whether the sketch was never sized, so it counts nothing yet. */
@@ -131,7 +158,7 @@ final class FrequencySketch {
       // Not short-circuited: all four counters move, even when one is saturated
       added |= incrementAt(block + offset + (i << 1), index);
     }
-    if (added && ++size == sampleSize) {
+    if (added && ++size >= sampleSize) {
       reset();
     }
   }

@@ -21,7 +21,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -39,9 +43,13 @@ import org.slf4j.LoggerFactory;
  * eviction lock that the hot path never waits for. As in Caffeine (and BP-Wrapper, Ding et al.
  * ICDE 2009), reads record hits in a lossy {@link ReadBuffer} and writes queue a {@link WriteTask}
  * while still holding the stripe lock, so one key's tasks are queued in table order; whoever holds
- * the eviction lock replays both buffers ("maintenance"). A writer then takes the eviction lock
- * itself and evicts until the budget holds, so the cache is within {@code maxmemory} whenever no
- * write is in flight. Lock order is eviction lock, then stripe lock; a stripe holder never waits
+ * the eviction lock replays both buffers ("maintenance"). After its write a writer runs
+ * maintenance, evicting until the budget holds, if the eviction lock is free; if it is taken, the
+ * writer leaves its task to the holder, which looks again after it unlocks (see
+ * {@link #afterWrite}), so concurrent writers do not queue up behind one lock and the cache is
+ * within {@code maxmemory} whenever no write is in flight. A read that finds its ring full queues
+ * a drain on the cache's executor (the caller's thread by default, a pool in a node), so readers
+ * do not replay the policy themselves. Lock order is eviction lock, then stripe lock; a stripe holder never waits
  * for the eviction lock, so there is no deadlock.
  *
  * <p><b>Races the policy tolerates.</b> The policy may pick a victim whose key was meanwhile
@@ -64,6 +72,8 @@ public final class BoundedCache implements Cache {
   static final int EXPIRY_BUDGET = 4096;
   /** Slots purged between two maintenance runs, to keep the write buffer short. */
   private static final int PURGE_BATCH = 256;
+  /** Pending policy tasks beyond which a writer waits for the eviction lock. */
+  static final int WRITE_BUFFER_MAX = 1024;
 
   private final String name;
   private final Clock clock;
@@ -73,15 +83,22 @@ public final class BoundedCache implements Cache {
   private final Object[] locks = new Object[STRIPES];
   private final ReadBuffer readBuffer = new ReadBuffer();
   private final ConcurrentLinkedQueue<WriteTask> writeBuffer = new ConcurrentLinkedQueue<>();
+  /** Tasks in {@link #writeBuffer}, kept apart because the queue's size() is a full walk. */
+  private final AtomicInteger pendingWrites = new AtomicInteger();
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final LongAdder entries = new LongAdder();
-  private final LongAdder hits = new LongAdder();
+  /** Hits that the read buffer did not record; the others are its {@link ReadBuffer#recorded}. */
+  private final LongAdder unbufferedHits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder expirations = new LongAdder();
   private final Consumer<Entry> accessRecorder = this::recordAccess;
   private final Consumer<PolicyNode> evictor = this::evictVictim;
   private final Consumer<TimedEntry> expirer = this::expireFromWheel;
+  private final Executor executor;
+  /** Whether a read-triggered drain is queued on {@link #executor} and not yet finished. */
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drainTask = this::runScheduledDrain;
 
   private volatile CacheConfig config;
   /** The policy's weighted size after the last maintenance run. */
@@ -93,8 +110,18 @@ public final class BoundedCache implements Cache {
   private final List<Entry> removedEntries = new ArrayList<>();
   private final List<RemovalCause> removedCauses = new ArrayList<>();
 
-  /** Creates an empty cache. */
+  /** Creates an empty cache whose read-triggered maintenance runs on the reading thread. */
   public BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener) {
+    this(name, config, clock, listener, Runnable::run);
+  }
+
+  /**
+   * Creates an empty cache; maintenance asked for by reads (a full read buffer) runs on
+   * {@code executor}, as Caffeine's does, so readers do not replay the policy themselves.
+   */
+  public BoundedCache(
+      String name, CacheConfig config, Clock clock, RemovalListener listener, Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
     this.name = Objects.requireNonNull(name, "name");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -158,9 +185,12 @@ public final class BoundedCache implements Cache {
       removeExpired(t);
       return null;
     }
-    hits.increment();
-    if (readBuffer.offer(e)) {
-      tryMaintenance();
+    int offered = readBuffer.offer(e);
+    if (offered != ReadBuffer.RECORDED) {
+      unbufferedHits.increment();
+      if (offered == ReadBuffer.FULL) {
+        scheduleDrain();
+      }
     }
     return e;
   }
@@ -331,9 +361,9 @@ public final class BoundedCache implements Cache {
     Entry old = index.put(entry, key);
     if (old == null) {
       entries.increment();
-      writeBuffer.add(WriteTask.add(entry));
+      queue(WriteTask.add(entry));
     } else {
-      writeBuffer.add(WriteTask.replace(old, entry));
+      queue(WriteTask.replace(old, entry));
     }
     return old;
   }
@@ -347,7 +377,7 @@ public final class BoundedCache implements Cache {
       return false;
     }
     entries.decrement();
-    writeBuffer.add(WriteTask.remove(e));
+    queue(WriteTask.remove(e));
     return true;
   }
 
@@ -387,7 +417,7 @@ public final class BoundedCache implements Cache {
     } finally {
       evictionLock.unlock();
     }
-    afterWrite();
+    drainNow();
   }
 
   @Override
@@ -408,7 +438,7 @@ public final class BoundedCache implements Cache {
     } finally {
       evictionLock.unlock();
     }
-    afterWrite();
+    drainNow();
     log.info("cache '{}': policy is now {}", name, kind.configName());
   }
 
@@ -417,17 +447,17 @@ public final class BoundedCache implements Cache {
     for (int slot = 0; slot < KeySlot.SLOTS; slot++) {
       clearSlot(slot);
       if (slot % PURGE_BATCH == PURGE_BATCH - 1) {
-        afterWrite();
+        drainNow();
       }
     }
-    afterWrite();
+    drainNow();
   }
 
   @Override
   public int removeSlot(int slot) {
     checkSlot(slot);
     int removed = clearSlot(slot);
-    afterWrite();
+    drainNow();
     return removed;
   }
 
@@ -439,7 +469,7 @@ public final class BoundedCache implements Cache {
     synchronized (lock(slot)) {
       index.clear(slot, e -> {
         entries.decrement();
-        writeBuffer.add(WriteTask.remove(e));
+        queue(WriteTask.remove(e));
         removed.add(e);
       });
     }
@@ -523,7 +553,7 @@ public final class BoundedCache implements Cache {
   @Override
   public CacheStats stats() {
     return new CacheStats(
-        hits.sum(),
+        readBuffer.recorded() + unbufferedHits.sum(),
         misses.sum(),
         evictions.sum(),
         expirations.sum(),
@@ -533,7 +563,7 @@ public final class BoundedCache implements Cache {
 
   @Override
   public void cleanUp() {
-    afterWrite();
+    drainNow();
   }
 
   /** Returns the policy's exact weighted size after draining pending work (tests only). */
@@ -558,16 +588,66 @@ public final class BoundedCache implements Cache {
 
   /* --------------- Maintenance --------------- */
 
-  /** Applies pending work and evicts to the budget; blocks for the eviction lock. */
+  /** Queues a policy task; caller holds the key's stripe lock, so one key's tasks stay in order. */
+  private void queue(WriteTask task) {
+    writeBuffer.add(task);
+    pendingWrites.incrementAndGet();
+  }
+
+  /**
+   * Applies pending work and evicts to the budget, unless another thread holds the eviction lock:
+   * that thread looks at the write buffer again after it unlocks, so it applies this write's task
+   * before its own write returns. A writer waits for the lock only when more than
+   * {@link #WRITE_BUFFER_MAX} tasks are pending, which bounds how far a burst of concurrent
+   * writes can overshoot the budget. Once no write is in flight, the cache is within budget.
+   */
   private void afterWrite() {
-    evictionLock.lock();
-    runMaintenanceAndUnlock();
+    do {
+      if (evictionLock.tryLock()) {
+        runMaintenanceAndUnlock();
+      } else if (pendingWrites.get() > WRITE_BUFFER_MAX) {
+        evictionLock.lock();
+        runMaintenanceAndUnlock();
+      } else {
+        return;
+      }
+    } while (!writeBuffer.isEmpty());
+  }
+
+  /** Applies pending work and evicts to the budget; waits for the eviction lock. */
+  private void drainNow() {
+    do {
+      evictionLock.lock();
+      runMaintenanceAndUnlock();
+    } while (!writeBuffer.isEmpty());
   }
 
   /** Applies pending work if no other thread is doing it. */
   private void tryMaintenance() {
     if (evictionLock.tryLock()) {
       runMaintenanceAndUnlock();
+    }
+  }
+
+  /** Queues a drain of the buffers on the executor unless one is queued; inline if refused. */
+  private void scheduleDrain() {
+    if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(drainTask);
+    } catch (RejectedExecutionException e) {
+      drainScheduled.set(false);
+      tryMaintenance();
+    }
+  }
+
+  private void runScheduledDrain() {
+    try {
+      evictionLock.lock();
+      runMaintenanceAndUnlock();
+    } finally {
+      drainScheduled.set(false);
     }
   }
 
@@ -596,8 +676,13 @@ public final class BoundedCache implements Cache {
   private void maintenance() {
     readBuffer.drainTo(accessRecorder);
     WriteTask task;
+    int applied = 0;
     while ((task = writeBuffer.poll()) != null) {
       apply(task);
+      applied++;
+    }
+    if (applied != 0) {
+      pendingWrites.addAndGet(-applied);
     }
     wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
     policy.evict(evictor);

@@ -2,6 +2,9 @@ package io.tiercel.core.store;
 
 import io.tiercel.core.Cache;
 import io.tiercel.core.eviction.PolicyNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -14,6 +17,11 @@ import java.util.Arrays;
  * expiry only where one is set, as Caffeine specializes its nodes per feature.
  */
 class Entry extends PolicyNode {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  /** Keys up to this many bytes are compared inline. */
+  private static final int INLINE_COMPARE = 32;
+
   final byte[] data;
   final int hash;
   final int keyLength;
@@ -36,9 +44,32 @@ class Entry extends PolicyNode {
     return false;
   }
 
-  /** Returns whether this entry's key equals {@code key}. */
+  /**
+   * Returns whether this entry's key equals {@code key}. Short keys (most cache keys) are compared
+   * eight bytes at a time inline, which profiles showed is far cheaper than a call to the
+   * vectorized {@link Arrays#equals} for keys of a few words.
+   */
   final boolean keyEquals(byte[] key) {
-    return keyLength == key.length && Arrays.equals(data, 0, keyLength, key, 0, key.length);
+    int length = keyLength;
+    if (length != key.length) {
+      return false;
+    }
+    if (length > INLINE_COMPARE) {
+      return Arrays.equals(data, 0, length, key, 0, length);
+    }
+    byte[] d = data;
+    int i = 0;
+    for (; length - i >= 8; i += 8) {
+      if ((long) LONGS.get(d, i) != (long) LONGS.get(key, i)) {
+        return false;
+      }
+    }
+    for (; i < length; i++) {
+      if (d[i] != key[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns a copy of the key. */

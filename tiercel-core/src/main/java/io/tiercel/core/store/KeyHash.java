@@ -13,7 +13,7 @@ import java.security.SecureRandom;
  * is seeded per process: an attacker who cannot learn the seed cannot choose keys that collide
  * in one probe chain (Redis uses SipHash with a random key for the same reason).
  */
-final class KeyHash {
+public final class KeyHash {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INTS =
@@ -25,7 +25,7 @@ final class KeyHash {
   private KeyHash() {}
 
   /** Returns the hash of {@code key}. */
-  static int hash(byte[] key) {
+  public static int hash(byte[] key) {
     int length = key.length;
     long h = SEED ^ (length * M1);
     int i = 0;

@@ -113,7 +113,7 @@ class FrequencySketchTest {
     sketch.ensureCapacity(1_025);
     assertThat(sketch.bytes()).isEqualTo(8 * 2_048);
     assertThat(sketch.sampleSize()).isEqualTo(10_250);
-    assertThat(sketch.frequency(5)).as("growing forgets").isZero();
+    assertThat(sketch.frequency(5)).as("growing keeps estimates").isEqualTo(1);
 
     for (int entries : new int[] {1, 7, 1_000, 1_024, 1_025, 100_000}) {
       double perEntry = (double) sketchFor(entries).bytes() / entries;
@@ -121,6 +121,36 @@ class FrequencySketchTest {
         assertThat(perEntry).isBetween(8.0, 16.0);
       }
     }
+  }
+
+  @Test
+  void growingByDuplicationKeepsEveryEstimate() {
+    FrequencySketch sketch = sketchFor(64);
+    for (int key = 0; key < 2_000; key++) {
+      for (int i = 0; i <= key % 4; i++) {
+        sketch.increment(key * 0x9E3779B9);
+      }
+    }
+    int[] before = new int[2_000];
+    for (int key = 0; key < before.length; key++) {
+      before[key] = sketch.frequency(key * 0x9E3779B9);
+    }
+
+    sketch.ensureCapacity(5_000, 64);
+
+    assertThat(sketch.bytes()).isEqualTo(8 * 8_192);
+    for (int key = 0; key < before.length; key++) {
+      assertThat(sketch.frequency(key * 0x9E3779B9)).isEqualTo(before[key]);
+    }
+  }
+
+  @Test
+  void agingPeriodFollowsTheExpectedEntriesNotTheTable() {
+    FrequencySketch sketch = new FrequencySketch();
+    sketch.ensureCapacity(4_096, 100_000);
+
+    assertThat(sketch.bytes()).isEqualTo(8 * 4_096);
+    assertThat(sketch.sampleSize()).isEqualTo(1_000_000);
   }
 
   @Test

@@ -35,7 +35,7 @@ class TinyLfuPolicyTest {
   }
 
   @Test
-  void readsBeforeTheCacheIsHalfFullAreIgnoredAsInCaffeine() {
+  void readsCountFromTheFirstAddAsInCaffeineSizedUpFront() {
     TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
     PolicySimulator sim = new PolicySimulator(policy);
     for (long key = 0; key < 20; key++) {
@@ -44,8 +44,8 @@ class TinyLfuPolicyTest {
     sim.get(0);
     policy.forEach(node -> {});
 
-    assertThat(sim.resident.get(0L).queue()).isEqualTo(TinyLfuPolicy.PROBATION);
-    assertThat(policy.sketch().isNotInitialized()).isTrue();
+    assertThat(sim.resident.get(0L).queue()).isEqualTo(TinyLfuPolicy.PROTECTED);
+    assertThat(policy.sketch().frequency(TestNode.hashOf(0))).isGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -76,16 +76,12 @@ class TinyLfuPolicyTest {
   }
 
   @Test
-  void sketchStartsCountingWhenHalfFullSizedForTheEntriesThatFit() {
+  void smallCacheGetsAFullSketchAtItsFirstAddSizedForTheEntriesThatFit() {
     TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
     PolicySimulator sim = new PolicySimulator(policy);
-    for (long key = 0; key < 49; key++) {
-      sim.get(key, 10);
-    }
-    assertThat(policy.sketch().isNotInitialized()).isTrue();
 
-    // 50 entries of 10 bytes make half of 1,000 bytes, and say that 100 of them fit
-    sim.get(49, 10);
+    // One entry of 10 bytes says that 100 of them fit
+    sim.get(0, 10);
     assertThat(policy.sketch().bytes()).isEqualTo(8 * 128);
     assertThat(policy.sketch().sampleSize()).isEqualTo(1_000);
 
@@ -96,6 +92,22 @@ class TinyLfuPolicyTest {
     assertThat(policy.size()).isEqualTo(500);
     assertThat(policy.sketch().bytes()).isEqualTo(8 * 512);
     assertThat(policy.sketch().sampleSize()).isGreaterThan(2_560);
+  }
+
+  @Test
+  void largeCacheGrowsItsSketchWithTheResidentEntries() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000_000, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+
+    sim.get(0, 10);
+    assertThat(policy.sketch().bytes()).isEqualTo(8L * TinyLfuPolicy.EAGER_SKETCH_ENTRIES);
+    assertThat(policy.sketch().sampleSize()).isEqualTo(1_000_000);
+
+    for (long key = 1; key < 10_000; key++) {
+      sim.get(key, 10);
+    }
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 16_384);
+    assertThat(policy.sketch().bytes() / policy.size()).isLessThanOrEqualTo(16);
   }
 
   @Test

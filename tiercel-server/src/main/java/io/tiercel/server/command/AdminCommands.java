@@ -6,11 +6,13 @@ import io.tiercel.core.Cache;
 import io.tiercel.core.CacheConfig;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.CacheStats;
-import io.tiercel.core.ConfigValues;
-import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespLimits;
 import io.tiercel.server.backing.StoreCaches;
+import io.tiercel.server.config.ConfigException;
+import io.tiercel.server.config.ConfigKey;
+import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.config.Settings;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -27,12 +29,6 @@ final class AdminCommands {
   static final String REDIS_VERSION = "7.2.0";
   /** Tiercel's own version. */
   static final String TIERCEL_VERSION = "0.1.0";
-
-  private static final List<String> CONFIG_NAMES = List.of(
-      "maxmemory", "maxmemory-policy", "policy", "timeout", "maxclients", "requirepass", "bind",
-      "port", "unixsocket", "unixsocketperm", "dir", "appendonly", "appendfsync",
-      "snapshot-interval", "loglevel", "proto-max-bulk-len", "client-query-buffer-limit",
-      "databases", "save", "http-port");
 
   private AdminCommands() {}
 
@@ -185,11 +181,14 @@ final class AdminCommands {
     if (a.equalsIgnoreCase(1, "GET")) {
       arity(a, "config|get", -3);
       Map<String, String> values = new LinkedHashMap<>();
+      Settings settings = n.config.settings();
       for (int i = 2; i < a.count(); i++) {
         byte[] pattern = a.string(i).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
-        for (String name : CONFIG_NAMES) {
-          if (Glob.matches(pattern, name.getBytes(StandardCharsets.UTF_8))) {
-            values.put(name, configValue(n, name));
+        for (ConfigKey<?> key : ConfigKeys.ALL) {
+          for (String name : ConfigKeys.names(key)) {
+            if (Glob.matches(pattern, name.getBytes(StandardCharsets.UTF_8))) {
+              values.put(name, settings.show(key));
+            }
           }
         }
       }
@@ -203,21 +202,19 @@ final class AdminCommands {
       if (a.count() % 2 != 0) {
         throw new CommandError("ERR wrong number of arguments for 'config|set' command");
       }
-      for (int i = 2; i < a.count(); i += 2) {
-        String name = a.string(i).toLowerCase(Locale.ROOT);
-        if (!CONFIG_NAMES.contains(name)) {
-          throw new CommandError(
-              "ERR Unknown option or number of arguments for CONFIG SET - '" + a.string(i) + "'");
-        }
+      List<String> pairs = new ArrayList<>();
+      for (int i = 2; i < a.count(); i++) {
+        pairs.add(a.string(i));
       }
-      for (int i = 2; i < a.count(); i += 2) {
-        String name = a.string(i).toLowerCase(Locale.ROOT);
-        try {
-          setConfig(n, name, a.string(i + 1));
-        } catch (IllegalArgumentException e) {
-          throw new CommandError("ERR CONFIG SET failed (possibly related to argument '"
-              + name + "') - " + e.getMessage());
+      try {
+        n.config.settings().setAtRuntime(pairs);
+      } catch (ConfigException e) {
+        if (e.reason() == ConfigException.Reason.UNKNOWN) {
+          throw new CommandError(
+              "ERR Unknown option or number of arguments for CONFIG SET - '" + e.key() + "'");
         }
+        throw new CommandError("ERR CONFIG SET failed (possibly related to argument '"
+            + ConfigKeys.normalize(e.key()) + "') - " + e.getMessage());
       }
       r.ok();
     } else if (a.equalsIgnoreCase(1, "RESETSTAT")) {
@@ -233,69 +230,6 @@ final class AdminCommands {
           "CONFIG RESETSTAT");
     } else {
       unknownSubcommand(a, "CONFIG");
-    }
-  }
-
-  private static String configValue(Node n, String name) {
-    Cache d = n.caches.defaultCache();
-    return switch (name) {
-      case "maxmemory" -> Long.toString(d.config().maxMemory());
-      case "maxmemory-policy", "policy" -> d.config().policy().configName();
-      case "timeout" -> Long.toString(n.timeout.toSeconds());
-      case "maxclients" -> Integer.toString(n.maxClients);
-      case "requirepass" -> n.requirePass == null ? "" : n.requirePass;
-      case "bind" -> n.config.bind();
-      case "port" -> Integer.toString(n.tcpPort);
-      case "unixsocket" -> n.config.unixSocket() == null ? "" : n.config.unixSocket().toString();
-      case "unixsocketperm" -> Integer.toOctalString(n.config.unixSocketPerm());
-      case "dir" -> n.config.dir().toAbsolutePath().toString();
-      case "appendonly" -> n.config.appendOnly() ? "yes" : "no";
-      case "appendfsync" -> n.config.appendFsync();
-      case "snapshot-interval" -> n.config.snapshotInterval().toSeconds() + "s";
-      case "loglevel" -> n.config.logLevel();
-      case "proto-max-bulk-len" -> Long.toString(n.limits.maxBulkLength());
-      case "client-query-buffer-limit" -> Long.toString(n.limits.maxQueryBuffer());
-      case "databases" -> "1";
-      case "save" -> "";
-      case "http-port" -> Integer.toString(n.config.httpPort());
-      default -> "";
-    };
-  }
-
-  private static void setConfig(Node n, String name, String value) {
-    Cache d = n.caches.defaultCache();
-    RespLimits l = n.limits;
-    switch (name) {
-      case "maxmemory" -> {
-        long bytes = ConfigValues.parseBytes(name, value);
-        if (bytes <= 0) {
-          throw new IllegalArgumentException("maxmemory: " + value + " (expected: > 0)");
-        }
-        d.setMaxMemory(bytes);
-      }
-      case "maxmemory-policy", "policy" -> d.setPolicy(EvictionPolicyKind.parse(value));
-      case "timeout" -> n.timeout = ConfigValues.parseDuration(name, value);
-      case "maxclients" -> {
-        int max;
-        try {
-          max = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("argument couldn't be parsed into an integer");
-        }
-        if (max < 1) {
-          throw new IllegalArgumentException("argument must be between 1 and 2147483647");
-        }
-        n.maxClients = max;
-      }
-      case "requirepass" -> n.requirePass = value.isEmpty() ? null : value;
-      case "proto-max-bulk-len" -> n.limits = new RespLimits(ConfigValues.parseBytes(name, value),
-          l.maxMultibulkLength(), l.maxInlineLength(), l.maxQueryBuffer());
-      case "client-query-buffer-limit" -> n.limits = new RespLimits(l.maxBulkLength(),
-          l.maxMultibulkLength(), l.maxInlineLength(), ConfigValues.parseBytes(name, value));
-      case "save", "appendonly", "appendfsync", "loglevel", "snapshot-interval" -> {
-        // Accepted for client compatibility; persistence and logging are set at start.
-      }
-      default -> throw new IllegalArgumentException("can't set immutable config");
     }
   }
 

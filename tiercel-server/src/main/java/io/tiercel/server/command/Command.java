@@ -72,6 +72,21 @@ public enum Command {
     this.step = step;
   }
 
+  /** Returns the name in lower case, as Redis spells it in errors and metrics. */
+  public String lowerName() {
+    return lowerName;
+  }
+
+  /** Returns whether the command only reads data. */
+  public boolean readOnly() {
+    return flags.contains("readonly");
+  }
+
+  /** Returns whether the command may change data. */
+  public boolean writes() {
+    return flags.contains("write");
+  }
+
   /** Returns whether {@code argc} arguments (name included) satisfy the arity. */
   boolean arityAccepts(int argc) {
     return arity > 0 ? argc == arity : argc >= -arity;

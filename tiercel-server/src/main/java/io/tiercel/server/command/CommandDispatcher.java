@@ -31,36 +31,55 @@ public final class CommandDispatcher {
 
   /** Runs {@code a} for {@code s}, writing the reply to {@code s}'s reply batch. */
   public void execute(Session s, RespArgs a) {
+    CommandObserver observer = node.observer;
+    if (observer == CommandObserver.NONE) {
+      dispatch(s, a);
+      return;
+    }
+    Reply r = s.reply;
+    int errors = r.errors;
+    int nulls = r.nulls;
+    long start = System.nanoTime();
+    Command cmd = dispatch(s, a);
+    long nanos = System.nanoTime() - start;
+    int result = r.errors != errors ? CommandObserver.ERROR
+        : r.nulls != nulls ? CommandObserver.MISS : CommandObserver.OK;
+    observer.completed(cmd, result, nanos);
+  }
+
+  /** Runs {@code a} for {@code s}; returns the command, or null if the name is unknown. */
+  private Command dispatch(Session s, RespArgs a) {
     Reply r = s.reply;
     Command cmd = CommandTable.lookup(a.buffer(), a.index(0), a.length(0));
     s.lastInteractionMillis = node.clock.millis();
     if (cmd == null) {
       r.error(unknownCommand(a));
-      return;
+      return cmd;
     }
     if (!cmd.arityAccepts(a.count())) {
       r.error(wrongArity(cmd.lowerName));
-      return;
+      return cmd;
     }
     if (!s.authenticated && !cmd.noAuth) {
       if (node.authRequired()) {
         r.error("NOAUTH Authentication required.");
-        return;
+        return cmd;
       }
       s.authenticated = true;
     }
     if (!s.resp3 && s.subscriptions() > 0 && !cmd.allowedWhileSubscribed) {
       r.error("ERR Can't execute '" + cmd.lowerName + "': only (P|S)SUBSCRIBE / "
           + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
-      return;
+      return cmd;
     }
     s.lastCommand = cmd.lowerName;
     node.commandsProcessed.increment();
     if (AsyncCommand.needed(s, cmd)) {
       AsyncCommand.start(this, cmd, s, a);
-      return;
+      return cmd;
     }
     runGuarded(cmd, s, a, r);
+    return cmd;
   }
 
   /** Runs {@code cmd}, turning its exceptions into error replies. */

@@ -7,9 +7,13 @@ import io.tiercel.core.Clock;
 import io.tiercel.protocol.resp.RespLimits;
 import io.tiercel.protocol.resp.RespWriter;
 import io.tiercel.server.ServerConfig;
+import io.tiercel.server.config.ConfigKey;
+import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.config.Settings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +44,7 @@ public final class Node {
   volatile RespLimits limits;
   volatile int tcpPort;
   volatile String transport = "nio";
+  volatile CommandObserver observer = CommandObserver.NONE;
 
   /** Creates the state of a node with {@code config}, serving {@code caches}. */
   public Node(ServerConfig config, CacheManager caches, Clock clock) {
@@ -54,6 +59,49 @@ public final class Node {
     this.maxClients = config.maxClients();
     this.timeout = config.timeout();
     this.limits = config.respLimits();
+    Settings settings = config.settings();
+    settings.onChange(ConfigKeys.REQUIREPASS, v -> requirePass = v.isEmpty() ? null : v);
+    settings.onChange(ConfigKeys.MAXCLIENTS, v -> maxClients = v);
+    settings.onChange(ConfigKeys.TIMEOUT, v -> timeout = v);
+    for (ConfigKey<?> k : List.of(ConfigKeys.PROTO_MAX_BULK_LEN, ConfigKeys.MAX_MULTIBULK_LEN,
+        ConfigKeys.MAX_INLINE_LEN, ConfigKeys.CLIENT_QUERY_BUFFER_LIMIT)) {
+      settings.onChange(k, v -> limits = config.respLimits());
+    }
+  }
+
+  /** Makes {@code observer} see every command run from now on. */
+  public void observe(CommandObserver observer) {
+    this.observer = observer;
+  }
+
+  /** Returns the node's settings. */
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Returns the node's random run id, as INFO and CLUSTER MYID show it. */
+  public String runId() {
+    return runId;
+  }
+
+  /** Returns the password clients must give, or null. */
+  public String requirePass() {
+    return requirePass;
+  }
+
+  /** Returns the connections accepted since start (or CONFIG RESETSTAT). */
+  public long connectionsReceived() {
+    return connectionsReceived.sum();
+  }
+
+  /** Returns the connections refused because maxclients were connected. */
+  public long rejectedConnections() {
+    return rejectedConnections.sum();
+  }
+
+  /** Returns the commands run since start (or CONFIG RESETSTAT). */
+  public long commandsProcessed() {
+    return commandsProcessed.sum();
   }
 
   /** Returns the caches. */

@@ -22,6 +22,11 @@ public final class Reply implements ValueReader<Boolean> {
   private ByteBuf out;
   private boolean resp3;
 
+  /** Errors written so far, so the dispatcher can tell a command's outcome. */
+  int errors;
+  /** Null bulk strings written so far (a read that found nothing). */
+  int nulls;
+
   /** Creates the reply writer of one connection. */
   public Reply(ByteBufAllocator alloc) {
     this.alloc = alloc;
@@ -82,6 +87,7 @@ public final class Reply implements ValueReader<Boolean> {
 
   /** Writes {@code -message}. */
   public void error(String message) {
+    errors++;
     RespWriter.error(out(), message);
   }
 
@@ -120,6 +126,7 @@ public final class Reply implements ValueReader<Boolean> {
 
   /** Writes the null bulk string of the current protocol. */
   public void nullBulk() {
+    nulls++;
     RespWriter.nullBulk(out(), resp3);
   }
 

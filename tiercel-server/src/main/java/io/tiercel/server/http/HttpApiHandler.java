@@ -1,0 +1,301 @@
+package io.tiercel.server.http;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.tiercel.core.CacheFullException;
+import io.tiercel.server.command.Node;
+import io.tiercel.server.metrics.HttpMetrics;
+import io.tiercel.server.transport.LeastConnectionsChooser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP connection: checks the password, routes each aggregated request to {@link RestApi},
+ * and writes responses in request order with keep-alive.
+ *
+ * <p>Most routes are answered at once on the event loop (cache reads and writes never block).
+ * Slow ones ({@code /metrics}, purge) run on the admin executor; while one is out, reading
+ * stops and requests already decoded wait in a queue, so pipelined responses stay in order.
+ * Responses of one read batch are flushed together on {@code channelReadComplete}.
+ *
+ * <p>Ownership: this handler owns each request it receives (queued ones too) and releases it
+ * once answered or when the connection closes; each response's buffer passes to {@code write}.
+ */
+final class HttpApiHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApiHandler.class);
+
+  private final Node node;
+  private final RestApi api;
+  private final HttpMetrics metrics;
+  private final Executor admin;
+  private final LeastConnectionsChooser chooser;
+  private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+  private boolean busy;
+  private boolean unflushed;
+  private boolean counted;
+
+  HttpApiHandler(Node node, RestApi api, HttpMetrics metrics, Executor admin,
+      LeastConnectionsChooser chooser) {
+    this.node = node;
+    this.api = api;
+    this.metrics = metrics;
+    this.admin = admin;
+    this.chooser = chooser;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    counted = true;
+    metrics.connectionOpened();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (busy) {
+      queued.add(req);
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    long start = System.nanoTime();
+    DecoderResult decoded = req.decoderResult();
+    if (decoded.isFailure()) {
+      HttpResponseStatus status = badFrameStatus(decoded.cause());
+      respond(ctx, req, HttpRoute.NONE, RestApi.json(ctx.alloc(), status,
+          Json.error(String.valueOf(decoded.cause().getMessage()))), start, true);
+      return;
+    }
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    List<String> segments = segments(path);
+    HttpRoute route = HttpRoute.match(segments);
+    FullHttpResponse early = check(ctx, req, route);
+    if (early != null) {
+      respond(ctx, req, route, early, start, false);
+      return;
+    }
+    Map<String, byte[]> query;
+    try {
+      query = UriBytes.query(q < 0 ? null : uri.substring(q + 1));
+    } catch (IllegalArgumentException e) {
+      respond(ctx, req, route, error(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage()), start,
+          false);
+      return;
+    }
+    if (!route.offloaded) {
+      respond(ctx, req, route, run(ctx, route, segments, query, req), start, false);
+      return;
+    }
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
+    try {
+      admin.execute(() -> {
+        FullHttpResponse response = run(ctx, route, segments, query, req);
+        try {
+          ctx.executor().execute(() -> {
+            busy = false;
+            respond(ctx, req, route, response, start, false);
+            ctx.flush();
+            unflushed = false;
+            ctx.channel().config().setAutoRead(true);
+            drain(ctx);
+          });
+        } catch (RejectedExecutionException closing) {
+          response.release();
+          req.release();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      busy = false;
+      ctx.channel().config().setAutoRead(true);
+      respond(ctx, req, route, error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "the node is shutting down"), start, true);
+    }
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
+    FullHttpRequest next;
+    while (!busy && (next = queued.poll()) != null) {
+      handle(ctx, next);
+    }
+    if (unflushed) {
+      unflushed = false;
+      ctx.flush();
+    }
+  }
+
+  /** Returns the answer to a request refused before routing (auth, method), or null. */
+  private FullHttpResponse check(ChannelHandlerContext ctx, FullHttpRequest req,
+      HttpRoute route) {
+    String pass = node.requirePass();
+    if (pass != null && route != HttpRoute.HEALTH && !authorized(req, pass)) {
+      FullHttpResponse r = error(ctx, HttpResponseStatus.UNAUTHORIZED,
+          "authentication required: send 'Authorization: Bearer <requirepass>'");
+      r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tiercel\"");
+      return r;
+    }
+    if (route != HttpRoute.NONE && !route.methods.contains(req.method())) {
+      FullHttpResponse r = error(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "method " + req.method() + " not allowed (expected: " + route.allow() + ")");
+      r.headers().set(HttpHeaderNames.ALLOW, route.allow());
+      return r;
+    }
+    return null;
+  }
+
+  private static boolean authorized(FullHttpRequest req, String pass) {
+    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(header.substring(7).strip().getBytes(StandardCharsets.UTF_8),
+        pass.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private FullHttpResponse run(ChannelHandlerContext ctx, HttpRoute route, List<String> segments,
+      Map<String, byte[]> query, FullHttpRequest req) {
+    try {
+      return api.answer(route, segments, query, req, ctx.alloc());
+    } catch (HttpError e) {
+      return error(ctx, e.status(), e.getMessage());
+    } catch (CacheFullException e) {
+      return error(ctx, HttpResponseStatus.INSUFFICIENT_STORAGE,
+          "value too large for the cache's maxmemory");
+    } catch (IllegalArgumentException e) {
+      return error(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP {} {} failed", req.method(), RestApi.pathOf(req.uri()), e);
+      return error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+    }
+  }
+
+  private static FullHttpResponse error(ChannelHandlerContext ctx, HttpResponseStatus status,
+      String message) {
+    return RestApi.json(ctx.alloc(), status, Json.error(message));
+  }
+
+  /** Writes {@code response} (whose buffer the write takes) and releases {@code req}. */
+  private void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpRoute route,
+      FullHttpResponse response, long start, boolean close) {
+    boolean keepAlive = !close && HttpUtil.isKeepAlive(req);
+    response.setProtocolVersion(req.protocolVersion());
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    HttpUtil.setKeepAlive(response, keepAlive);
+    int status = response.status().code();
+    req.release();
+    metrics.record(route.ordinal(), status, System.nanoTime() - start);
+    if (keepAlive) {
+      ctx.write(response, ctx.voidPromise());
+      unflushed = true;
+    } else {
+      ChannelFuture f = ctx.writeAndFlush(response);
+      f.addListener(ChannelFutureListener.CLOSE);
+      unflushed = false;
+    }
+  }
+
+  private static HttpResponseStatus badFrameStatus(Throwable cause) {
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    if (cause instanceof TooLongFrameException) {
+      return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+    }
+    return HttpResponseStatus.BAD_REQUEST;
+  }
+
+  /** Splits a path on {@code /}, dropping the leading empty segment. */
+  private static List<String> segments(String path) {
+    List<String> out = new ArrayList<>(5);
+    if (path.isEmpty() || path.charAt(0) != '/') {
+      return out;
+    }
+    int start = 1;
+    while (true) {
+      int slash = path.indexOf('/', start);
+      if (slash < 0) {
+        out.add(path.substring(start));
+        return out;
+      }
+      out.add(path.substring(start, slash));
+      start = slash + 1;
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (unflushed) {
+      unflushed = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseQueued();
+    if (counted) {
+      counted = false;
+      metrics.connectionClosed();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseQueued();
+  }
+
+  private void releaseQueued() {
+    FullHttpRequest r;
+    while ((r = queued.poll()) != null) {
+      r.release();
+    }
+  }
+
+  @Override
+  public void channelUnregistered(ChannelHandlerContext ctx) {
+    chooser.connectionClosed(ctx.channel().eventLoop());
+    ctx.fireChannelUnregistered();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.warn("closing HTTP connection {} after an unexpected error", ctx.channel(), cause);
+    }
+    ctx.close();
+  }
+}
