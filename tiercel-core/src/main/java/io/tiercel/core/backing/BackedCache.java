@@ -383,6 +383,12 @@ public final class BackedCache implements Cache, AutoCloseable {
     delegate.forEachKeyInSlot(slot, keys);
   }
 
+  /** Visits the cached entries only; rows that live in the database alone are not visited. */
+  @Override
+  public void forEachEntryInSlot(int slot, io.tiercel.core.EntryVisitor visitor) {
+    delegate.forEachEntryInSlot(slot, visitor);
+  }
+
   @Override
   public int removeSlot(int slot) {
     return delegate.removeSlot(slot);
