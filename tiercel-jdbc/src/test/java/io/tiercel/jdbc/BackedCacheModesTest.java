@@ -71,6 +71,30 @@ class BackedCacheModesTest {
 
   @ParameterizedTest
   @EnumSource(Databases.class)
+  void multiKeyWriteOfOneSlotReachesTheStoreAndOneAcrossSlotsIsRefused(Databases db) {
+    String url = db.url();
+    String table = Databases.freshTable();
+    Databases.insert(url, table, b("{u1}from"), b("token"));
+    try (BackedCache c = open(url, table, "store=" + url + ",mode=write-through", null)) {
+      // RENAME {u1}from {u1}to: the source is loaded from the database, both rows change
+      c.computeAll(java.util.List.of(b("{u1}from"), b("{u1}to")), entries -> {
+        byte[] value = entries.get(0).value();
+        entries.get(0).remove();
+        entries.get(1).setValue(value);
+        return null;
+      });
+      assertThat(Databases.select(url, table, b("{u1}from"))).isNull();
+      assertThat(s(Databases.select(url, table, b("{u1}to")))).isEqualTo("token");
+
+      java.util.List<byte[]> crossSlot = java.util.List.of(b("a"), b("b"));
+      assertThatThrownBy(() -> c.computeAll(crossSlot, entries -> null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CROSSSLOT");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.class)
   void writeBehindCoalescesWritesOfOneKeyIntoOneRowInOneStatement(Databases db) {
     String url = db.url();
     String table = Databases.freshTable();

@@ -224,8 +224,17 @@ public final class BackedCache implements Cache, AutoCloseable {
       rec.attach(e);
       return mutator.apply(rec);
     });
+    propagate(key, rec);
+    return result;
+  }
+
+  /**
+   * Sends a recorded value change to the store per mode; on a write-through failure puts the old
+   * value back in the cache and rethrows. Runs on the key's lane.
+   */
+  private void propagate(byte[] key, RecordingEntry rec) {
     if (!rec.valueChanged()) {
-      return result;
+      return;
     }
     byte[] value = rec.removed() ? null : rec.newValue();
     try {
@@ -256,7 +265,6 @@ public final class BackedCache implements Cache, AutoCloseable {
       throw e;
     }
     knownAbsent.remove(ByteKey.of(key));
-    return result;
   }
 
   // ------------------------------------------------------------------------- Cache (per key)
@@ -320,6 +328,46 @@ public final class BackedCache implements Cache, AutoCloseable {
     return onLane(key, () -> {
       ensureLoaded(key);
       return change(key, mutator);
+    });
+  }
+
+  /**
+   * Changes several keys atomically in the cache (MSET, MSETNX, RENAME), then sends each change
+   * to the store per mode. Lanes follow cluster slots, so keys that share a slot (a {hash tag})
+   * share a lane, which runs the whole operation and keeps each key's order; keys on different
+   * lanes are refused, as Redis Cluster refuses keys of different slots. With write-through, a
+   * store failure part-way leaves the keys already written in the store.
+   */
+  @Override
+  public <R> R computeAll(java.util.List<byte[]> keys, io.tiercel.core.MultiEntryMutator<R> mutator) {
+    if (keys.isEmpty()) {
+      return delegate.computeAll(keys, mutator);
+    }
+    byte[] first = keys.get(0);
+    int lane = lanes.laneOf(first);
+    for (byte[] key : keys) {
+      if (lanes.laneOf(key) != lane) {
+        throw new IllegalArgumentException("CROSSSLOT keys of a multi-key write to a cache with a"
+            + " backing store must share a slot; use a {hash tag}");
+      }
+    }
+    return onLane(first, () -> {
+      for (byte[] key : keys) {
+        ensureLoaded(key);
+      }
+      java.util.List<RecordingEntry> recs = new java.util.ArrayList<>(keys.size());
+      R result = delegate.computeAll(keys, entries -> {
+        for (io.tiercel.core.MutableEntry e : entries) {
+          RecordingEntry rec = new RecordingEntry(clock);
+          rec.attach(e);
+          recs.add(rec);
+        }
+        return mutator.apply(java.util.List.copyOf(recs));
+      });
+      for (int i = 0; i < recs.size(); i++) {
+        propagate(keys.get(i), recs.get(i));
+      }
+      return result;
     });
   }
 

@@ -1,6 +1,7 @@
 package io.tiercel.core.backing;
 
-import java.util.Arrays;
+import io.tiercel.core.KeySlot;
+
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,13 +45,12 @@ public final class KeyAffinityExecutor implements AutoCloseable {
     return lanes.length;
   }
 
-  /** Returns the lane {@code key} runs on. */
+  /**
+   * Returns the lane {@code key} runs on: chosen by its cluster slot, so keys that share a
+   * {hash tag} share a lane and a multi-key write among them can run on one thread.
+   */
   public int laneOf(byte[] key) {
-    int h = Arrays.hashCode(key);
-    h ^= h >>> 16;
-    h *= 0x45d9f3b;
-    h ^= h >>> 16;
-    return Math.floorMod(h, lanes.length);
+    return KeySlot.of(key) % lanes.length;
   }
 
   /** Returns whether the calling thread is {@code key}'s lane. */
