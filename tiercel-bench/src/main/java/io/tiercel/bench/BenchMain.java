@@ -35,11 +35,13 @@ public final class BenchMain {
         report    one HTML page of charts over load results
       %s
         compare   the same load on two targets, interleaved rounds, medians and ratios
+      %s
+        store     write-through vs write-behind against MariaDB; read-through loads per miss
       %s"""
           .formatted(
               indent(HitRatioCommand.USAGE), indent(JmhCommand.USAGE), indent(MemoryCommand.USAGE),
               indent(LoadCommand.USAGE), indent(ReportCommand.USAGE),
-              indent(CompareCommand.USAGE));
+              indent(CompareCommand.USAGE), indent(io.tiercel.bench.store.StoreCommand.USAGE));
 
   private BenchMain() {}
 
@@ -66,6 +68,7 @@ public final class BenchMain {
         case "load" -> LoadCommand.run(rest, out, err);
         case "report" -> ReportCommand.run(rest, out, err);
         case "compare" -> CompareCommand.run(rest, out, err);
+        case "store" -> io.tiercel.bench.store.StoreCommand.run(rest, out, err);
         case "help", "-h", "--help" -> {
           out.println(USAGE);
           yield 0;

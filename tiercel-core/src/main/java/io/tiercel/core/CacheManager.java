@@ -90,6 +90,30 @@ public final class CacheManager {
     return cache;
   }
 
+  /**
+   * Adds a cache built by {@code factory}, which receives this manager's removal listener (a
+   * backed cache wraps a plain one); the same name rules as {@link #create} apply.
+   */
+  public Cache add(String name, java.util.function.Function<RemovalListener, Cache> factory) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "cache name: '" + name + "' (expected: 1-64 of A-Z a-z 0-9 _ . -, not starting with . or -)");
+    }
+    if (caches.containsKey(name)) {
+      throw new IllegalArgumentException("cache name: '" + name + "' already exists");
+    }
+    Cache cache = factory.apply(listener);
+    if (caches.putIfAbsent(name, cache) != null) {
+      throw new IllegalArgumentException("cache name: '" + name + "' already exists");
+    }
+    return cache;
+  }
+
+  /** Returns the clock the caches read. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** Purges and forgets the cache {@code name}; the default cache cannot be dropped. */
   public boolean drop(String name) {
     if (DEFAULT_CACHE.equals(name)) {

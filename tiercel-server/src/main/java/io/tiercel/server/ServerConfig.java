@@ -31,6 +31,8 @@ public final class ServerConfig {
 
   private final Settings settings = new Settings();
   private Path configFile;
+  /** Named caches to create at start, each {@code NAME key=value ...} (store=, mode=, policy=). */
+  private final List<String> caches = new ArrayList<>();
 
   /** Creates the defaults. */
   public ServerConfig() {}
@@ -126,8 +128,20 @@ public final class ServerConfig {
       this.configFile = Path.of(value).toAbsolutePath();
       return this;
     }
+    if (ConfigKeys.normalize(key).equals("cache")) {
+      if (value.isBlank()) {
+        throw new IllegalArgumentException("cache: '' (expected: NAME key=value ...)");
+      }
+      caches.add(value.strip());
+      return this;
+    }
     settings.set(key, value);
     return this;
+  }
+
+  /** Returns the named caches to create at start, each {@code NAME key=value ...}. */
+  public List<String> caches() {
+    return List.copyOf(caches);
   }
 
   /** Returns the values behind this config, which {@code CONFIG SET} changes at run time. */
@@ -281,6 +295,7 @@ public final class ServerConfig {
   private static List<String> keys() {
     List<String> k = new ArrayList<>();
     k.add("config");
+    k.add("cache");
     k.addAll(ConfigKeys.allNames());
     return List.copyOf(k);
   }
@@ -290,6 +305,8 @@ public final class ServerConfig {
     sb.append("usage: tiercel server [--config FILE] [--KEY VALUE | --KEY=VALUE ...]\n");
     sb.append(String.format(Locale.ROOT, "  %-36s %s%n", "--config FILE",
         "read settings from FILE ('key value' lines, # comments); flags override it"));
+    sb.append(String.format(Locale.ROOT, "  %-36s %s%n", "--cache 'NAME key=value ...'",
+        "create a named cache at start, e.g. with store=jdbc:... mode=write-behind (repeatable)"));
     for (ConfigKey<?> k : ConfigKeys.ALL) {
       String flag = "--" + k.name() + " " + k.type().syntax();
       String def = k.defaultText().isEmpty() ? "none" : k.defaultText();

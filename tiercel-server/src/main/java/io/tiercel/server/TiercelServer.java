@@ -18,6 +18,7 @@ import io.tiercel.core.RemovalListener;
 import io.tiercel.persistence.FsyncPolicy;
 import io.tiercel.persistence.Persistence;
 import io.tiercel.persistence.PersistenceConfig;
+import io.tiercel.server.backing.StoreCaches;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
@@ -97,6 +98,18 @@ public final class TiercelServer implements AutoCloseable {
         persistence.close();
         throw new IllegalStateException(e.getMessage(), e);
       }
+    }
+    for (String spec : config.caches()) {
+      String[] parts = spec.split("\\s+");
+      if (caches.get(parts[0]) != null) {
+        // A configured backed cache wins over a plain one recovered from disk: its data lives
+        // in its database (and its own write journal), not in the node's snapshots.
+        LOG.warn("cache '{}': configured with a backing store; dropping the copy recovered from"
+            + " disk", parts[0]);
+        caches.drop(parts[0]);
+      }
+      StoreCaches.create(caches, config.dir(), parts[0],
+          java.util.Arrays.asList(parts).subList(1, parts.length));
     }
     node = new Node(config, caches, clock);
     node.persistence(persistence);
@@ -295,6 +308,9 @@ public final class TiercelServer implements AutoCloseable {
     awaitAll(closing);
     if (maintenance != null) {
       maintenance.shutdownNow();
+    }
+    if (caches != null) {
+      StoreCaches.closeAll(caches);
     }
     if (admin != null) {
       admin.shutdown();

@@ -6,11 +6,11 @@ import java.util.SplittableRandom;
  * Draws item numbers in [0, items) with Zipf-distributed popularity (exponent 0.99, as YCSB's
  * zipfian constant), the hottest items scattered over the range rather than clustered at 0.
  */
-final class Zipf {
+public final class Zipf {
   private Zipf() {}
 
   /** Returns {@code count} draws over {@code items} items, reproducibly from {@code seed}. */
-  static int[] draw(int items, int count, long seed) {
+  public static int[] draw(int items, int count, long seed) {
     double[] cdf = new double[items];
     double sum = 0;
     for (int rank = 0; rank < items; rank++) {

@@ -62,6 +62,27 @@ public final class RespArgs {
     }
   }
 
+  /**
+   * Returns a copy of these arguments over a heap buffer of their own, valid after the decoder
+   * moves on (for commands that finish off the event loop); the copy needs no release.
+   */
+  public RespArgs copy() {
+    int total = 0;
+    for (int i = 0; i < count; i++) {
+      total += lengths[i];
+    }
+    byte[] bytes = new byte[total];
+    RespArgs c = new RespArgs();
+    c.reset(io.netty.buffer.Unpooled.wrappedBuffer(bytes), 0);
+    int at = 0;
+    for (int i = 0; i < count; i++) {
+      buf.getBytes(index(i), bytes, at, lengths[i]);
+      c.add(at, lengths[i]);
+      at += lengths[i];
+    }
+    return c;
+  }
+
   /** Returns the number of arguments, the command name included. */
   public int count() {
     return count;

@@ -7,6 +7,8 @@ import io.tiercel.core.CacheConfig;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.CacheStats;
 import io.tiercel.protocol.resp.RespArgs;
+import io.tiercel.protocol.resp.RespLimits;
+import io.tiercel.server.backing.StoreCaches;
 import io.tiercel.server.config.ConfigException;
 import io.tiercel.server.config.ConfigKey;
 import io.tiercel.server.config.ConfigKeys;
@@ -145,6 +147,9 @@ final class AdminCommands {
               + ",evictions=" + st.evictions() + ",expirations=" + st.expirations());
         }
       }
+    }
+    if (all || wanted.contains("store")) {
+      sb.append(StoreCaches.info(n.caches));
     }
     if (sb.length() >= 2) {
       sb.setLength(sb.length() - 2);
@@ -574,12 +579,11 @@ final class AdminCommands {
     if (a.equalsIgnoreCase(1, "CREATE")) {
       arity(a, "cache|create", -3);
       String name = a.string(2);
-      StringBuilder spec = new StringBuilder();
+      List<String> options = new ArrayList<>();
       for (int i = 3; i < a.count(); i++) {
-        spec.append(i == 3 ? "" : ",").append(a.string(i));
+        options.addAll(List.of(a.string(i).split(",(?=[A-Za-z_-]+=)")));
       }
-      CacheConfig config = n.caches.defaults().with(spec.toString());
-      n.caches.create(name, config);
+      StoreCaches.create(n.caches, n.config.dir(), name, options);
       r.ok();
     } else if (a.equalsIgnoreCase(1, "LIST")) {
       arity(a, "cache|list", 2);
@@ -595,8 +599,9 @@ final class AdminCommands {
     } else if (a.equalsIgnoreCase(1, "DROP")) {
       arity(a, "cache|drop", 3);
       String name = a.string(2);
-      named(n, name);
+      Cache dropped = named(n, name);
       n.caches.drop(name);
+      StoreCaches.closeLater(dropped);
       for (Session c : n.sessions()) {
         if (name.equals(c.cacheName)) {
           c.cache = n.caches.defaultCache();
@@ -615,13 +620,17 @@ final class AdminCommands {
       m.put("misses", Long.toString(st.misses()));
       m.put("evictions", Long.toString(st.evictions()));
       m.put("expirations", Long.toString(st.expirations()));
+      m.putAll(StoreCaches.describe(c));
       r.map(m.size());
       for (Map.Entry<String, String> e : m.entrySet()) {
         r.bulk(e.getKey());
         r.bulk(e.getValue());
       }
     } else if (a.equalsIgnoreCase(1, "HELP")) {
-      help(r, "CACHE CREATE <name> [policy=lru|arc|tinylfu] [maxmemory=<size>] [ttl=<duration>]",
+      help(r, "CACHE CREATE <name> [policy=lru|arc|tinylfu] [maxmemory=<size>] [ttl=<duration>]"
+          + " [store=<jdbc url>|<from-to:jdbc url;...>] [mode=cache-aside|read-through|"
+          + "write-through|write-behind|write-back] [batch-size=N] [flush-interval=<duration>]"
+          + " [queue-bound=N] [on-full=block|error] [table=T] [key-column=K] [value-column=V]",
           "CACHE LIST", "CACHE PURGE <name>", "CACHE DROP <name>", "CACHE INFO <name>");
     } else {
       unknownSubcommand(a, "CACHE");

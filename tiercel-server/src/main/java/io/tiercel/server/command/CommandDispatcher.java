@@ -74,6 +74,16 @@ public final class CommandDispatcher {
     }
     s.lastCommand = cmd.lowerName;
     node.commandsProcessed.increment();
+    if (AsyncCommand.needed(s, cmd)) {
+      AsyncCommand.start(this, cmd, s, a);
+      return cmd;
+    }
+    runGuarded(cmd, s, a, r);
+    return cmd;
+  }
+
+  /** Runs {@code cmd}, turning its exceptions into error replies. */
+  void runGuarded(Command cmd, Session s, RespArgs a, Reply r) {
     try {
       if (cmd.readOnly && s.tracking) {
         node.tracking.beforeRead(s, cmd, a);
@@ -84,6 +94,8 @@ public final class CommandDispatcher {
       } else if ((cmd == Command.FLUSHDB || cmd == Command.FLUSHALL) && node.tracking.active()) {
         node.tracking.afterFlush(s);
       }
+    } catch (io.tiercel.core.backing.BackingStoreException e) {
+      r.error("ERR backing store: " + e.getMessage());
     } catch (CommandError e) {
       r.error(e.getMessage());
     } catch (CacheFullException e) {
@@ -94,7 +106,6 @@ public final class CommandDispatcher {
       LOG.warn("command {} failed", cmd.lowerName, e);
       r.error("ERR internal error in '" + cmd.lowerName + "': " + e);
     }
-    return cmd;
   }
 
   private void run(Command cmd, Session s, RespArgs a, Reply r) {

@@ -36,6 +36,10 @@ public final class Session {
   /** The client id invalidations go to; 0 for this connection. */
   volatile long trackingRedirect;
   volatile java.util.List<byte[]> trackingPrefixes = java.util.List.of();
+  /** Set while a command runs off the event loop; the handler decodes nothing more until then. */
+  volatile boolean awaitingReply;
+  /** Receives the reply of a command that ran off the event loop, on the event loop. */
+  private java.util.function.Consumer<io.netty.buffer.ByteBuf> replySink;
   /** Set by QUIT and CLIENT KILL: reply what is pending, then close. */
   volatile boolean closing;
 
@@ -89,6 +93,27 @@ public final class Session {
   /** Returns whether the client has authenticated, or needs not. */
   public boolean authenticated() {
     return authenticated;
+  }
+
+  /** Returns whether a command is running off the event loop; later commands wait for it. */
+  public boolean awaitingReply() {
+    return awaitingReply;
+  }
+
+  /** Sets where replies of commands run off the event loop go (the connection's handler). */
+  public void onAsyncReply(java.util.function.Consumer<io.netty.buffer.ByteBuf> sink) {
+    this.replySink = sink;
+  }
+
+  /** Hands the reply of a command run off the event loop to the handler, which then owns it. */
+  void deliver(io.netty.buffer.ByteBuf reply) {
+    awaitingReply = false;
+    java.util.function.Consumer<io.netty.buffer.ByteBuf> sink = replySink;
+    if (sink == null) {
+      reply.release();
+    } else {
+      sink.accept(reply);
+    }
   }
 
   /** Returns the number of channels and patterns subscribed to. */

@@ -71,6 +71,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return;
     }
     gate = dispatcher.node().commitGate();
+    session.onAsyncReply(this::resumeAfterAsync);
     decoder = new RespDecoder(dispatcher.node().limits());
     decoder.setAuthenticated(session.authenticated());
     ctx.fireChannelActive();
@@ -85,6 +86,15 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
     cumulation = cumulation == null
         ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    if (session.awaitingReply()) {
+      // A command is running off the event loop: keep the bytes, read no more until it replies.
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    decodeCumulation();
+  }
+
+  private void decodeCumulation() {
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
@@ -104,6 +114,9 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   public boolean onCommand(RespArgs args) {
     dispatcher.execute(session, args);
     decoder.setAuthenticated(session.authenticated());
+    if (session.awaitingReply()) {
+      return false;
+    }
     if (reply.pending() > EARLY_WRITE_BYTES) {
       if (held != null) {
         held.add(reply.take());
@@ -112,6 +125,38 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       }
     }
     return !session.closing();
+  }
+
+  /**
+   * Writes the reply of a command that ran off the event loop after the replies before it (behind
+   * any replies still held for durability), then decodes the commands that waited behind it; runs
+   * on the event loop and owns {@code out}.
+   */
+  private void resumeAfterAsync(ByteBuf out) {
+    if (session == null) {
+      out.release();
+      return;
+    }
+    ByteBuf before = reply.take();
+    if (held != null) {
+      if (before != null) {
+        held.add(before);
+      }
+      held.add(out);
+    } else {
+      if (before != null) {
+        ctx.write(before);
+      }
+      ctx.write(out);
+    }
+    if (cumulation != null && !session.closing()) {
+      decodeCumulation();
+    }
+    if (!session.awaitingReply() && held == null) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    channelReadComplete(ctx);
+    ctx.flush();
   }
 
   @Override

@@ -1,0 +1,75 @@
+package io.tiercel.core.backing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class KeyAffinityExecutorTest {
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void oneKeysTasksRunInSubmissionOrderOnOneThread() throws Exception {
+    try (KeyAffinityExecutor ex = new KeyAffinityExecutor("t", 8)) {
+      List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+      List<String> threads = Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Integer>> fs = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        int n = i;
+        fs.add(ex.submit(b("key"), () -> {
+          seen.add(n);
+          threads.add(Thread.currentThread().getName());
+          assertThat(ex.isCurrentLane(b("key"))).isTrue();
+          return n;
+        }));
+      }
+      for (CompletableFuture<Integer> f : fs) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      for (int i = 0; i < 1000; i++) {
+        assertThat(seen.get(i)).isEqualTo(i);
+      }
+      assertThat(threads.stream().distinct().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBlockedKeyDoesNotHoldUpKeysOnOtherLanes() throws Exception {
+    try (KeyAffinityExecutor ex = new KeyAffinityExecutor("t", 4)) {
+      byte[] blocked = b("blocked");
+      byte[] other = null;
+      for (int i = 0; other == null; i++) {
+        if (ex.laneOf(b("k" + i)) != ex.laneOf(blocked)) {
+          other = b("k" + i);
+        }
+      }
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Boolean> stuck = ex.submit(blocked,
+          () -> release.await(30, TimeUnit.SECONDS));
+      assertThat(ex.submit(other, () -> "ran").get(30, TimeUnit.SECONDS)).isEqualTo("ran");
+      assertThat(stuck).isNotDone();
+      release.countDown();
+      assertThat(stuck.get(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void aFailingTaskFailsItsFutureAndTheLaneGoesOn() throws Exception {
+    try (KeyAffinityExecutor ex = new KeyAffinityExecutor("t", 1)) {
+      CompletableFuture<Object> bad = ex.submit(b("a"), () -> {
+        throw new IllegalStateException("boom");
+      });
+      assertThat(ex.submit(b("a"), () -> 1).get(30, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(bad).isCompletedExceptionally();
+    }
+  }
+}
