@@ -8,7 +8,8 @@
 #   global  GGET through agent A over its UNIX socket (forwarded to the node)
 #   redis   GET  on redis-server over TCP (the baseline of the local-GET target: >= 1.5x)
 # for --rounds rounds (medians of ops/s and p99 are printed), then writes SET ... SYNC to agent A
-# at a fixed --sync-rate (default 10000/s) for --sync-seconds and reads the sync lag p50/p99
+# at a fixed --sync-rate (default 10000/s) for 3 s of warm-up, resets agent B's stats (CONFIG
+# RESETSTAT), writes again for --sync-seconds and reads the sync lag p50/p99
 # that agent B measured (INFO agent: origin send -> applied at B).
 #
 #   bench/agent-bench.sh [--rounds 3] [--requests 200000] [--sync-rate 10000] [--sync-seconds 10]
@@ -30,7 +31,7 @@ SYNC_RATE=10000
 SYNC_SECONDS=10
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -130,8 +131,10 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$round,redis-get-tcp,$(bench "-p $R_PORT" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
 done
 
-# Paced SET ... SYNC writes on agent A: batches every 10 ms, replies read back each batch.
-python3 - "$WORK/a.sock" "$SYNC_RATE" "$SYNC_SECONDS" "$VALUE" >"$WORK/sync.txt" <<'PY'
+# Paced SET ... SYNC writes on agent A: batches every 10 ms, replies read back each batch. The
+# first run (3 s) warms the sync path up; CONFIG RESETSTAT on B then zeroes its lag histogram.
+sync_writer() { # SECONDS OUTFILE
+python3 - "$WORK/a.sock" "$SYNC_RATE" "$1" "$VALUE" >"$2" <<'PY'
 import socket, sys, time
 path, rate, seconds, value = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 s = socket.socket(socket.AF_UNIX); s.connect(path)
@@ -156,6 +159,11 @@ while time.monotonic() - start < seconds:
 elapsed = time.monotonic() - start
 print("sent=%d ok=%d seconds=%.2f rate=%.0f" % (sent, ok, elapsed, sent / elapsed))
 PY
+}
+sync_writer 3 "$WORK/sync-warmup.txt"
+sleep 1
+redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
+sync_writer "$SYNC_SECONDS" "$WORK/sync.txt"
 # Let B drain, then read its lag.
 for _ in $(seq 1 50); do
   sleep 0.1

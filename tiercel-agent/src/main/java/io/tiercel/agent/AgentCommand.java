@@ -12,7 +12,9 @@ enum AgentCommand {
   /** {@code DEL key [key ...] SYNC}. */
   DEL_SYNC,
   /** {@code INFO agent}. */
-  INFO_AGENT;
+  INFO_AGENT,
+  /** {@code CONFIG RESETSTAT}: the node's, plus the agent's counters and lag histogram. */
+  RESETSTAT;
 
   /** Classifies a command by its name and, for SET/DEL, a trailing {@code SYNC}. */
   static AgentCommand of(RespArgs a) {
@@ -27,6 +29,9 @@ enum AgentCommand {
       } else if (n == 2 && a.equalsIgnoreCase(0, "INFO") && a.equalsIgnoreCase(1, "agent")) {
         return INFO_AGENT;
       }
+    } else if (n == 2 && a.length(0) == 6 && a.equalsIgnoreCase(0, "CONFIG")
+        && a.equalsIgnoreCase(1, "RESETSTAT")) {
+      return RESETSTAT;
     } else if (a.length(0) == 3 && n >= 3 && a.equalsIgnoreCase(n - 1, "SYNC")) {
       if (n >= 4 && a.equalsIgnoreCase(0, "SET")) {
         return SET_SYNC;

@@ -113,6 +113,11 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         reply.verbatim(agent.info());
         endSlot();
       }
+      case RESETSTAT -> {
+        agent.stats().reset();
+        agent.dispatcher().execute(session, a);
+        endSlot();
+      }
       default -> {
         agent.dispatcher().execute(session, a);
         endSlot();

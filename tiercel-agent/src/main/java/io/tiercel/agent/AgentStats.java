@@ -21,6 +21,16 @@ public final class AgentStats {
   private final ConcurrentHistogram lagMicros =
       new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
 
+  /** Zeroes every counter and the lag histogram ({@code CONFIG RESETSTAT}). */
+  void reset() {
+    for (LongAdder a : new LongAdder[] {syncSent, syncPublishFailed, syncApplied, syncIgnoredOld,
+        syncMalformed, upstreamDisconnects, droppedOnDisconnect, localHits, localMisses,
+        globalCommands, globalErrors}) {
+      a.reset();
+    }
+    lagMicros.reset();
+  }
+
   /** Records the lag of one applied sync message. */
   void recordLag(long micros) {
     lagMicros.recordValue(Math.max(0, Math.min(micros, lagMicros.getHighestTrackableValue())));

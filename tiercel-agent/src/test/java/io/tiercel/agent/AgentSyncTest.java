@@ -73,6 +73,10 @@ class AgentSyncTest {
       assertThat(cb.call("DEL", "shared", "SYNC")).isEqualTo(1L);
       Poll.until("A sees shared deleted", 10, () -> ca.call("GET", "shared") == null);
       assertThat(b.stats().syncApplied()).isEqualTo(1);
+      assertThat(String.valueOf(cb.call("INFO", "agent"))).contains("sync_applied:1\r\n");
+      assertThat(cb.call("CONFIG", "RESETSTAT")).isEqualTo("OK");
+      assertThat(String.valueOf(cb.call("INFO", "agent")))
+          .contains("sync_applied:0\r\n", "sync_lag_p99_us:0\r\n");
     }
   }
 
