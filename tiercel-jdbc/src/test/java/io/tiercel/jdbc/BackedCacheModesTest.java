@@ -141,7 +141,9 @@ class BackedCacheModesTest {
   void writeBackStoresAnEntryOnlyWhenItIsEvicted(Databases db) {
     String url = db.url();
     String table = Databases.freshTable();
-    CacheConfig small = CacheConfig.builder().maxMemory(64 << 10).build();
+    // LRU: the test is about write-back, not about which entry a policy keeps
+    CacheConfig small = CacheConfig.builder()
+        .policy(io.tiercel.core.EvictionPolicyKind.LRU).maxMemory(64 << 10).build();
     BackedCache c = StoreFixture.open("c", "store=" + url + ",mode=write-back,flush-interval=1ms,"
         + "table=" + table, small, new JdbcBackingStore(url, table, "k", "v", 2), journal(),
         clock);
