@@ -1,11 +1,10 @@
 package io.tiercel.agent;
 
+import io.tiercel.server.Foreground;
 import io.tiercel.server.config.LogSetup;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * The entry point of {@code bin/tiercel agent}: parses flags, starts an agent, prints
@@ -16,7 +15,6 @@ public final class AgentMain {
   private AgentMain() {}
 
   /** Runs an agent until it is signalled to stop. */
-  @SuppressWarnings("removal")
   public static void main(String[] args) throws InterruptedException {
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -48,25 +46,7 @@ public final class AgentMain {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable stop = () -> {
-      agent.close();
-      stopped.countDown();
-    };
-    Runtime.getRuntime().addShutdownHook(new Thread(stop, "tiercel-agent-shutdown"));
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal.handle(new Signal(name), signal -> {
-          stop.run();
-          System.exit(0);
-        });
-      } catch (IllegalArgumentException e) {
-        log.debug("cannot handle SIG{}; the shutdown hook still closes gracefully", name, e);
-      }
-    }
-    log.info(agent.readyLine());
-    out.println(agent.readyLine());
-    out.flush();
-    stopped.await();
+    Foreground.runUntilStopped(
+        "tiercel-agent-shutdown", agent.readyLine(), agent::close, out, log);
   }
 }

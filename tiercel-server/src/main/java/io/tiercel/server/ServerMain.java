@@ -2,11 +2,9 @@ package io.tiercel.server;
 
 import io.tiercel.server.config.LogSetup;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * The entry point of {@code bin/tiercel server}: parses flags, starts a node, prints the ready
@@ -17,7 +15,6 @@ public final class ServerMain {
   private ServerMain() {}
 
   /** Runs a node until it is signalled to stop. */
-  @SuppressWarnings("removal")
   public static void main(String[] args) throws InterruptedException {
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -58,30 +55,13 @@ public final class ServerMain {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
-    Runnable stop = () -> {
+    Foreground.runUntilStopped("tiercel-shutdown", server.readyLine(), () -> {
       if (stopping.compareAndSet(false, true)) {
         log.info("shutting down");
       }
       server.close();
-      stopped.countDown();
-    };
-    Runtime.getRuntime().addShutdownHook(new Thread(stop, "tiercel-shutdown"));
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal.handle(new Signal(name), signal -> {
-          stop.run();
-          System.exit(0);
-        });
-      } catch (IllegalArgumentException e) {
-        log.debug("cannot handle SIG{}; the shutdown hook still closes gracefully", name, e);
-      }
-    }
-    log.info(server.readyLine());
-    out.println(server.readyLine());
-    out.flush();
-    stopped.await();
+    }, out, log);
   }
 
   private static String version() {
