@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -95,7 +94,7 @@ public final class TiercelAgent implements AutoCloseable {
   public synchronized TiercelAgent start() throws InterruptedException {
     var store = config.store();
     caches = new CacheManager(store.defaultCacheConfig(), clock, RemovalListener.none(),
-        ForkJoinPool.commonPool(), CacheDecorator.NONE);
+        Runnable::run, CacheDecorator.NONE);
     node = new Node(store, caches, clock);
     store.settings().onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
     store.settings().onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
