@@ -35,7 +35,10 @@ import java.util.function.Function;
  * changed to the store per mode: write-through stores before returning and restores the previous
  * entry if the store fails; write-behind journals into the {@link WriteBehindQueue} before
  * returning; write-back journals a parked change that the queue flushes once the entry is evicted,
- * expired or purged (the inner cache's removal listener releases it). Expiry is the cache's own:
+ * expired or purged (the inner cache's removal listener releases it). A queued write leaves its
+ * journal ticket on the lane thread; the lane goes on with the next task at once and the write's
+ * caller waits for the ticket to be durable (group commit) — a blocking caller in its own thread,
+ * {@link #submit}'s future without any thread waiting — so no lane waits for the disk. Expiry is the cache's own:
  * the store holds values only. Whole-cache operations (size, scan, purge) touch only the cache.
  */
 public final class BackedCache implements Cache, AutoCloseable {
@@ -50,6 +53,8 @@ public final class BackedCache implements Cache, AutoCloseable {
   private final StoreMetrics metrics = new StoreMetrics();
   private final ConcurrentHashMap<ByteKey, Integer> queuedTasks = new ConcurrentHashMap<>();
   private final Set<ByteKey> knownAbsent = ConcurrentHashMap.newKeySet();
+  /** The journal ticket the running lane task's writes must see durable before their ack. */
+  private final ThreadLocal<long[]> laneTicket = ThreadLocal.withInitial(() -> new long[1]);
   private volatile boolean closed;
 
   private BackedCache(String name, Function<RemovalListener, Cache> inner, RemovalListener outer,
@@ -130,12 +135,26 @@ public final class BackedCache implements Cache, AutoCloseable {
    * path, which must never block an event loop.
    */
   public <T> CompletableFuture<T> submit(byte[] key, Callable<T> task) {
+    return run(key, task).thenCompose(a -> a.ticket() == 0
+        ? CompletableFuture.completedFuture(a.value())
+        : queue.whenDurable(a.ticket()).thenApply(x -> a.value()));
+  }
+
+  /** A lane task's result and the journal ticket its writes wait for (0: none). */
+  private record Acked<T>(T value, long ticket) {}
+
+  /** Runs {@code task} on {@code key}'s lane; the result carries its writes' journal ticket. */
+  private <T> CompletableFuture<Acked<T>> run(byte[] key, Callable<T> task) {
     ByteKey k = ByteKey.of(key);
     queuedTasks.merge(k, 1, Integer::sum);
     return lanes.submit(key, () -> {
+      long[] ticket = laneTicket.get();
+      ticket[0] = 0;
       try {
-        return task.call();
+        T value = task.call();
+        return new Acked<>(value, ticket[0]);
       } finally {
+        ticket[0] = 0;
         queuedTasks.compute(k, (x, n) -> {
           if (n == null || n <= 1) {
             knownAbsent.remove(k);
@@ -147,7 +166,11 @@ public final class BackedCache implements Cache, AutoCloseable {
     });
   }
 
-  /** Runs {@code op} on {@code key}'s lane and returns its result, waiting if handed over. */
+  /**
+   * Runs {@code op} on {@code key}'s lane and returns its result, waiting if handed over (and then
+   * until its writes are durable in the journal); inline on the lane, the ticket stays with the
+   * enclosing task.
+   */
   private <T> T onLane(byte[] key, Callable<T> op) {
     try {
       if (lanes.isCurrentLane(key)) {
@@ -156,7 +179,11 @@ public final class BackedCache implements Cache, AutoCloseable {
       if (lanes.onAnyLane()) {
         throw new IllegalStateException("a lane must not wait for another lane's key");
       }
-      return submit(key, op).join();
+      Acked<T> a = run(key, op).join();
+      if (a.ticket() != 0) {
+        queue.awaitDurable(a.ticket());
+      }
+      return a.value();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -247,9 +274,9 @@ public final class BackedCache implements Cache, AutoCloseable {
           }
           metrics.writesThrough.increment();
         }
-        case WRITE_BEHIND -> queue.enqueue(key, value, false);
+        case WRITE_BEHIND -> noteTicket(queue.enqueue(key, value, false));
         case WRITE_BACK -> {
-          queue.enqueue(key, value, value != null);
+          noteTicket(queue.enqueue(key, value, value != null));
           if (value != null && !delegate.containsKey(key)) {
             queue.release(key);
           }
@@ -265,6 +292,14 @@ public final class BackedCache implements Cache, AutoCloseable {
       throw e;
     }
     knownAbsent.remove(ByteKey.of(key));
+  }
+
+  /** Remembers that the running lane task's ack waits for journal {@code ticket}. */
+  private void noteTicket(long ticket) {
+    long[] t = laneTicket.get();
+    if (ticket > t[0]) {
+      t[0] = ticket;
+    }
   }
 
   // ------------------------------------------------------------------------- Cache (per key)
