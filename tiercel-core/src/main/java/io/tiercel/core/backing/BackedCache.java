@@ -24,7 +24,8 @@ import java.util.function.Function;
  * write-back, composed around an ordinary {@link Cache}.
  *
  * <p>Design. Every single-key operation runs on its key's lane of a {@link KeyAffinityExecutor}
- * (inline when the caller already is that lane, else handed over and awaited), so one key's
+ * (inline when the caller already is that lane or, for a blocking caller, when the lane is idle;
+ * else handed over and awaited), so one key's
  * loads, writes and their database effects happen in one order while other keys run in parallel;
  * a read submitted after a write sees it. A miss first consults the write queue (a queued change is
  * newer than the database), then loads and fills the cache with a clean entry. Misses queued
@@ -135,7 +136,7 @@ public final class BackedCache implements Cache, AutoCloseable {
    * path, which must never block an event loop.
    */
   public <T> CompletableFuture<T> submit(byte[] key, Callable<T> task) {
-    return run(key, task).thenCompose(a -> a.ticket() == 0
+    return run(key, task, false).thenCompose(a -> a.ticket() == 0
         ? CompletableFuture.completedFuture(a.value())
         : queue.whenDurable(a.ticket()).thenApply(x -> a.value()));
   }
@@ -143,11 +144,14 @@ public final class BackedCache implements Cache, AutoCloseable {
   /** A lane task's result and the journal ticket its writes wait for (0: none). */
   private record Acked<T>(T value, long ticket) {}
 
-  /** Runs {@code task} on {@code key}'s lane; the result carries its writes' journal ticket. */
-  private <T> CompletableFuture<Acked<T>> run(byte[] key, Callable<T> task) {
+  /**
+   * Runs {@code task} on {@code key}'s lane (on this thread if {@code inline} and the lane is
+   * idle); the result carries its writes' journal ticket.
+   */
+  private <T> CompletableFuture<Acked<T>> run(byte[] key, Callable<T> task, boolean inline) {
     ByteKey k = ByteKey.of(key);
     queuedTasks.merge(k, 1, Integer::sum);
-    return lanes.submit(key, () -> {
+    Callable<Acked<T>> acked = () -> {
       long[] ticket = laneTicket.get();
       ticket[0] = 0;
       try {
@@ -163,7 +167,8 @@ public final class BackedCache implements Cache, AutoCloseable {
           return n - 1;
         });
       }
-    });
+    };
+    return inline ? lanes.runOrSubmit(key, acked) : lanes.submit(key, acked);
   }
 
   /**
@@ -179,7 +184,7 @@ public final class BackedCache implements Cache, AutoCloseable {
       if (lanes.onAnyLane()) {
         throw new IllegalStateException("a lane must not wait for another lane's key");
       }
-      Acked<T> a = run(key, op).join();
+      Acked<T> a = run(key, op, true).join();
       if (a.ticket() != 0) {
         queue.awaitDurable(a.ticket());
       }
