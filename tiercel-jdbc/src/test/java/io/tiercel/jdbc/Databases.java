@@ -48,7 +48,8 @@ public enum Databases {
       }
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
-      if (m.contains("no such table") || m.contains("doesn't exist") || m.contains("does not exist")) {
+      if (m.contains("no such table") || m.contains("doesn't exist")
+          || m.contains("does not exist")) {
         return null;
       }
       throw new IllegalStateException(e);
@@ -64,7 +65,8 @@ public enum Databases {
       return rs.getInt(1);
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
-      if (m.contains("no such table") || m.contains("doesn't exist") || m.contains("does not exist")) {
+      if (m.contains("no such table") || m.contains("doesn't exist")
+          || m.contains("does not exist")) {
         return 0;
       }
       throw new IllegalStateException(e);

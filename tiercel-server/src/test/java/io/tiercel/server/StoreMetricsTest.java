@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-/** The store counters of {@code INFO store} in /metrics, moving by exactly what the commands did. */
+/** The store counters of {@code INFO store} in /metrics, moving by exactly what commands did. */
 class StoreMetricsTest {
   @TempDir Path dir;
 

@@ -39,8 +39,8 @@ import java.util.function.Function;
  * expired or purged (the inner cache's removal listener releases it). A queued write leaves its
  * journal ticket on the lane thread; the lane goes on with the next task at once and the write's
  * caller waits for the ticket to be durable (group commit) — a blocking caller in its own thread,
- * {@link #submit}'s future without any thread waiting — so no lane waits for the disk. Expiry is the cache's own:
- * the store holds values only. Whole-cache operations (size, scan, purge) touch only the cache.
+ * {@link #submit}'s future without any thread waiting — so no lane waits for the disk. Expiry is
+ * the cache's own: the store holds values only. Whole-cache operations (size, scan, purge) touch only the cache.
  */
 public final class BackedCache implements Cache, AutoCloseable {
   private final String name;

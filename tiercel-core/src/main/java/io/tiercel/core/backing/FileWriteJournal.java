@@ -157,7 +157,7 @@ public final class FileWriteJournal implements WriteJournal {
     }
   }
 
-  /** Writes the whole batch with one {@code write()} (and fsyncs under always); holds commitLock. */
+  /** Writes the whole batch with one {@code write()}, fsyncing under always; holds commitLock. */
   private void commit() throws IOException {
     ByteBuffer[] records;
     long upTo;

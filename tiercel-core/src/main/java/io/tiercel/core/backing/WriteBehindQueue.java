@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * the record's ticket and the caller acknowledges the write only once the ticket is durable
  * ({@link #awaitDurable}, {@link #whenDurable}: group commit, one {@code write()} for every
  * write that arrived meanwhile); a crash therefore loses nothing, and {@link #start} replays the
- * journal into the map. The flusher takes up to {@code batch-size} unparked entries when a batch is full,
- * the oldest has waited {@code flush-interval}, or someone asked; it stores them with one
+ * journal into the map. The flusher takes up to {@code batch-size} unparked entries when a batch
+ * is full, the oldest has waited {@code flush-interval}, or someone asked; it stores them with one
  * {@code storeAll} and one {@code deleteAll}, outside the lock. On failure the batch goes back
  * (unless a newer write of the key arrived meanwhile, which wins) and the next attempt waits
  * {@code retry-min} doubling to {@code retry-max}; reads keep being served from the cache and from

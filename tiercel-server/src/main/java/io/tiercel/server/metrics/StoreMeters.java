@@ -23,7 +23,7 @@ import java.util.function.ToDoubleFunction;
 final class StoreMeters {
   private StoreMeters() {}
 
-  /** Registers the store meters of {@code cache}, reading {@code stats}; adds them to {@code out}. */
+  /** Registers {@code cache}'s store meters, reading {@code stats}; adds them to {@code out}. */
   static void register(MeterRegistry registry, String name, BackedCache cache,
       Supplier<StoreStats> stats, List<Meter> out) {
     Tags tags = Tags.of("cache", name, "mode", cache.mode().configName());
