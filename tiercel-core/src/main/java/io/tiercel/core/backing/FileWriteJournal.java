@@ -213,6 +213,9 @@ public final class FileWriteJournal implements WriteJournal {
     if (ticket <= durable()) {
       return DURABLE;
     }
+    if (closed) {
+      return CompletableFuture.failedFuture(new ClosedChannelException());
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     waiters.add(new Waiter(ticket, done));
     LockSupport.unpark(committer);
