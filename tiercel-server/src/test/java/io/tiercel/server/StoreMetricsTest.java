@@ -6,13 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tiercel.core.backing.BackedCache;
 import io.tiercel.jdbc.JdbcBackingStore;
 import io.tiercel.jdbc.MariaDbTestServer;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -23,14 +19,6 @@ class StoreMetricsTest {
 
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Prometheus scrape(HttpClient http, ServerFixture f) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + f.server.httpPort() + "/metrics"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return Prometheus.parse(r.body());
   }
 
   private static void create(Jedis j, String... args) {
@@ -51,7 +39,7 @@ class StoreMetricsTest {
       create(j, "wb", "store=" + url, "mode=write-behind", "flush-interval=1h");
       j.sendCommand(() -> b("SELECT"), b("wb"));
       String tags = "{cache=\"wb\",mode=\"write-behind\"}";
-      Prometheus before = scrape(http, f);
+      Prometheus before = Prometheus.scrape(http, f);
       assertThat(before.has("tiercel_store_pending_writes" + tags)).isTrue();
       assertThat(before.value("tiercel_store_pending_writes" + tags)).isZero();
       assertThat(before.has("tiercel_store_flush_seconds_count" + tags)).isTrue();
@@ -60,7 +48,7 @@ class StoreMetricsTest {
       j.set("b", "3");
       j.set("c", "4");
       j.del("c");
-      Prometheus queued = scrape(http, f);
+      Prometheus queued = Prometheus.scrape(http, f);
       assertThat(queued.value("tiercel_store_pending_writes" + tags)).isEqualTo(3.0);
       assertThat(queued.value("tiercel_store_enqueued_total" + tags)).isEqualTo(5.0);
       assertThat(queued.value("tiercel_store_coalesced_total" + tags)).isEqualTo(2.0);
@@ -69,7 +57,7 @@ class StoreMetricsTest {
 
       BackedCache wb = (BackedCache) f.server.caches().get("wb");
       assertThat(wb.flush(false, 30_000)).isTrue();
-      Prometheus flushed = scrape(http, f);
+      Prometheus flushed = Prometheus.scrape(http, f);
       assertThat(flushed.value("tiercel_store_pending_writes" + tags)).isZero();
       assertThat(flushed.value("tiercel_store_journal_bytes" + tags)).isZero();
       assertThat(flushed.value("tiercel_store_flush_seconds_count" + tags)).isEqualTo(1.0);
@@ -104,7 +92,7 @@ class StoreMetricsTest {
       assertThat(j.get("nowhere")).isNull();
       j.sendCommand(() -> b("SELECT"), b("down"));
       assertThatThrownBy(() -> j.get("miss")).hasMessageContaining("cannot load");
-      Prometheus p = scrape(http, f);
+      Prometheus p = Prometheus.scrape(http, f);
       String rt = "{cache=\"rt\",mode=\"read-through\"}";
       assertThat(p.value("tiercel_store_load_seconds_count" + rt)).isEqualTo(2.0);
       assertThat(p.value("tiercel_store_load_seconds_sum" + rt)).isPositive();
