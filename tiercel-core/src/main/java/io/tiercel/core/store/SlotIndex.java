@@ -33,7 +33,7 @@ final class SlotIndex {
   private static final int MIN_CAPACITY = 4;
 
   /** Marks a removed position so probes continue past it. */
-  static final Entry TOMBSTONE = new Entry(new byte[0], 0, 0, 0);
+  static final Entry TOMBSTONE = new Entry(new byte[] {0}, 0);
 
   private final Entry[][] tables = new Entry[KeySlot.SLOTS][];
   /** Live entries per slot; guarded by the slot's stripe lock. */
@@ -41,7 +41,10 @@ final class SlotIndex {
   /** Live entries plus tombstones per slot; guarded by the slot's stripe lock. */
   private final int[] used = new int[KeySlot.SLOTS];
 
-  /** Returns the entry for {@code key} in {@code slot}, expired or not, or null; lock-free. */
+  /**
+   * Returns the entry for {@code key} in {@code slot}, expired or not, or null; lock-free.
+   * {@code hash} is the key's {@link KeyHash#hash}.
+   */
   Entry find(int slot, int hash, byte[] key) {
     Entry[] table = (Entry[]) TABLES.getAcquire(tables, slot);
     if (table == null) {
@@ -54,7 +57,7 @@ final class SlotIndex {
       if (e == null) {
         return null;
       }
-      if (e != TOMBSTONE && e.hash == hash && e.keyEquals(key)) {
+      if (e != TOMBSTONE && e.hash() == hash && e.keyEquals(key)) {
         return e;
       }
       i = (i + 1) & mask;
@@ -63,18 +66,18 @@ final class SlotIndex {
   }
 
   /**
-   * Maps the entry's key to {@code entry}, replacing the entry for the same key if there is one;
-   * returns the replaced entry or null. Caller holds the slot's stripe lock.
+   * Maps the entry's key (in {@code slot}) to {@code entry}, replacing the entry for the same key
+   * if there is one; returns the replaced entry or null. Caller holds the slot's stripe lock.
    */
-  Entry put(Entry entry, byte[] key) {
-    int slot = entry.slot;
+  Entry put(int slot, Entry entry, byte[] key) {
     Entry[] table = tables[slot];
     if (table == null) {
       table = new Entry[MIN_CAPACITY];
       TABLES.setRelease(tables, slot, table);
     }
     int mask = table.length - 1;
-    int i = entry.hash & mask;
+    int hash = entry.hash();
+    int i = hash & mask;
     int free = -1;
     for (int probes = 0; probes <= mask; probes++) {
       Entry e = table[i];
@@ -85,7 +88,7 @@ final class SlotIndex {
         if (free < 0) {
           free = i;
         }
-      } else if (e.hash == entry.hash && e.keyEquals(key)) {
+      } else if (e.hash() == hash && e.keyEquals(key)) {
         SLOTS.setRelease(table, i, entry);
         return e;
       }
@@ -105,15 +108,14 @@ final class SlotIndex {
     return null;
   }
 
-  /** Removes {@code entry} if its key still maps to it; caller holds the stripe lock. */
-  boolean removeIfSame(Entry entry) {
-    int slot = entry.slot;
+  /** Removes {@code entry} (of {@code slot}) if its key still maps to it; under the stripe lock. */
+  boolean removeIfSame(int slot, Entry entry) {
     Entry[] table = tables[slot];
     if (table == null) {
       return false;
     }
     int mask = table.length - 1;
-    int i = entry.hash & mask;
+    int i = entry.hash() & mask;
     for (int probes = 0; probes <= mask; probes++) {
       Entry e = table[i];
       if (e == null) {
@@ -201,7 +203,7 @@ final class SlotIndex {
     int mask = capacity - 1;
     for (Entry e : old) {
       if (e != null && e != TOMBSTONE) {
-        int i = e.hash & mask;
+        int i = e.hash() & mask;
         while (table[i] != null) {
           i = (i + 1) & mask;
         }
