@@ -87,7 +87,7 @@ public final class BoundedCache implements Cache {
   private final boolean notifying;
   private final SlotIndex index = new SlotIndex();
   private final Object[] locks = new Object[STRIPES];
-  private final ReadBuffer readBuffer = new ReadBuffer();
+  private final ReadBuffer readBuffer;
   private final ConcurrentLinkedQueue<WriteTask> writeBuffer = new ConcurrentLinkedQueue<>();
   /** Tasks in {@link #writeBuffer}, kept apart because the queue's size() is a full walk. */
   private final AtomicInteger pendingWrites = new AtomicInteger();
@@ -118,15 +118,23 @@ public final class BoundedCache implements Cache {
 
   /** Creates an empty cache whose read-triggered maintenance runs on the reading thread. */
   public BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener) {
-    this(name, config, clock, listener, Runnable::run);
+    this(name, config, clock, listener, Runnable::run, ReadBuffer.INLINE_RING_SIZE);
   }
 
   /**
    * Creates an empty cache; maintenance asked for by reads (a full read buffer) runs on
-   * {@code executor}, as Caffeine's does, so readers do not replay the policy themselves.
+   * {@code executor}, as Caffeine's does, so readers do not replay the policy themselves. Its
+   * read rings are longer than an inline-draining cache's, to wake the executor less often
+   * ({@link ReadBuffer}).
    */
   public BoundedCache(
       String name, CacheConfig config, Clock clock, RemovalListener listener, Executor executor) {
+    this(name, config, clock, listener, executor, ReadBuffer.ASYNC_RING_SIZE);
+  }
+
+  private BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener,
+      Executor executor, int readRingSize) {
+    this.readBuffer = new ReadBuffer(readRingSize);
     this.executor = Objects.requireNonNull(executor, "executor");
     this.name = Objects.requireNonNull(name, "name");
     this.config = Objects.requireNonNull(config, "config");
