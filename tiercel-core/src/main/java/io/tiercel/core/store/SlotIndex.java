@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * shifting later entries back, because a shift could move an entry behind a concurrent reader's
  * probe position and make it miss a key that was present all along. Growth builds a new array and
  * publishes it with a release store; a reader still on the old array sees the state as of its
- * start, which keeps every lookup linearizable. Entries are immutable (final fields), so a reader
- * that finds one sees it whole.
+ * start, which keeps every lookup linearizable. An entry's key, value and hash never change after
+ * it is published with a release store (only the policy's links and queue bits do, and those share
+ * no bits with the hash), so a reader that finds one sees it whole.
  */
 final class SlotIndex {
   private static final VarHandle TABLES = MethodHandles.arrayElementVarHandle(Entry[][].class);
