@@ -12,6 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.tiercel.agent.near.InvalidationChannel;
+import io.tiercel.agent.near.NearCache;
 import io.tiercel.agent.sync.Synchronizer;
 import io.tiercel.agent.sync.VersionTable;
 import io.tiercel.agent.upstream.Backoff;
@@ -49,8 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Tiercel agent: the local tier on an application host. It serves RESP on a UNIX socket (and
  * optionally TCP) from its own store, running the node's command implementations on it, and
- * talks to a node over pinned, pipelined connections (one per worker loop) plus one pub/sub
- * subscriber connection that carries SYNC changes between agents.
+ * talks to a node over pinned, pipelined connections (one per worker loop), one subscriber
+ * connection to the node's sequenced SYNC channel ({@code SYNCHUB}), and, with a near cache, one
+ * subscriber connection for the node's invalidations.
  */
 public final class TiercelAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TiercelAgent.class);
@@ -70,6 +73,7 @@ public final class TiercelAgent implements AutoCloseable {
   private final Map<EventLoop, UpstreamConnection> upstreams = new HashMap<>();
   private final List<UpstreamConnection> connections = new ArrayList<>();
   private UpstreamConnection subscriber;
+  private NearCache near;
   private Channel unixChannel;
   private Channel tcpChannel;
   private int port = -1;
@@ -107,18 +111,33 @@ public final class TiercelAgent implements AutoCloseable {
         1, new DefaultThreadFactory("tiercel-agent-accept"), Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(store.ioThreads(),
         new DefaultThreadFactory("tiercel-agent-io"), Transports.ioHandlerFactory());
+    near = new NearCache(config.nearCaches(), config.nearCacheTtl().toMillis(),
+        config.nearCacheSize(), clock);
     InetSocketAddress nodeAddress = config.nodes().get(0);
+    List<UpstreamConnection> requestConnections = new ArrayList<>();
     for (EventExecutor e : workers) {
       EventLoop loop = (EventLoop) e;
       UpstreamConnection c = new UpstreamConnection(nodeAddress, loop,
-          new DisconnectCounter(), false, new Backoff(50, 1_000));
+          new RequestConnectionListener(), false, new Backoff(50, 1_000));
       upstreams.put(loop, c);
-      connections.add(c);
+      requestConnections.add(c);
     }
-    subscriber = new UpstreamConnection(nodeAddress, workers.next(), synchronizer, true,
+    connections.addAll(requestConnections);
+    near.requestConnections(() -> requestConnections);
+    EventLoop syncLoop = workers.next();
+    subscriber = new UpstreamConnection(nodeAddress, syncLoop, synchronizer, true,
         new Backoff(50, 1_000));
     connections.add(subscriber);
+    if (near.enabled()) {
+      connections.add(new UpstreamConnection(nodeAddress, workers.next(),
+          new InvalidationChannel(near), true, new Backoff(50, 1_000)));
+    }
     connections.forEach(UpstreamConnection::start);
+    long checkMillis = config.syncCheckInterval().toMillis();
+    if (checkMillis > 0) {
+      syncLoop.scheduleAtFixedRate(synchronizer::check, checkMillis, checkMillis,
+          TimeUnit.MILLISECONDS);
+    }
     ChannelInitializer<Channel> init = new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -203,19 +222,39 @@ public final class TiercelAgent implements AutoCloseable {
     }
 
     @Override
-    public void disconnected(long dropped) {
-      stats.droppedOnDisconnect.add(dropped);
+    public void quarantined(long keys) {
+      stats.syncQuarantined.add(keys);
+    }
+
+    @Override
+    public void missed(long missed) {
+      stats.syncGaps.increment();
+      stats.syncMissed.add(missed);
+    }
+
+    @Override
+    public void repaired(long messages) {
+      stats.syncRepaired.add(messages);
+    }
+
+    @Override
+    public void repairEnded(long restored, long dropped) {
+      stats.syncRestored.add(restored);
+      stats.syncDropped.add(dropped);
     }
   }
 
-  /** Counts lost request connections. */
-  private final class DisconnectCounter implements UpstreamConnection.Listener {
+  /** Counts lost request connections and keeps their near-cache tracking registered. */
+  private final class RequestConnectionListener implements UpstreamConnection.Listener {
     @Override
-    public void connected(UpstreamConnection c) {}
+    public void connected(UpstreamConnection c) {
+      near.requestConnected(c);
+    }
 
     @Override
     public void disconnected(UpstreamConnection c) {
       stats.upstreamDisconnects.increment();
+      near.requestDisconnected(c);
     }
 
     @Override
@@ -241,6 +280,11 @@ public final class TiercelAgent implements AutoCloseable {
     return synchronizer;
   }
 
+  /** Returns the near cache of GGET. */
+  public NearCache nearCache() {
+    return near;
+  }
+
   /** Returns the agent's counters. */
   public AgentStats stats() {
     return stats;
@@ -259,8 +303,8 @@ public final class TiercelAgent implements AutoCloseable {
   /** Returns the text of {@code INFO agent}. */
   String info() {
     StringBuilder sb = new StringBuilder(768);
-    stats.info(sb, agentId, nodesText(), synchronizer.subscribed(),
-        synchronizer.versions().size());
+    stats.info(sb, agentId, nodesText(), synchronizer);
+    near.info(sb);
     return sb.toString();
   }
 
