@@ -25,7 +25,9 @@ public final class AgentConfig {
         --nodes HOST:PORT   the node GGET/GSET/GDEL go to and SYNC travels through (required;
                             this version uses exactly one node)
         --port P            also serve RESP on TCP port P (0 picks a free port; default: off)
-        --bind ADDR         TCP address with --port (default 127.0.0.1)
+        --bind ADDR         TCP address with --port and --http-port (default 127.0.0.1)
+        --http-port P       also serve HTTP (/metrics, /health, REST on the local store) on P
+                            (0 picks a free port; default: off)
         --maxmemory SIZE    memory bound of the local store (e.g. 256mb)
         --policy P          eviction policy of the local store: lru | arc | tinylfu
         --io-threads N      event loops (and upstream connections per node)
@@ -50,6 +52,7 @@ public final class AgentConfig {
   private Duration nearCacheTtl = Duration.ofSeconds(60);
   private int nearCacheSize = 100_000;
   private Duration syncCheckInterval = Duration.ofSeconds(1);
+  private int httpPort = -1;
 
   private AgentConfig(Path unixSocket, List<InetSocketAddress> nodes, int port,
       ServerConfig store) {
@@ -68,6 +71,7 @@ public final class AgentConfig {
     Path socket = null;
     List<InetSocketAddress> nodes = List.of();
     int port = -1;
+    int httpPort = -1;
     ServerConfig store = new ServerConfig();
     Set<String> near = Set.of();
     Duration nearTtl = Duration.ofSeconds(60);
@@ -95,6 +99,7 @@ public final class AgentConfig {
         case "unixsocket" -> socket = Path.of(value);
         case "nodes" -> nodes = nodes(value);
         case "port" -> port = port(value);
+        case "http-port" -> httpPort = port(value);
         case "near-cache" -> near = value.isBlank() ? Set.of()
             : Set.copyOf(Arrays.asList(value.split(",")));
         case "near-cache-ttl" -> nearTtl = positive(key, ConfigValues.parseDuration(key, value));
@@ -124,6 +129,7 @@ public final class AgentConfig {
     config.nearCacheTtl = nearTtl;
     config.nearCacheSize = nearSize;
     config.syncCheckInterval = check;
+    config.httpPort = httpPort;
     return config;
   }
 
@@ -145,6 +151,11 @@ public final class AgentConfig {
       throw new IllegalArgumentException("--" + key + ": must be positive");
     }
     return d;
+  }
+
+  /** Returns the HTTP port, 0 for a free one, or -1 when HTTP is off. */
+  public int httpPort() {
+    return httpPort;
   }
 
   /** Returns the caches whose GGETs use the near cache. */

@@ -28,6 +28,9 @@ import io.tiercel.server.command.CommandObserver;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.http.HttpServerInitializer;
+import io.tiercel.server.metrics.NodeMetrics;
+import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +44,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +81,11 @@ public final class TiercelAgent implements AutoCloseable {
   private NearCache near;
   private Channel unixChannel;
   private Channel tcpChannel;
+  private Channel httpChannel;
+  private NodeMetrics metrics;
+  private ExecutorService admin;
   private int port = -1;
+  private int httpPort = -1;
   private boolean closed;
 
   /** Creates an agent on the system clock; {@link #start()} makes it listen. */
@@ -103,7 +112,16 @@ public final class TiercelAgent implements AutoCloseable {
     node = new Node(store, caches, clock);
     store.settings().onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
     store.settings().onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
-    node.observe(this::observe);
+    if (config.httpPort() >= 0) {
+      metrics = new NodeMetrics(node, HttpServerInitializer.routeNames());
+      CommandObserver commands = metrics.commands();
+      node.observe((command, result, nanos) -> {
+        observe(command, result, nanos);
+        commands.completed(command, result, nanos);
+      });
+    } else {
+      node.observe(this::observe);
+    }
     dispatcher = new CommandDispatcher(node);
     synchronizer = new Synchronizer(caches, clock, TiercelAgent::epochMicros, origin,
         new VersionTable(VERSION_CAPACITY), new SyncCounters());
@@ -153,6 +171,18 @@ public final class TiercelAgent implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true).childHandler(init)
             .bind(store.bind(), config.port()).sync().channel();
         port = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+      }
+      if (metrics != null) {
+        AgentMeters.bind(metrics.registry(), stats, synchronizer, near);
+        admin = Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("tiercel-agent-admin", true));
+        httpChannel = new ServerBootstrap().group(boss, workers)
+            .channel(Transports.serverSocketChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new HttpServerInitializer(store, node, metrics, admin,
+                new LeastConnectionsChooser()))
+            .bind(store.bind(), config.httpPort()).sync().channel();
+        httpPort = ((InetSocketAddress) httpChannel.localAddress()).getPort();
       }
     } catch (RuntimeException | InterruptedException e) {
       close();
@@ -308,6 +338,11 @@ public final class TiercelAgent implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Returns the HTTP port, or -1 when HTTP is off. */
+  public int httpPort() {
+    return httpPort;
+  }
+
   /** Returns the TCP port, or -1 when TCP is off. */
   public int port() {
     return port;
@@ -315,7 +350,8 @@ public final class TiercelAgent implements AutoCloseable {
 
   /** Returns the line printed on stdout once the agent accepts connections. */
   public String readyLine() {
-    return "ready unixsocket=" + config.unixSocket() + (port < 0 ? "" : " port=" + port);
+    return "ready unixsocket=" + config.unixSocket() + (port < 0 ? "" : " port=" + port)
+        + (httpPort < 0 ? "" : " http=" + httpPort);
   }
 
   /** Stops accepting, finishes written replies, closes connections and loops; idempotent. */
@@ -326,7 +362,7 @@ public final class TiercelAgent implements AutoCloseable {
     }
     closed = true;
     List<ChannelFuture> closing = new ArrayList<>();
-    for (Channel listener : new Channel[] {unixChannel, tcpChannel}) {
+    for (Channel listener : new Channel[] {unixChannel, tcpChannel, httpChannel}) {
       if (listener != null) {
         closing.add(listener.close());
       }
@@ -345,6 +381,12 @@ public final class TiercelAgent implements AutoCloseable {
       if (g != null) {
         g.shutdownGracefully(0, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(10_000);
       }
+    }
+    if (admin != null) {
+      admin.shutdownNow();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (unixChannel != null) {
       try {

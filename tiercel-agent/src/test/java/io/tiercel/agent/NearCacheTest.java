@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tiercel.agent.upstream.ReplyFramer.ErrorReply;
 import io.tiercel.core.Clock;
 import io.tiercel.core.ManualClock;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +137,28 @@ class NearCacheTest {
     }
     assertThat(rounds).isPositive();
     assertThat(agent.nearCache().hits()).as("the near cache was in play").isPositive();
+  }
+
+  @Test
+  void metricsEndpointExportsTheAgentsMetersInPrometheusText() throws Exception {
+    agent(Clock.system(), "--http-port", "0");
+    assertThat(agent.readyLine()).endsWith(" http=" + agent.httpPort());
+    try (RespClient c = RespClient.unix(dir.resolve("a.sock"))) {
+      assertThat(c.call("SET", "local", "1")).isEqualTo("OK");
+      assertThat(c.call("GET", "local")).isEqualTo("1");
+      assertThat(direct.call("SET", "k", "v")).isEqualTo("OK");
+      awaitCopy(c, "k", "v");
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + agent.httpPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("tiercel_agent_local_hits_total 1.0",
+        "tiercel_agent_sync_lag_seconds{quantile=\"0.99\"}", "tiercel_agent_sync_missed_total",
+        "tiercel_agent_sync_repaired_total", "tiercel_agent_sync_subscribed ",
+        "tiercel_agent_near_invalidations_total", "tiercel_commands_total");
+    assertThat(r.body()).containsPattern("tiercel_agent_near_hits_total [1-9]");
   }
 
   @Test

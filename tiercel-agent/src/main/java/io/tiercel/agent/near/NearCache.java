@@ -276,6 +276,11 @@ public final class NearCache {
     return hits.sum();
   }
 
+  /** Returns the GGETs of near-cached caches that went to the node. */
+  public long misses() {
+    return misses.sum();
+  }
+
   /** Returns the invalidated keys received from the node. */
   public long invalidations() {
     return invalidations.sum();
