@@ -81,7 +81,8 @@ class SyncHubTest {
       assertThat(pub.command("SYNCHUB", "REPLAY", "16384", "0").reply().text())
           .isEqualTo("ERR slot 16384 (expected: 0..16383)");
       assertThat(pub.command("SYNCHUB", "REPLAY", "x", "0").reply().isError()).isTrue();
-      assertThat(pub.command("SYNCHUB", "NOPE").reply().text()).startsWith("ERR unknown subcommand");
+      assertThat(pub.command("SYNCHUB", "NOPE").reply().text())
+          .startsWith("ERR unknown subcommand");
       assertThat(pub.command("SYNCHUB", "PUBLISH", "k").reply().isError()).isTrue();
       try (RawClient sub = RawClient.tcp(node.port())) {
         sub.command("SYNCHUB", "SUBSCRIBE").reply();

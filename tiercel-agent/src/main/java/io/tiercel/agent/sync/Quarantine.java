@@ -55,7 +55,7 @@ public final class Quarantine {
     this.clock = clock;
   }
 
-  /** Takes every synced key of the slots {@code slots} accepts out of its cache; returns how many. */
+  /** Takes every synced key of the accepted slots out of its cache; returns how many. */
   public long hold(IntPredicate slots) {
     long[] count = {0};
     versions.forEachStamped((name, key, stamp) -> {
