@@ -2,6 +2,8 @@ package io.tiercel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiercel.core.KeySlot;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +114,7 @@ class SyncRepairTest {
       synced(ca, cb, "{u}c", "c1");
       assertThat(direct.call("SYNCHUB", "DEBUG", "DROPNEXT", "1")).isEqualTo("OK");
       assertThat(ca.call("SET", "{u}a", "v2", "SYNC")).isEqualTo("OK");
+      awaitPublished("{u}a", 3);
       assertThat(direct.call("SYNCHUB", "DEBUG", "FORGET")).isEqualTo("OK");
       assertThat(ca.call("SET", "{u}b", "x", "SYNC")).isEqualTo("OK");
       Poll.until("B applied {u}b", 10, () -> "x".equals(cb.call("GET", "{u}b")));
@@ -133,6 +136,7 @@ class SyncRepairTest {
       synced(ca, cb, "steady", "same");
       assertThat(direct.call("SYNCHUB", "DEBUG", "DROPNEXT", "1")).isEqualTo("OK");
       assertThat(ca.call("SET", "{r}a", "v2", "SYNC")).isEqualTo("OK");
+      awaitPublished("{r}a", 2);
       long id = clientId(b.synchronizer().connectionName());
       assertThat(direct.call("CLIENT", "KILL", "ID", Long.toString(id))).isEqualTo(1L);
       Poll.until("B resubscribed and repaired", 20, () -> b.synchronizer().subscribed()
@@ -164,6 +168,16 @@ class SyncRepairTest {
       assertThat(b.stats().syncDropped()).isEqualTo(1);
       synced(ca, cb, "k", "v2");
     }
+  }
+
+  /**
+   * Waits until the node has sequenced message {@code seq} of {@code key}'s slot (A answers a
+   * SYNC write before the node has its publish).
+   */
+  private void awaitPublished(String key, long seq) throws Exception {
+    String slot = Integer.toString(KeySlot.of(key.getBytes(StandardCharsets.UTF_8)));
+    Poll.until("the node sequenced message " + seq + " of " + key, 10, () ->
+        ((List<?>) direct.call("SYNCHUB", "REPLAY", slot, Long.toString(seq - 1))).size() > 2);
   }
 
   /** Returns the node's id of the connection named {@code name}, from CLIENT LIST. */
