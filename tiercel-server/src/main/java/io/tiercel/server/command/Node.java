@@ -41,6 +41,8 @@ public final class Node {
   final Map<Bytes, Set<Session>> channels = new ConcurrentHashMap<>();
   final Map<Bytes, Set<Session>> patterns = new ConcurrentHashMap<>();
   final Tracking tracking = new Tracking(clients);
+  /** The agents' sequenced SYNC channel. */
+  final SyncHub syncHub = new SyncHub();
   volatile String requirePass;
   volatile int maxClients;
   volatile Duration timeout;
@@ -171,6 +173,7 @@ public final class Node {
   public void close(Session s) {
     clients.remove(s.id);
     tracking.disable(s);
+    syncHub.unsubscribe(s);
     for (Bytes ch : s.channels) {
       removeSubscriber(channels, ch, s);
     }

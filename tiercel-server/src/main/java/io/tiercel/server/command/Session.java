@@ -32,6 +32,8 @@ public final class Session {
   final Set<Bytes> channels = new HashSet<>();
   /** Patterns subscribed to. */
   final Set<Bytes> patterns = new HashSet<>();
+  /** Whether the client receives the agents' SYNC messages ({@link SyncHub}). */
+  volatile boolean syncSubscribed;
   /** CLIENT TRACKING state, read by other connections' writers (see {@link Tracking}). */
   volatile boolean tracking;
   volatile boolean trackingBcast;
