@@ -157,6 +157,8 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
       }
       throw new UncheckedIOException("cannot create the files of cache '" + name + "'", e);
     }
+    // The interval counts from the cache's creation (recovery resets it once loaded).
+    store.lastSaveMillis = clock.millis();
     stores.put(name, store);
     return logged;
   }
