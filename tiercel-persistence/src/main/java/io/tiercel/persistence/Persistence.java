@@ -451,7 +451,7 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     for (String name : new java.util.TreeSet<>(stores.keySet())) {
       CacheStore s = stores.get(name);
       if (s != null) {
-        m.put("cache_" + name, String.join(",", describe(s).entrySet().stream()
+        m.put("cache_" + name + "_persistence", String.join(",", describe(s).entrySet().stream()
             .map(e -> e.getKey().replace('-', '_') + "=" + e.getValue()).toList()));
       }
     }

@@ -100,7 +100,7 @@ class PerCacheSettingsTest {
     assertThat(persistence.settings("volatile").appendOnly()).isFalse();
     assertThat(persistence.settings("logged").fsync()).isEqualTo(FsyncPolicy.EVERYSEC);
     assertThat(persistence.info()).containsEntry("aof_enabled", "1")
-        .containsEntry("cache_logged",
+        .containsEntry("cache_logged_persistence",
             "appendonly=yes,appendfsync=everysec,snapshot_interval=0s,aof_size="
                 + persistence.describe("logged").get("aof-size")
                 + ",last_snapshot_size=0,changes_since_save=0");

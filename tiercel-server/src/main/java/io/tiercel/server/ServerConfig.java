@@ -2,7 +2,10 @@ package io.tiercel.server;
 
 import io.tiercel.core.CacheConfig;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.persistence.CacheSettings;
+import io.tiercel.persistence.FsyncPolicy;
 import io.tiercel.protocol.resp.RespLimits;
+import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.config.ConfigException;
 import io.tiercel.server.config.ConfigKey;
 import io.tiercel.server.config.ConfigKeys;
@@ -160,7 +163,28 @@ public final class ServerConfig {
    * nothing to its working directory unless the log is asked for.
    */
   public boolean persistenceEnabled() {
-    return appendOnly() || (settings.isSet(ConfigKeys.DIR) && !snapshotInterval().isZero());
+    if (appendOnly() || (settings.isSet(ConfigKeys.DIR) && !snapshotInterval().isZero())) {
+      return true;
+    }
+    // A cache line may ask for the log, or (with dir given) for snapshots, on its own.
+    CacheSettings defaults = new CacheSettings(false, FsyncPolicy.parse(appendFsync()),
+        snapshotInterval());
+    for (String line : caches) {
+      CacheDefinition d = CacheDefinition.parse(line);
+      if (d.persistenceOptions().isEmpty() || d.backed()) {
+        continue;
+      }
+      CacheSettings s = defaults.with(d.persistenceOptions());
+      if (s.appendOnly() || (settings.isSet(ConfigKeys.DIR) && !s.snapshotInterval().isZero())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns the most bytes of log records held in memory before writers wait. */
+  public long aofBufferLimit() {
+    return get(ConfigKeys.AOF_BUFFER_LIMIT);
   }
 
   /** Returns whether a damaged log tail is cut off at start (else the node refuses to start). */
