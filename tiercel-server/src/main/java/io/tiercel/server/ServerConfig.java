@@ -330,7 +330,8 @@ public final class ServerConfig {
     sb.append(String.format(Locale.ROOT, "  %-36s %s%n", "--config FILE",
         "read settings from FILE ('key value' lines, # comments); flags override it"));
     sb.append(String.format(Locale.ROOT, "  %-36s %s%n", "--cache 'NAME key=value ...'",
-        "create a named cache at start, e.g. with store=jdbc:... mode=write-behind (repeatable)"));
+        "create a named cache at start, e.g. with store=jdbc:... mode=write-behind, or "
+            + "appendonly=yes appendfsync=always snapshot-interval=30s (repeatable)"));
     for (ConfigKey<?> k : ConfigKeys.ALL) {
       String flag = "--" + k.name() + " " + k.type().syntax();
       String def = k.defaultText().isEmpty() ? "none" : k.defaultText();
