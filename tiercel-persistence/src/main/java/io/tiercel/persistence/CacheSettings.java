@@ -1,6 +1,7 @@
 package io.tiercel.persistence;
 
 import io.tiercel.core.ConfigValues;
+import io.tiercel.core.FsyncPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;

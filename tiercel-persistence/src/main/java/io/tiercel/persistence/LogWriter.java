@@ -1,6 +1,7 @@
 package io.tiercel.persistence;
 
 import io.tiercel.core.Clock;
+import io.tiercel.core.FsyncPolicy;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Iterator;
@@ -11,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@ package io.tiercel.server;
 
 import io.tiercel.core.CacheConfig;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.FsyncPolicy;
 import io.tiercel.persistence.CacheSettings;
-import io.tiercel.persistence.FsyncPolicy;
 import io.tiercel.protocol.resp.RespLimits;
 import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.config.ConfigException;
