@@ -100,6 +100,8 @@ public final class CommandDispatcher {
       r.error(e.getMessage());
     } catch (CacheFullException e) {
       r.error(CommandError.OOM.getMessage());
+    } catch (io.tiercel.persistence.LogFullException e) {
+      r.error("ERR " + e.getMessage());
     } catch (IllegalArgumentException e) {
       r.error("ERR " + e.getMessage());
     } catch (RuntimeException e) {
