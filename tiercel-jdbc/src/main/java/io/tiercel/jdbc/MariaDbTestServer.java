@@ -1,10 +1,6 @@
 package io.tiercel.jdbc;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -17,14 +13,10 @@ import java.util.concurrent.TimeUnit;
 public final class MariaDbTestServer {
   private static MariaDbTestServer shared;
 
-  private final Path dir;
-  private final int port;
-  private final Path script;
+  private final TestServerScript script;
   private long pid;
 
-  private MariaDbTestServer(Path dir, int port, Path script) {
-    this.dir = dir;
-    this.port = port;
+  private MariaDbTestServer(TestServerScript script) {
     this.script = script;
   }
 
@@ -36,52 +28,27 @@ public final class MariaDbTestServer {
   /** Returns the JVM's server with its data under {@code parent}, starting it the first time. */
   public static synchronized MariaDbTestServer shared(Path parent) {
     if (shared == null) {
-      try {
-        Path script = findScript();
-        Path target = Files.createDirectories(parent.toAbsolutePath());
-        Path dir = Files.createTempDirectory(target, "mariadb-");
-        shared = new MariaDbTestServer(dir.toAbsolutePath(), freePort(), script);
-        shared.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      shared = new MariaDbTestServer(TestServerScript.create("mariadb-test-server.sh", parent,
+          "mariadb-"));
+      shared.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
     }
     return shared;
   }
 
-  private static Path findScript() {
-    String home = System.getenv("TIERCEL_HOME");
-    if (home != null && Files.isExecutable(Path.of(home, "dev-support/mariadb-test-server.sh"))) {
-      return Path.of(home, "dev-support/mariadb-test-server.sh");
-    }
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null) {
-      Path s = p.resolve("dev-support/mariadb-test-server.sh");
-      if (Files.isExecutable(s)) {
-        return s;
-      }
-      p = p.getParent();
-    }
-    throw new IllegalStateException("dev-support/mariadb-test-server.sh not found above "
-        + Path.of("").toAbsolutePath());
-  }
-
   /** Returns a free loopback port. */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return TestServerScript.freePort();
   }
 
   /** Returns a JDBC URL of the {@code tiercel} database. */
   public String url() {
-    return "jdbc:mariadb://127.0.0.1:" + port + "/tiercel?user=root";
+    return "jdbc:mariadb://127.0.0.1:" + script.port() + "/tiercel?user=root";
   }
 
   /** Returns the port. */
   public int port() {
-    return port;
+    return script.port();
   }
 
   /** Returns the server's PID. */
@@ -91,21 +58,7 @@ public final class MariaDbTestServer {
 
   /** Starts the server (again) on its data directory and port; returns when it answers. */
   public synchronized void start() {
-    try {
-      Process p = new ProcessBuilder(script.toString(), "start", dir.toString(),
-          Integer.toString(port)).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("MariaDB did not start: " + out);
-      }
-      int at = out.indexOf("pid=");
-      pid = Long.parseLong(out.substring(at + 4, out.indexOf(' ', at)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    pid = script.start();
   }
 
   /** Stops the server by its PID (SIGTERM) and waits until it has exited. */

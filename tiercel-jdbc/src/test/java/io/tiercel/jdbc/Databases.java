@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The real databases the store tests run against, and direct SQL access to check them. */
 public enum Databases {
-  SQLITE, MARIADB;
+  SQLITE, MARIADB, POSTGRESQL;
 
   private static final AtomicInteger TABLES = new AtomicInteger();
 
-  /** Returns a URL of a fresh database (SQLite) or the shared server (MariaDB). */
+  /** Returns a URL of a fresh database (SQLite) or the shared server (MariaDB, PostgreSQL). */
   public String url() {
     return switch (this) {
       case SQLITE -> {
@@ -29,6 +29,7 @@ public enum Databases {
         }
       }
       case MARIADB -> MariaDbTestServer.shared().url();
+      case POSTGRESQL -> PostgresTestServer.shared().url();
     };
   }
 
@@ -47,7 +48,8 @@ public enum Databases {
       }
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
-      if (m.contains("no such table") || m.contains("doesn't exist")) {
+      if (m.contains("no such table") || m.contains("doesn't exist")
+          || m.contains("does not exist")) {
         return null;
       }
       throw new IllegalStateException(e);
@@ -63,7 +65,8 @@ public enum Databases {
       return rs.getInt(1);
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
-      if (m.contains("no such table") || m.contains("doesn't exist")) {
+      if (m.contains("no such table") || m.contains("doesn't exist")
+          || m.contains("does not exist")) {
         return 0;
       }
       throw new IllegalStateException(e);

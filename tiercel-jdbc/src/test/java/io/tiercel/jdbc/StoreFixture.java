@@ -53,7 +53,7 @@ final class StoreFixture {
     StoreOptions options = StoreOptions.parse(spec(spec));
     try {
       WriteJournal j = journal == null ? WriteJournal.none()
-          : new FileWriteJournal(journal, options.fsync());
+          : new FileWriteJournal(journal, options.fsync(), clock);
       return BackedCache.open(name, l -> Caches.create(name, config, clock, l),
           RemovalListener.none(), store, j, options, clock);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.tiercel.persistence;
 
+import io.tiercel.core.FsyncPolicy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,7 @@
 package io.tiercel.persistence;
 
 import io.tiercel.core.Clock;
+import io.tiercel.core.FsyncPolicy;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

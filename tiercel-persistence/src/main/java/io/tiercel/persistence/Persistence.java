@@ -5,6 +5,7 @@ import io.tiercel.core.CacheConfig;
 import io.tiercel.core.CacheDecorator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
+import io.tiercel.core.FsyncPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

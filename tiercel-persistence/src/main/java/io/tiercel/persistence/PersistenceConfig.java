@@ -1,5 +1,6 @@
 package io.tiercel.persistence;
 
+import io.tiercel.core.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

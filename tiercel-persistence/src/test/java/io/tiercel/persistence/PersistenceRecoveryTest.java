@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheConfig;
 import io.tiercel.core.CacheManager;
+import io.tiercel.core.FsyncPolicy;
 import io.tiercel.core.ManualClock;
 import io.tiercel.core.RemovalListener;
 import java.io.IOException;

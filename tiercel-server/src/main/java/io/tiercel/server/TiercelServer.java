@@ -15,7 +15,7 @@ import io.tiercel.core.CacheDecorator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.RemovalListener;
-import io.tiercel.persistence.FsyncPolicy;
+import io.tiercel.core.FsyncPolicy;
 import io.tiercel.persistence.Persistence;
 import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.backing.StoreCaches;

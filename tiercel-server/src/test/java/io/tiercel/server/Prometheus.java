@@ -1,5 +1,12 @@
 package io.tiercel.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -20,6 +27,15 @@ final class Prometheus {
 
   final Map<String, Double> samples = new HashMap<>();
   final Set<String> families = new HashSet<>();
+
+  /** Fetches and parses {@code f}'s {@code /metrics} over HTTP, which must answer 200. */
+  static Prometheus scrape(HttpClient http, ServerFixture f) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + f.server.httpPort() + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return parse(r.body());
+  }
 
   static Prometheus parse(String text) {
     Prometheus p = new Prometheus();

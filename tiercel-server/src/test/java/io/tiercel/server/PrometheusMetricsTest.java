@@ -16,20 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PrometheusMetricsTest {
   @TempDir Path dir;
 
-  private static Prometheus scrape(HttpClient http, ServerFixture f) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + f.server.httpPort() + "/metrics"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return Prometheus.parse(r.body());
-  }
-
   @Test
   void commandCountersMoveByCommandAndResult() throws Exception {
     try (ServerFixture f = ServerFixture.start(dir);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         RawClient c = RawClient.tcp(f.port())) {
-      Prometheus before = scrape(http, f);
+      Prometheus before = Prometheus.scrape(http, f);
       assertThat(before.value("tiercel_clients_connected")).isEqualTo(1.0);
       c.command("SET", "k", "v");
       c.readLine();
@@ -45,7 +37,7 @@ class PrometheusMetricsTest {
       c.readLine();
       c.command("NOSUCH");
       c.readLine();
-      Prometheus after = scrape(http, f);
+      Prometheus after = Prometheus.scrape(http, f);
       assertThat(after.value("tiercel_commands_total{command=\"set\",result=\"ok\"}"))
           .isEqualTo(1.0);
       assertThat(after.value("tiercel_commands_total{command=\"get\",result=\"hit\"}"))
@@ -97,7 +89,7 @@ class PrometheusMetricsTest {
           HttpResponse.BodyHandlers.discarding());
       http.send(HttpRequest.newBuilder(URI.create(base + "/get?key=b")).build(),
           HttpResponse.BodyHandlers.discarding());
-      Prometheus p = scrape(http, f);
+      Prometheus p = Prometheus.scrape(http, f);
       assertThat(p.value("tiercel_commands_total{command=\"set\",result=\"ok\"}")).isEqualTo(1.0);
       assertThat(p.value("tiercel_commands_total{command=\"get\",result=\"hit\"}")).isEqualTo(1.0);
       assertThat(p.value("tiercel_commands_total{command=\"get\",result=\"miss\"}"))
@@ -123,14 +115,14 @@ class PrometheusMetricsTest {
       f.clock.advance(Duration.ofSeconds(5));
       assertThat(timed.get("t".getBytes())).isNull();
       timed.cleanUp();
-      Prometheus p = scrape(http, f);
+      Prometheus p = Prometheus.scrape(http, f);
       assertThat(p.value("tiercel_cache_evictions_total{cache=\"small\"}")).isPositive();
       assertThat(p.value("tiercel_cache_expirations_total{cache=\"timed\"}")).isEqualTo(1.0);
       assertThat(p.value("tiercel_cache_memory_bytes{cache=\"small\"}"))
           .isLessThanOrEqualTo(16 * 1024);
       assertThat(p.has("tiercel_cache_entries{cache=\"default\"}")).isTrue();
       f.server.caches().drop("small");
-      Prometheus dropped = scrape(http, f);
+      Prometheus dropped = Prometheus.scrape(http, f);
       assertThat(dropped.hasFamily("tiercel_cache_entries{cache=\"small\"")).isFalse();
       assertThat(dropped.has("tiercel_cache_entries{cache=\"default\"}")).isTrue();
     }

@@ -49,7 +49,8 @@ public final class StoreCommand {
       """
       [--url jdbc:mariadb://127.0.0.1:3306/db?user=u] (default: start a throwaway MariaDB)
       [--clients 50] [--writes 50000] [--keys 10000] [--value-size 100] [--lanes 16]
-      [--max-seconds 60] [--hot-keys 100] [--fsync always|no]""";
+      [--max-seconds 60] [--hot-keys 100]
+      [--fsync always|everysec|no] (the write-behind journal's policy; default everysec)""";
 
   private StoreCommand() {}
 
@@ -73,7 +74,8 @@ public final class StoreCommand {
     int lanes = a.positiveInt("lanes", 16);
     long maxNanos = a.positiveLong("max-seconds", 60) * 1_000_000_000L;
     int hotKeys = a.positiveInt("hot-keys", 100);
-    String fsync = a.get("fsync", "always");
+    String fsync = io.tiercel.core.FsyncPolicy.parse("fsync", a.get("fsync", "everysec"))
+        .configName();
     MariaDbTestServer started = null;
     String url = a.get("url", null);
     if (url == null) {
@@ -118,8 +120,8 @@ public final class StoreCommand {
     JdbcBackingStore store = new JdbcBackingStore(url, table, "k", "v", lanes + 2);
     store.storeAll(Map.of());
     store.delete(new byte[] {0});
-    WriteJournal j = options.mode().queued() ? new FileWriteJournal(journal, options.fsync())
-        : WriteJournal.none();
+    WriteJournal j = options.mode().queued()
+        ? new FileWriteJournal(journal, options.fsync(), Clock.system()) : WriteJournal.none();
     BackedCache cache = BackedCache.open(mode, l -> Caches.create(mode, CacheConfig.defaults(),
         Clock.system(), l), RemovalListener.none(), store, j, options, Clock.system());
     byte[] value = new byte[valueSize];

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * write-back, composed around an ordinary {@link Cache}.
  *
  * <p>Design. Every single-key operation runs on its key's lane of a {@link KeyAffinityExecutor}
- * (inline when the caller already is that lane, else handed over and awaited), so one key's
+ * (inline when the caller already is that lane or, for a blocking caller, when the lane is idle;
+ * else handed over and awaited), so one key's
  * loads, writes and their database effects happen in one order while other keys run in parallel;
  * a read submitted after a write sees it. A miss first consults the write queue (a queued change is
  * newer than the database), then loads and fills the cache with a clean entry. Misses queued
@@ -35,8 +36,11 @@ import java.util.function.Function;
  * changed to the store per mode: write-through stores before returning and restores the previous
  * entry if the store fails; write-behind journals into the {@link WriteBehindQueue} before
  * returning; write-back journals a parked change that the queue flushes once the entry is evicted,
- * expired or purged (the inner cache's removal listener releases it). Expiry is the cache's own:
- * the store holds values only. Whole-cache operations (size, scan, purge) touch only the cache.
+ * expired or purged (the inner cache's removal listener releases it). A queued write leaves its
+ * journal ticket on the lane thread; the lane goes on with the next task at once and the write's
+ * caller waits for the ticket to be durable (group commit) — a blocking caller in its own thread,
+ * {@link #submit}'s future without any thread waiting — so no lane waits for the disk. Expiry is
+ * the cache's own: the store holds values only. Whole-cache operations (size, scan, purge) touch only the cache.
  */
 public final class BackedCache implements Cache, AutoCloseable {
   private final String name;
@@ -50,6 +54,8 @@ public final class BackedCache implements Cache, AutoCloseable {
   private final StoreMetrics metrics = new StoreMetrics();
   private final ConcurrentHashMap<ByteKey, Integer> queuedTasks = new ConcurrentHashMap<>();
   private final Set<ByteKey> knownAbsent = ConcurrentHashMap.newKeySet();
+  /** The journal ticket the running lane task's writes must see durable before their ack. */
+  private final ThreadLocal<long[]> laneTicket = ThreadLocal.withInitial(() -> new long[1]);
   private volatile boolean closed;
 
   private BackedCache(String name, Function<RemovalListener, Cache> inner, RemovalListener outer,
@@ -130,12 +136,29 @@ public final class BackedCache implements Cache, AutoCloseable {
    * path, which must never block an event loop.
    */
   public <T> CompletableFuture<T> submit(byte[] key, Callable<T> task) {
+    return run(key, task, false).thenCompose(a -> a.ticket() == 0
+        ? CompletableFuture.completedFuture(a.value())
+        : queue.whenDurable(a.ticket()).thenApply(x -> a.value()));
+  }
+
+  /** A lane task's result and the journal ticket its writes wait for (0: none). */
+  private record Acked<T>(T value, long ticket) {}
+
+  /**
+   * Runs {@code task} on {@code key}'s lane (on this thread if {@code inline} and the lane is
+   * idle); the result carries its writes' journal ticket.
+   */
+  private <T> CompletableFuture<Acked<T>> run(byte[] key, Callable<T> task, boolean inline) {
     ByteKey k = ByteKey.of(key);
     queuedTasks.merge(k, 1, Integer::sum);
-    return lanes.submit(key, () -> {
+    Callable<Acked<T>> acked = () -> {
+      long[] ticket = laneTicket.get();
+      ticket[0] = 0;
       try {
-        return task.call();
+        T value = task.call();
+        return new Acked<>(value, ticket[0]);
       } finally {
+        ticket[0] = 0;
         queuedTasks.compute(k, (x, n) -> {
           if (n == null || n <= 1) {
             knownAbsent.remove(k);
@@ -144,10 +167,15 @@ public final class BackedCache implements Cache, AutoCloseable {
           return n - 1;
         });
       }
-    });
+    };
+    return inline ? lanes.runOrSubmit(key, acked) : lanes.submit(key, acked);
   }
 
-  /** Runs {@code op} on {@code key}'s lane and returns its result, waiting if handed over. */
+  /**
+   * Runs {@code op} on {@code key}'s lane and returns its result, waiting if handed over (and then
+   * until its writes are durable in the journal); inline on the lane, the ticket stays with the
+   * enclosing task.
+   */
   private <T> T onLane(byte[] key, Callable<T> op) {
     try {
       if (lanes.isCurrentLane(key)) {
@@ -156,7 +184,11 @@ public final class BackedCache implements Cache, AutoCloseable {
       if (lanes.onAnyLane()) {
         throw new IllegalStateException("a lane must not wait for another lane's key");
       }
-      return submit(key, op).join();
+      Acked<T> a = run(key, op, true).join();
+      if (a.ticket() != 0) {
+        queue.awaitDurable(a.ticket());
+      }
+      return a.value();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -247,9 +279,9 @@ public final class BackedCache implements Cache, AutoCloseable {
           }
           metrics.writesThrough.increment();
         }
-        case WRITE_BEHIND -> queue.enqueue(key, value, false);
+        case WRITE_BEHIND -> noteTicket(queue.enqueue(key, value, false));
         case WRITE_BACK -> {
-          queue.enqueue(key, value, value != null);
+          noteTicket(queue.enqueue(key, value, value != null));
           if (value != null && !delegate.containsKey(key)) {
             queue.release(key);
           }
@@ -265,6 +297,14 @@ public final class BackedCache implements Cache, AutoCloseable {
       throw e;
     }
     knownAbsent.remove(ByteKey.of(key));
+  }
+
+  /** Remembers that the running lane task's ack waits for journal {@code ticket}. */
+  private void noteTicket(long ticket) {
+    long[] t = laneTicket.get();
+    if (ticket > t[0]) {
+      t[0] = ticket;
+    }
   }
 
   // ------------------------------------------------------------------------- Cache (per key)

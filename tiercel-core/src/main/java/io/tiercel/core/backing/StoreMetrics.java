@@ -44,9 +44,11 @@ public final class StoreMetrics {
   public StoreStats snapshot(long pending, long journalBytes, long statements) {
     long f = flushes.sum();
     long l = loads.sum();
+    long fn = flushNanos.sum();
+    long ln = loadNanos.sum();
     return new StoreStats(pending, journalBytes, enqueued.sum(), coalesced.sum(), rejected.sum(),
-        f, flushedEntries.sum(), f == 0 ? 0 : flushNanos.sum() / f / 1000, maxBatch.get(),
-        flushFailures.sum(), l, loadHits.sum(), l == 0 ? 0 : loadNanos.sum() / l / 1000,
-        loadErrors.sum(), writesThrough.sum(), writeErrors.sum(), statements, lastError);
+        f, flushedEntries.sum(), f == 0 ? 0 : fn / f / 1000, maxBatch.get(),
+        flushFailures.sum(), l, loadHits.sum(), l == 0 ? 0 : ln / l / 1000,
+        loadErrors.sum(), writesThrough.sum(), writeErrors.sum(), statements, lastError, fn, ln);
   }
 }

@@ -1,6 +1,7 @@
 package io.tiercel.core.backing;
 
 import io.tiercel.core.ConfigValues;
+import io.tiercel.core.FsyncPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,7 +23,10 @@ import java.util.Set;
  *       pending keys), {@code on-full=block|error} (block), {@code full-timeout} (5s)
  *   <li>{@code retry-min} (100ms), {@code retry-max} (30s): backoff while the store is down
  *   <li>{@code lanes} (16): threads of the key-affinity executor
- *   <li>{@code fsync=always|no} (always): whether a queued write is fsynced before its ack
+ *   <li>{@code fsync=always|everysec|no} (everysec): the pending-write journal's fsync policy, as
+ *       {@code appendfsync}. Every policy writes a queued write to the journal file (the OS) before
+ *       its ack, so a killed node loses nothing; {@code always} also fsyncs before the ack (group
+ *       commit), {@code everysec} once a second (a power loss may lose the last second)
  *   <li>{@code table}, {@code key-column} ({@code k}), {@code value-column} ({@code v})
  * </ul>
  */
@@ -37,7 +41,7 @@ public record StoreOptions(
     Duration retryMin,
     Duration retryMax,
     int lanes,
-    boolean fsync,
+    FsyncPolicy fsync,
     String table,
     String keyColumn,
     String valueColumn) {
@@ -51,6 +55,7 @@ public record StoreOptions(
   public StoreOptions {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(fsync, "fsync");
     positive("batch-size", batchSize);
     positive("queue-bound", queueBound);
     positive("lanes", lanes);
@@ -107,10 +112,7 @@ public record StoreOptions(
     if (!onFull.equals("block") && !onFull.equals("error")) {
       throw new IllegalArgumentException("on-full: '" + onFull + "' (expected: block or error)");
     }
-    String fsync = o.getOrDefault("fsync", "always").toLowerCase(Locale.ROOT);
-    if (!fsync.equals("always") && !fsync.equals("no")) {
-      throw new IllegalArgumentException("fsync: '" + fsync + "' (expected: always or no)");
-    }
+    FsyncPolicy fsync = FsyncPolicy.parse("fsync", o.getOrDefault("fsync", "everysec"));
     return new StoreOptions(store, mode,
         integer(o, "batch-size", 500),
         duration(o, "flush-interval", Duration.ofSeconds(1)),
@@ -120,7 +122,7 @@ public record StoreOptions(
         duration(o, "retry-min", Duration.ofMillis(100)),
         duration(o, "retry-max", Duration.ofSeconds(30)),
         integer(o, "lanes", 16),
-        fsync.equals("always"),
+        fsync,
         o.getOrDefault("table", ""),
         o.getOrDefault("key-column", "k"),
         o.getOrDefault("value-column", "v"));
@@ -146,7 +148,7 @@ public record StoreOptions(
       m.put("queue-bound", Integer.toString(queueBound));
       m.put("on-full", blockWhenFull ? "block" : "error");
       m.put("lanes", Integer.toString(lanes));
-      m.put("fsync", fsync ? "always" : "no");
+      m.put("fsync", fsync.configName());
     }
     return m;
   }

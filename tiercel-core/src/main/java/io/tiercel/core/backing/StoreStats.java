@@ -24,15 +24,23 @@ import java.util.Map;
  * @param writeErrors synchronous writes that failed
  * @param statements statements the store sent
  * @param lastError the last error's message, or empty
+ * @param flushNanos total time spent storing batches
+ * @param loadNanos total time spent loading
  */
 public record StoreStats(long pendingWrites, long journalBytes, long enqueued, long coalesced,
     long rejected, long flushes, long flushedEntries, long flushMicrosAvg, long maxBatch,
     long flushFailures, long loads, long loadHits, long loadMicrosAvg, long loadErrors,
-    long writesThrough, long writeErrors, long statements, String lastError) {
+    long writesThrough, long writeErrors, long statements, String lastError, long flushNanos,
+    long loadNanos) {
 
   /** Returns the mean entries per flushed batch. */
   public double batchSizeAvg() {
     return flushes == 0 ? 0 : (double) flushedEntries / flushes;
+  }
+
+  /** Returns the database errors: failed loads, synchronous writes and flushed batches. */
+  public long dbErrors() {
+    return loadErrors + writeErrors + flushFailures;
   }
 
   /** Returns the counters as ordered name-value pairs, names in INFO's snake case. */
@@ -55,7 +63,7 @@ public record StoreStats(long pendingWrites, long journalBytes, long enqueued, l
     m.put("load_errors", Long.toString(loadErrors));
     m.put("writes_through", Long.toString(writesThrough));
     m.put("write_errors", Long.toString(writeErrors));
-    m.put("db_errors", Long.toString(loadErrors + writeErrors + flushFailures));
+    m.put("db_errors", Long.toString(dbErrors()));
     m.put("statements", Long.toString(statements));
     m.put("last_error", lastError);
     return m;

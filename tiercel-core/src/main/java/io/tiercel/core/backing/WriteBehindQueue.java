@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,10 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design. {@code pending} maps each key to its latest change in first-write order, so a key
  * written a thousand times between flushes costs one row, and the oldest keys flush first. A
- * write is appended to the {@link WriteJournal} (fsynced) before it enters the map and before the
- * caller acknowledges it; a crash therefore loses nothing, and {@link #start} replays the journal
- * into the map. The flusher takes up to {@code batch-size} unparked entries when a batch is full,
- * the oldest has waited {@code flush-interval}, or someone asked; it stores them with one
+ * write is appended to the {@link WriteJournal} before it enters the map; {@link #enqueue} returns
+ * the record's ticket and the caller acknowledges the write only once the ticket is durable
+ * ({@link #awaitDurable}, {@link #whenDurable}: group commit, one {@code write()} for every
+ * write that arrived meanwhile); a crash therefore loses nothing, and {@link #start} replays the
+ * journal into the map. The flusher takes up to {@code batch-size} unparked entries when a batch
+ * is full, the oldest has waited {@code flush-interval}, or someone asked; it stores them with one
  * {@code storeAll} and one {@code deleteAll}, outside the lock. On failure the batch goes back
  * (unless a newer write of the key arrived meanwhile, which wins) and the next attempt waits
  * {@code retry-min} doubling to {@code retry-max}; reads keep being served from the cache and from
@@ -113,18 +117,20 @@ public final class WriteBehindQueue implements AutoCloseable {
   }
 
   /**
-   * Queues {@code value} (null: delete) for {@code key}; when this returns the write is journaled.
+   * Queues {@code value} (null: delete) for {@code key}; returns the journal ticket that must be
+   * durable before the write is acknowledged (0: nothing to wait for).
    *
    * @throws WriteQueueFullException if the queue stays full
    * @throws BackingStoreException if the journal cannot be written
    */
-  public void enqueue(byte[] key, byte[] value, boolean parked) {
+  public long enqueue(byte[] key, byte[] value, boolean parked) {
     ByteKey k = ByteKey.of(key);
     boolean isNew = reserve(k);
+    long ticket;
     journalGate.readLock().lock();
     try {
       try {
-        journal.append(key, value);
+        ticket = journal.append(key, value);
       } catch (IOException e) {
         lock.lock();
         try {
@@ -156,6 +162,39 @@ public final class WriteBehindQueue implements AutoCloseable {
     } finally {
       journalGate.readLock().unlock();
     }
+    return ticket;
+  }
+
+  /**
+   * Returns once the journal record of {@code ticket} is durable, leading the group commit in
+   * this thread if no one else is.
+   *
+   * @throws BackingStoreException if the journal cannot be written
+   */
+  public void awaitDurable(long ticket) {
+    try {
+      journal.sync(ticket);
+    } catch (IOException e) {
+      metrics.error(e);
+      throw new BackingStoreException("write journal failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns a future completed once the journal record of {@code ticket} is durable (without
+   * blocking the caller), or failed with a {@link BackingStoreException}.
+   */
+  public CompletableFuture<Void> whenDurable(long ticket) {
+    CompletableFuture<Void> f = journal.whenDurable(ticket);
+    if (f.isDone() && !f.isCompletedExceptionally()) {
+      return f;
+    }
+    return f.exceptionallyCompose(e -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      metrics.error(cause);
+      return CompletableFuture.failedFuture(
+          new BackingStoreException("write journal failed: " + cause.getMessage(), cause));
+    });
   }
 
   /** Puts a change in the map keeping the key's first-write position; returns the old one. */

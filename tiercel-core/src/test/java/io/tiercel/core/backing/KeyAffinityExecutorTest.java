@@ -72,4 +72,38 @@ class KeyAffinityExecutorTest {
       assertThat(bad).isCompletedExceptionally();
     }
   }
+
+  @Test
+  void aBlockingCallerRunsItsTaskOnItsOwnThreadAsTheLaneWhenTheLaneIsIdle() throws Exception {
+    try (KeyAffinityExecutor ex = new KeyAffinityExecutor("t", 4)) {
+      Thread caller = Thread.currentThread();
+      CompletableFuture<Boolean> f = ex.runOrSubmit(b("key"), () ->
+          Thread.currentThread() == caller && ex.isCurrentLane(b("key")) && ex.onAnyLane());
+      assertThat(f.isDone()).as("ran before returning").isTrue();
+      assertThat(f.get()).isTrue();
+      assertThat(ex.onAnyLane()).as("no longer the lane afterwards").isFalse();
+    }
+  }
+
+  @Test
+  void aBlockingCallersTaskWaitsBehindTasksSubmittedBeforeIt() throws Exception {
+    try (KeyAffinityExecutor ex = new KeyAffinityExecutor("t", 4)) {
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Void> first = ex.submit(b("key"), () -> {
+        release.await(30, TimeUnit.SECONDS);
+        order.add("submitted first");
+        return null;
+      });
+      CompletableFuture<String> second = ex.runOrSubmit(b("key"), () -> {
+        order.add("blocking caller");
+        return Thread.currentThread().getName();
+      });
+      assertThat(second.isDone()).as("queued behind the busy lane").isFalse();
+      release.countDown();
+      assertThat(second.get(30, TimeUnit.SECONDS)).startsWith("t-lane-");
+      first.get(30, TimeUnit.SECONDS);
+      assertThat(order).containsExactly("submitted first", "blocking caller");
+    }
+  }
 }

@@ -67,7 +67,7 @@ public final class StoreCaches {
     WriteJournal journal = WriteJournal.none();
     try {
       if (options.mode().queued()) {
-        journal = new FileWriteJournal(journalPath(dir, name), options.fsync());
+        journal = new FileWriteJournal(journalPath(dir, name), options.fsync(), clock);
       }
       return BackedCache.open(name, listener -> Caches.create(name, config, clock, listener),
           outer, store, journal, options, clock);

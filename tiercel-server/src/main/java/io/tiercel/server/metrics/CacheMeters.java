@@ -8,15 +8,19 @@ import io.micrometer.core.instrument.Tags;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.CacheStats;
+import io.tiercel.core.backing.BackedCache;
+import io.tiercel.core.backing.StoreStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The meters of every named cache, tagged {@code cache=name}: hits, misses, evictions and
- * expirations (counters), entries, memory, budget and hit ratio (gauges).
+ * expirations (counters), entries, memory, budget and hit ratio (gauges); caches with a database
+ * behind them add their store meters ({@link StoreMeters}).
  *
  * <p>Caches come and go at run time, so {@link #refresh} runs before each scrape: it takes one
  * {@link Cache#stats()} snapshot per cache (which every meter of that cache reads), registers
@@ -36,10 +40,20 @@ final class CacheMeters {
     final Cache cache;
     final List<Meter> meters = new ArrayList<>();
     volatile CacheStats stats;
+    volatile StoreStats store;
+    /** Read by the store meters; held here because Micrometer holds it only weakly. */
+    final Supplier<StoreStats> storeStats = () -> store;
 
     Entry(Cache cache) {
       this.cache = cache;
-      this.stats = cache.stats();
+      snapshot();
+    }
+
+    void snapshot() {
+      stats = cache.stats();
+      if (cache instanceof BackedCache b) {
+        store = b.storeStats();
+      }
     }
   }
 
@@ -64,7 +78,7 @@ final class CacheMeters {
         register(name, e);
         entries.put(name, e);
       } else {
-        e.stats = cache.stats();
+        e.snapshot();
       }
     }
   }
@@ -84,6 +98,9 @@ final class CacheMeters {
         CacheStats::hitRatio);
     e.meters.add(Gauge.builder("tiercel.cache.max.memory", e, x -> x.cache.config().maxMemory())
         .description("The cache's byte budget").baseUnit("bytes").tags(tags).register(registry));
+    if (e.cache instanceof BackedCache b) {
+      StoreMeters.register(registry, name, b, e.storeStats, e.meters);
+    }
   }
 
   private void counter(Entry e, String name, String doc, Tags tags, ToDoubleFunction<CacheStats> f) {

@@ -19,13 +19,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
  * SIGKILL a node (a child process) in the middle of a write-behind load against MariaDB, start
- * it again on the same data directory: every write it acknowledged reaches the database.
+ * it again on the same data directory: every write it acknowledged reaches the database, under
+ * the journal's {@code fsync=always} (fsync before the ack) and {@code everysec} (the default:
+ * {@code write()} before the ack, fsync once a second) alike.
  */
 class WriteBehindCrashTest {
   private static final int WRITERS = 4;
@@ -52,15 +55,16 @@ class WriteBehindCrashTest {
     return Integer.parseInt(line.substring("ready port=".length(), line.indexOf(' ', 11)));
   }
 
-  @Test
-  void everyAcknowledgedWriteReachesTheDatabaseAfterSigkill() throws Exception {
+  @ParameterizedTest(name = "fsync={0}")
+  @ValueSource(strings = {"always", "everysec"})
+  void everyAcknowledgedWriteReachesTheDatabaseAfterSigkill(String fsync) throws Exception {
     String url = MariaDbTestServer.shared().url();
-    String table = "crash_" + ProcessHandle.current().pid();
+    String table = "crash_" + fsync + "_" + ProcessHandle.current().pid();
     Path config = dir.resolve("tiercel.conf");
     Files.writeString(config, String.join("\n",
         "port 0", "http-port 0", "dir " + dir, "loglevel warn",
         "cache users store=" + url + " mode=write-behind table=" + table
-            + " flush-interval=200ms batch-size=64", ""));
+            + " flush-interval=200ms batch-size=64 fsync=" + fsync, ""));
     Map<String, Integer> acked = new ConcurrentHashMap<>();
     AtomicInteger total = new AtomicInteger();
     Process node = launch(config);
