@@ -208,7 +208,8 @@ final class RespConnection implements AutoCloseable {
           return null;
         }
         if (len > MAX_BULK) {
-          throw new IllegalStateException("bulk length " + len + " (expected: <= " + MAX_BULK + ")");
+          throw new IllegalStateException(
+              "bulk length " + len + " (expected: <= " + MAX_BULK + ")");
         }
         long need = eol + 2 + len + 2;
         if (need > end) {

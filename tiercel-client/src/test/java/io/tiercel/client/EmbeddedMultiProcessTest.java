@@ -80,6 +80,10 @@ class EmbeddedMultiProcessTest {
     String loop = b.ask("awaitloop", 120);
     assertThat(loop).startsWith("acked=");
     String failed = loop.substring(loop.indexOf("failed=") + "failed=".length());
+    // The slowest set of the loop is the one that waited across the handover.
+    String report = "embedded kill -9 handover: " + loop;
+    System.out.println(report);
+    Files.writeString(Path.of("target", "embedded-handover.txt"), report + "\n");
     assertThat(a.serving() ^ b.serving()).as("exactly one of the survivors serves").isTrue();
     for (WorkerProcess w : List.of(a, b)) {
       assertThat(w.ask("check local 400")).isEqualTo("missing=0 wrong=0");

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A JVM process that opens one embedded cache and obeys one command per stdin line, answering
@@ -36,8 +37,10 @@ public final class EmbeddedWorker {
         .handoverTimeout(Duration.ofSeconds(20)).build();
     EmbeddedCache cache = Tiercel.open(args[1], options);
     out.println("open serving=" + cache.isServing());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     AtomicInteger acked = new AtomicInteger();
+    AtomicLong slowestNanos = new AtomicLong();
     List<Integer> failed = new ArrayList<>();
     CompletableFuture<String> loop = null;
     for (String line; (line = in.readLine()) != null; ) {
@@ -69,6 +72,7 @@ public final class EmbeddedWorker {
             loop = CompletableFuture.supplyAsync(() -> {
               long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
               for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+                long began = System.nanoTime();
                 try {
                   cache.set(prefix + i, value(prefix, i));
                   acked.incrementAndGet();
@@ -77,6 +81,7 @@ public final class EmbeddedWorker {
                     failed.add(i);
                   }
                 }
+                slowestNanos.accumulateAndGet(System.nanoTime() - began, Math::max);
               }
               return "done";
             });
@@ -86,7 +91,9 @@ public final class EmbeddedWorker {
           case "awaitloop" -> {
             loop.get(90, TimeUnit.SECONDS);
             synchronized (failed) {
-              out.println("acked=" + acked.get() + " failed=" + failed.toString()
+              out.println("acked=" + acked.get() + " slowest_ms="
+                  + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " failed="
+                  + failed.toString()
                   .replace(" ", "").replace("[", "").replace("]", ""));
             }
           }
