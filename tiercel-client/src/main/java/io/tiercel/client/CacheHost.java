@@ -101,7 +101,7 @@ final class CacheHost {
     return dir;
   }
 
-  /** Returns the clock expiries are computed on. */
+  /** Returns the options the host was opened with (its clock computes expiries). */
   EmbeddedOptions options() {
     return options;
   }
