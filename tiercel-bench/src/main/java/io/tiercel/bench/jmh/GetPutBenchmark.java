@@ -55,7 +55,11 @@ public class GetPutBenchmark {
   /** Returns the live array itself: a read without a copy, consumed by JMH. */
   private static final ValueReader<byte[]> IN_PLACE = (array, offset, length, expireAt) -> array;
 
-  /** Which cache and read path: Tiercel's get or read, or Caffeine. */
+  /**
+   * Which cache and read path: Tiercel's get or read, or Caffeine. Also accepted with {@code -p}:
+   * {@code tiercel_inline}, {@code read} on a cache that drains its read buffer on the reading
+   * thread instead of a pool (as the hit-ratio simulator's caches do).
+   */
   @Param({"tiercel_get", "tiercel_read", "caffeine", "caffeine_bytes"})
   String impl;
 
@@ -98,14 +102,15 @@ public class GetPutBenchmark {
     value = new byte[VALUE_SIZE];
     ThreadLocalRandom.current().nextBytes(value);
     switch (impl) {
-      case "tiercel_get", "tiercel_read" -> {
-        inPlace = impl.equals("tiercel_read");
+      case "tiercel_get", "tiercel_read", "tiercel_inline" -> {
+        inPlace = !impl.equals("tiercel_get");
         CacheConfig config = CacheConfig.builder()
             .policy(EvictionPolicyKind.parse(policy))
             .maxMemory(256L << 20)
             .build();
         tiercel = Caches.create(
-            "jmh", config, Clock.system(), RemovalListener.none(), ForkJoinPool.commonPool());
+            "jmh", config, Clock.system(), RemovalListener.none(),
+            impl.equals("tiercel_inline") ? Runnable::run : ForkJoinPool.commonPool());
         for (byte[] key : itemKeys) {
           tiercel.put(key, value);
         }

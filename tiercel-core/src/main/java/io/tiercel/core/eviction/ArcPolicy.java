@@ -114,7 +114,7 @@ public final class ArcPolicy implements EvictionPolicy {
 
   @Override
   public void onAccess(PolicyNode node) {
-    byte queue = node.queue;
+    byte queue = node.queue();
     if (queue == T1) {
       // Case I: seen twice, so it is frequent now
       t1.remove(node);
@@ -126,7 +126,7 @@ public final class ArcPolicy implements EvictionPolicy {
 
   @Override
   public void onReplace(PolicyNode old, PolicyNode node) {
-    byte queue = old.queue;
+    byte queue = old.queue();
     if (queue == T1) {
       t1.replace(old, node);
     } else if (queue == T2) {
@@ -143,7 +143,7 @@ public final class ArcPolicy implements EvictionPolicy {
 
   @Override
   public void onRemove(PolicyNode node) {
-    byte queue = node.queue;
+    byte queue = node.queue();
     if (queue == T1) {
       t1.remove(node);
     } else if (queue == T2) {
@@ -157,7 +157,7 @@ public final class ArcPolicy implements EvictionPolicy {
     while (weightedSize() > maximum) {
       // REPLACE, as if the incoming node were not linked yet
       long t1Weight = t1.weight();
-      if (incoming != null && incoming.queue == T1) {
+      if (incoming != null && incoming.queue() == T1) {
         t1Weight -= incoming.weight();
       }
       boolean fromT1 = !t1.isEmpty()

@@ -30,7 +30,7 @@ public final class NodeDeque {
 
   /** Returns whether {@code node} is in this deque. */
   public boolean contains(PolicyNode node) {
-    return node.queue == id;
+    return node.queue() == id;
   }
 
   /** Returns the number of nodes. */
@@ -65,10 +65,10 @@ public final class NodeDeque {
 
   /** Inserts an unlinked node at the head. */
   public void addFirst(PolicyNode node) {
-    if (node.queue != PolicyNode.UNLINKED) {
-      throw new IllegalStateException("node already in queue " + node.queue);
+    if (node.queue() != PolicyNode.UNLINKED) {
+      throw new IllegalStateException("node already in queue " + node.queue());
     }
-    node.queue = id;
+    node.setQueue(id);
     node.prev = null;
     node.next = first;
     if (first == null) {
@@ -83,10 +83,10 @@ public final class NodeDeque {
 
   /** Appends an unlinked node at the tail. */
   public void addLast(PolicyNode node) {
-    if (node.queue != PolicyNode.UNLINKED) {
-      throw new IllegalStateException("node already in queue " + node.queue);
+    if (node.queue() != PolicyNode.UNLINKED) {
+      throw new IllegalStateException("node already in queue " + node.queue());
     }
-    node.queue = id;
+    node.setQueue(id);
     node.prev = last;
     node.next = null;
     if (last == null) {
@@ -101,7 +101,7 @@ public final class NodeDeque {
 
   /** Removes a node of this deque and marks it unlinked. */
   public void remove(PolicyNode node) {
-    assert node.queue == id : "node in queue " + node.queue + ", not " + id;
+    assert node.queue() == id : "node in queue " + node.queue() + ", not " + id;
     PolicyNode p = node.prev;
     PolicyNode n = node.next;
     if (p == null) {
@@ -116,7 +116,7 @@ public final class NodeDeque {
     }
     node.prev = null;
     node.next = null;
-    node.queue = PolicyNode.UNLINKED;
+    node.setQueue(PolicyNode.UNLINKED);
     size--;
     weight -= node.weight();
   }
@@ -151,15 +151,15 @@ public final class NodeDeque {
    * which becomes unlinked.
    */
   public void replace(PolicyNode node, PolicyNode replacement) {
-    assert node.queue == id;
-    if (replacement.queue != PolicyNode.UNLINKED) {
-      throw new IllegalStateException("replacement already in queue " + replacement.queue);
+    assert node.queue() == id;
+    if (replacement.queue() != PolicyNode.UNLINKED) {
+      throw new IllegalStateException("replacement already in queue " + replacement.queue());
     }
     PolicyNode p = node.prev;
     PolicyNode n = node.next;
     replacement.prev = p;
     replacement.next = n;
-    replacement.queue = id;
+    replacement.setQueue(id);
     if (p == null) {
       first = replacement;
     } else {
@@ -172,7 +172,7 @@ public final class NodeDeque {
     }
     node.prev = null;
     node.next = null;
-    node.queue = PolicyNode.UNLINKED;
+    node.setQueue(PolicyNode.UNLINKED);
     weight += (long) replacement.weight() - node.weight();
   }
 

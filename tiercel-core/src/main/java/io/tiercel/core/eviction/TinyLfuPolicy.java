@@ -198,7 +198,7 @@ public final class TinyLfuPolicy implements EvictionPolicy {
       onAdd(node);
       return;
     }
-    byte queue = old.queue;
+    byte queue = old.queue();
     queueOf(queue).replace(old, node);
     int weight = node.weight();
     if (queue == WINDOW) {
@@ -220,7 +220,7 @@ public final class TinyLfuPolicy implements EvictionPolicy {
   public void onRemove(PolicyNode node) {
     drainReadBuffer();
     if (isOurs(node)) {
-      queueOf(node.queue).remove(node);
+      queueOf(node.queue()).remove(node);
     }
   }
 
@@ -239,7 +239,7 @@ public final class TinyLfuPolicy implements EvictionPolicy {
   /** Counts a hit and reorders a linked node as Caffeine's onAccess does. */
   private void access(PolicyNode node) {
     sketch.increment(node.keyHash());
-    switch (node.queue) {
+    switch (node.queue()) {
       case WINDOW -> window.moveToBack(node);
       case PROBATION -> reorderProbation(node);
       default -> protectedQueue.moveToBack(node);
@@ -370,7 +370,7 @@ public final class TinyLfuPolicy implements EvictionPolicy {
 
   /** Unlinks a victim and hands it to the store. */
   private void evict(PolicyNode node, Consumer<PolicyNode> evictor) {
-    queueOf(node.queue).remove(node);
+    queueOf(node.queue()).remove(node);
     evictor.accept(node);
   }
 
@@ -614,7 +614,7 @@ public final class TinyLfuPolicy implements EvictionPolicy {
   }
 
   private static boolean isOurs(PolicyNode node) {
-    byte q = node.queue;
+    byte q = node.queue();
     return q == WINDOW || q == PROBATION || q == PROTECTED;
   }
 

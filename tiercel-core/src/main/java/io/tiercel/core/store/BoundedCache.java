@@ -87,7 +87,7 @@ public final class BoundedCache implements Cache {
   private final boolean notifying;
   private final SlotIndex index = new SlotIndex();
   private final Object[] locks = new Object[STRIPES];
-  private final ReadBuffer readBuffer = new ReadBuffer();
+  private final ReadBuffer readBuffer;
   private final ConcurrentLinkedQueue<WriteTask> writeBuffer = new ConcurrentLinkedQueue<>();
   /** Tasks in {@link #writeBuffer}, kept apart because the queue's size() is a full walk. */
   private final AtomicInteger pendingWrites = new AtomicInteger();
@@ -118,15 +118,23 @@ public final class BoundedCache implements Cache {
 
   /** Creates an empty cache whose read-triggered maintenance runs on the reading thread. */
   public BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener) {
-    this(name, config, clock, listener, Runnable::run);
+    this(name, config, clock, listener, Runnable::run, ReadBuffer.INLINE_RING_SIZE);
   }
 
   /**
    * Creates an empty cache; maintenance asked for by reads (a full read buffer) runs on
-   * {@code executor}, as Caffeine's does, so readers do not replay the policy themselves.
+   * {@code executor}, as Caffeine's does, so readers do not replay the policy themselves. Its
+   * read rings are longer than an inline-draining cache's, to wake the executor less often
+   * ({@link ReadBuffer}).
    */
   public BoundedCache(
       String name, CacheConfig config, Clock clock, RemovalListener listener, Executor executor) {
+    this(name, config, clock, listener, executor, ReadBuffer.ASYNC_RING_SIZE);
+  }
+
+  private BoundedCache(String name, CacheConfig config, Clock clock, RemovalListener listener,
+      Executor executor, int readRingSize) {
+    this.readBuffer = new ReadBuffer(readRingSize);
     this.executor = Objects.requireNonNull(executor, "executor");
     this.name = Objects.requireNonNull(name, "name");
     this.config = Objects.requireNonNull(config, "config");
@@ -161,7 +169,7 @@ public final class BoundedCache implements Cache {
   @Override
   public <R> R read(byte[] key, ValueReader<R> reader) {
     Entry e = readLive(key);
-    return e == null ? null : reader.read(e.data, e.keyLength, e.valueLength(), e.expireAt());
+    return e == null ? null : reader.read(e.data, e.keyLength(), e.valueLength(), e.expireAt());
   }
 
   @Override
@@ -218,11 +226,11 @@ public final class BoundedCache implements Cache {
       removeKey(slot, hash, key, RemovalCause.EXPIRED);
       return;
     }
-    Entry entry = Entry.create(concat(key, value), hash, key.length, slot, expireAt);
+    Entry entry = Entry.create(concat(key, value), hash, expireAt);
     checkFits(entry);
     Entry old;
     synchronized (lock(slot)) {
-      old = link(entry, key);
+      old = link(slot, entry, key);
     }
     if (old != null) {
       notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
@@ -243,7 +251,7 @@ public final class BoundedCache implements Cache {
       if (e == null) {
         return false;
       }
-      unlink(e);
+      unlink(slot, e);
     }
     boolean live = !e.isExpired(clock.millis());
     notifyRemoval(e, live ? cause : RemovalCause.EXPIRED);
@@ -253,8 +261,9 @@ public final class BoundedCache implements Cache {
 
   /** Removes an entry found expired by a read, if it is still the key's entry. */
   private void removeExpired(TimedEntry e) {
-    synchronized (lock(e.slot)) {
-      if (!unlink(e)) {
+    int slot = e.slot();
+    synchronized (lock(slot)) {
+      if (!unlink(slot, e)) {
         return;
       }
     }
@@ -279,7 +288,7 @@ public final class BoundedCache implements Cache {
       result = mutator.apply(mutation);
       if (!mutation.changed()) {
         if (e != null && live == null) {
-          unlink(e);
+          unlink(slot, e);
           removed = e;
           cause = RemovalCause.EXPIRED;
           wrote = true;
@@ -288,16 +297,16 @@ public final class BoundedCache implements Cache {
         long expireAt = mutation.resolvedExpiry();
         if (mutation.removed || (expireAt != NO_EXPIRY && expireAt <= now)) {
           if (e != null) {
-            unlink(e);
+            unlink(slot, e);
             removed = e;
             cause = live == null || !mutation.removed ? RemovalCause.EXPIRED : RemovalCause.EXPLICIT;
             wrote = true;
           }
         } else {
           byte[] data = mutation.valueSet ? concat(key, mutation.newValue) : live.data;
-          Entry entry = Entry.create(data, hash, key.length, slot, expireAt);
+          Entry entry = Entry.create(data, hash, expireAt);
           checkFits(entry);
-          Entry old = link(entry, key);
+          Entry old = link(slot, entry, key);
           if (old != null) {
             if (live == null) {
               removed = old;
@@ -406,7 +415,7 @@ public final class BoundedCache implements Cache {
         continue;
       }
       byte[] data = m.valueSet ? concat(keys.get(i), m.newValue) : m.live.data;
-      created[i] = Entry.create(data, hashes[i], keys.get(i).length, slots[i], expireAt);
+      created[i] = Entry.create(data, hashes[i], expireAt);
       checkFits(created[i]);
     }
     for (int i = 0; i < n; i++) {
@@ -416,7 +425,7 @@ public final class BoundedCache implements Cache {
         continue;
       }
       if (created[i] != null) {
-        Entry old = link(created[i], keys.get(i));
+        Entry old = link(slots[i], created[i], keys.get(i));
         if (old != null && (m.live == null || m.valueSet)) {
           outcome.removed.add(old);
           outcome.causes.add(m.live == null ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
@@ -424,7 +433,7 @@ public final class BoundedCache implements Cache {
         outcome.wrote = true;
       } else if (e != null && (m.changed() || m.live == null)) {
         // Removed by the mutator, set to expire in the past, or found already expired.
-        unlink(e);
+        unlink(slots[i], e);
         outcome.removed.add(e);
         outcome.causes.add(m.live != null && m.removed ? RemovalCause.EXPLICIT
             : RemovalCause.EXPIRED);
@@ -461,12 +470,10 @@ public final class BoundedCache implements Cache {
   }
 
   private static byte[] concat(byte[] key, byte[] value) {
-    if ((long) key.length + value.length > Integer.MAX_VALUE - 16) {
+    if ((long) key.length + value.length > Integer.MAX_VALUE - 32) {
       throw new CacheFullException("key and value together exceed 2 GB");
     }
-    byte[] data = Arrays.copyOf(key, key.length + value.length);
-    System.arraycopy(value, 0, data, key.length, value.length);
-    return data;
+    return Entry.layout(key, value);
   }
 
   private Object lock(int slot) {
@@ -477,8 +484,8 @@ public final class BoundedCache implements Cache {
    * Maps the entry's key to {@code entry}, counts it and queues its policy task; returns the entry
    * it replaced, or null. Caller holds the slot's stripe lock.
    */
-  private Entry link(Entry entry, byte[] key) {
-    Entry old = index.put(entry, key);
+  private Entry link(int slot, Entry entry, byte[] key) {
+    Entry old = index.put(slot, entry, key);
     if (old == null) {
       entries.increment();
       queue(WriteTask.add(entry));
@@ -492,8 +499,8 @@ public final class BoundedCache implements Cache {
    * Removes {@code e} if its key still maps to it, uncounts it and queues its policy task; returns
    * whether it was removed. Caller holds the slot's stripe lock.
    */
-  private boolean unlink(Entry e) {
-    if (!index.removeIfSame(e)) {
+  private boolean unlink(int slot, Entry e) {
+    if (!index.removeIfSame(slot, e)) {
       return false;
     }
     entries.decrement();
@@ -506,8 +513,9 @@ public final class BoundedCache implements Cache {
    * the maintenance paths, which update the policy themselves under the eviction lock.
    */
   private boolean unlinkFromMaintenance(Entry e) {
-    synchronized (lock(e.slot)) {
-      if (!index.removeIfSame(e)) {
+    int slot = e.slot();
+    synchronized (lock(slot)) {
+      if (!index.removeIfSame(slot, e)) {
         return false;
       }
       entries.decrement();
@@ -645,7 +653,7 @@ public final class BoundedCache implements Cache {
     synchronized (lock(slot)) {
       index.forEach(slot, e -> {
         if (!e.isExpired(now)) {
-          visitor.visit(e.data, e.keyLength, e.valueLength(), e.expireAt());
+          visitor.visit(e.data, e.keyLength(), e.valueLength(), e.expireAt());
         }
       });
     }
@@ -955,7 +963,7 @@ public final class BoundedCache implements Cache {
     @Override
     public int valueOffset() {
       requireExists();
-      return valueSet ? 0 : live.keyLength;
+      return valueSet ? 0 : live.keyLength();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tiercel.core.store;
 
 import io.tiercel.core.Cache;
+import io.tiercel.core.KeySlot;
 import io.tiercel.core.eviction.PolicyNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,30 +9,81 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * One key and its value, stored together in a single array ({@code data = key ++ value}) so an
- * entry costs one array header instead of two.
+ * One key and its value, stored together in a single array so an entry costs one array header
+ * instead of two.
  *
- * <p>Immutable but for the policy links it inherits: a write to a key makes a new entry (possibly
- * sharing the same data array when only the expiry changes), which is what lets readers go
- * without locks. Entries without a time to live use this class; {@link TimedEntry} adds the
+ * <p><b>Layout.</b> {@code data = key ++ value ++ key length}. The key length is one byte for keys
+ * under 128 bytes (nearly every cache key); longer keys end in their length as a 4-byte int and a
+ * marker byte, {@link #LONG_KEY}. An array's padding to 8 bytes often absorbs that byte. The key
+ * hash (30 bits, see {@link KeyHash}) shares an int with the policy's queue id, and the cluster
+ * slot is recomputed from the key when a write needs it (a CRC over a few bytes, on the write
+ * path only). So the entry holds the policy's two links, that int and the array: 24 bytes with
+ * compact object headers, where a field each for the hash, key length, slot and queue made 32.
+ *
+ * <p>Immutable but for the policy's links and queue id: a write to a key makes a new entry
+ * (possibly sharing the same data array when only the expiry changes), which is what lets readers
+ * go without locks. Entries without a time to live use this class; {@link TimedEntry} adds the
  * expiry only where one is set, as Caffeine specializes its nodes per feature.
  */
 class Entry extends PolicyNode {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  private static final VarHandle INTS =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   /** Keys up to this many bytes are compared inline. */
   private static final int INLINE_COMPARE = 32;
+  /** Keys shorter than this store their length in one trailing byte. */
+  static final int SHORT_KEY = 128;
+  /** The last byte of an entry whose key length is the int before it. */
+  static final byte LONG_KEY = -1;
 
   final byte[] data;
-  final int hash;
-  final int keyLength;
-  final short slot;
 
-  Entry(byte[] data, int hash, int keyLength, int slot) {
+  Entry(byte[] data, int hash) {
+    super(hash);
     this.data = data;
-    this.hash = hash;
-    this.keyLength = keyLength;
-    this.slot = (short) slot;
+  }
+
+  /** Returns {@code key ++ value ++ key length}, the data array of an entry. */
+  static byte[] layout(byte[] key, byte[] value) {
+    int keyLength = key.length;
+    int suffix = keyLength < SHORT_KEY ? 1 : 5;
+    byte[] data = Arrays.copyOf(key, keyLength + value.length + suffix);
+    System.arraycopy(value, 0, data, keyLength, value.length);
+    if (suffix == 1) {
+      data[data.length - 1] = (byte) keyLength;
+    } else {
+      INTS.set(data, data.length - 5, keyLength);
+      data[data.length - 1] = LONG_KEY;
+    }
+    return data;
+  }
+
+  /** Returns the bytes {@link #layout} adds to a key and value of these lengths. */
+  static int layoutOverhead(int keyLength) {
+    return keyLength < SHORT_KEY ? 1 : 5;
+  }
+
+  /** Returns the key's hash, as {@link KeyHash#hash} gave it. */
+  final int hash() {
+    return lowBits();
+  }
+
+  @Override
+  public final int keyHash() {
+    return lowBits();
+  }
+
+  /** Returns the length of the key, read from the end of {@link #data}. */
+  final int keyLength() {
+    byte[] d = data;
+    int last = d[d.length - 1];
+    return last >= 0 ? last : (int) INTS.get(d, d.length - 5);
+  }
+
+  /** Returns the cluster slot of the key, recomputed from its bytes. */
+  final int slot() {
+    return KeySlot.of(data, 0, keyLength());
   }
 
   /** Returns the expiry in epoch ms, or {@link Cache#NO_EXPIRY}. */
@@ -47,17 +99,18 @@ class Entry extends PolicyNode {
   /**
    * Returns whether this entry's key equals {@code key}. Short keys (most cache keys) are compared
    * eight bytes at a time inline, which profiles showed is far cheaper than a call to the
-   * vectorized {@link Arrays#equals} for keys of a few words.
+   * vectorized {@link Arrays#equals} for keys of a few words. The key bytes are compared before
+   * the stored length, which sits at the end of the array, so the two loads overlap.
    */
   final boolean keyEquals(byte[] key) {
-    int length = keyLength;
-    if (length != key.length) {
+    byte[] d = data;
+    int length = key.length;
+    if (d.length <= length) {
       return false;
     }
     if (length > INLINE_COMPARE) {
-      return Arrays.equals(data, 0, length, key, 0, length);
+      return Arrays.equals(d, 0, length, key, 0, length) && keyLength() == length;
     }
-    byte[] d = data;
     int i = 0;
     for (; length - i >= 8; i += 8) {
       if ((long) LONGS.get(d, i) != (long) LONGS.get(key, i)) {
@@ -69,21 +122,24 @@ class Entry extends PolicyNode {
         return false;
       }
     }
-    return true;
+    return d[d.length - 1] == length;
   }
 
   /** Returns a copy of the key. */
   final byte[] key() {
-    return Arrays.copyOf(data, keyLength);
+    return Arrays.copyOf(data, keyLength());
   }
 
   /** Returns a copy of the value. */
   final byte[] value() {
-    return Arrays.copyOfRange(data, keyLength, data.length);
+    int keyLength = keyLength();
+    return Arrays.copyOfRange(data, keyLength, data.length - layoutOverhead(keyLength));
   }
 
+  /** Returns the value's length; it starts at {@link #keyLength()}. */
   final int valueLength() {
-    return data.length - keyLength;
+    int keyLength = keyLength();
+    return data.length - keyLength - layoutOverhead(keyLength);
   }
 
   @Override
@@ -91,20 +147,15 @@ class Entry extends PolicyNode {
     return EntrySizes.weight(data.length, false);
   }
 
-  @Override
-  public final int keyHash() {
-    return hash;
-  }
-
   /** Returns a new entry with the same key and value expiring at {@code expireAt}. */
   final Entry withExpiry(long expireAt) {
-    return create(data, hash, keyLength, slot, expireAt);
+    return create(data, hash(), expireAt);
   }
 
   /** Returns an entry of the right layout for {@code expireAt}. */
-  static Entry create(byte[] data, int hash, int keyLength, int slot, long expireAt) {
+  static Entry create(byte[] data, int hash, long expireAt) {
     return expireAt == Cache.NO_EXPIRY
-        ? new Entry(data, hash, keyLength, slot)
-        : new TimedEntry(data, hash, keyLength, slot, expireAt);
+        ? new Entry(data, hash)
+        : new TimedEntry(data, hash, expireAt);
   }
 }

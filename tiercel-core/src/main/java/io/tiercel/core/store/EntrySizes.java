@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * The real heap footprint of an entry on the running JVM, so a cache's memory budget counts what
- * it actually uses: key and value bytes, the data array's header and padding, the entry object,
- * and its share of the slot table.
+ * it actually uses: key and value bytes, the key length stored after them, the data array's header
+ * and padding, the entry object, and its share of the slot table.
  *
  * <p>The layouts depend on two JVM flags: compact object headers (8-byte object header, 12-byte
  * array header; Java 24+) and compressed oops (4-byte references below 32 GB heaps). They are read
@@ -20,12 +20,14 @@ final class EntrySizes {
   static final int ARRAY_HEADER = COMPACT_HEADERS ? 12 : 16;
   static final int REFERENCE = COMPRESSED_OOPS ? 4 : 8;
 
-  /** Entry: PolicyNode links (2 refs + byte) then data ref, hash, key length, slot (short). */
-  static final int ENTRY = align(OBJECT_HEADER + 2 * REFERENCE + 1 + REFERENCE + 4 + 4 + 2);
+  /** Entry fields before alignment: PolicyNode's two links and hash-and-queue int, then data. */
+  private static final int ENTRY_FIELDS = OBJECT_HEADER + 2 * REFERENCE + 4 + REFERENCE;
 
-  /** TimedEntry adds the expiry (long, 8-aligned) and two timer-wheel links. */
-  static final int TIMED_ENTRY =
-      align(align(OBJECT_HEADER + 2 * REFERENCE + 1 + REFERENCE + 4 + 4 + 2) + 8 + 2 * REFERENCE);
+  /** Entry: 24 bytes with compact headers and compressed oops. */
+  static final int ENTRY = align(ENTRY_FIELDS);
+
+  /** TimedEntry adds the expiry (long) and two timer-wheel links, packed into Entry's gaps. */
+  static final int TIMED_ENTRY = align(ENTRY_FIELDS + 8 + 2 * REFERENCE);
 
   /**
    * A slot-table reference at the table's typical load (between 3/8 and 3/4, so about half full):
@@ -35,7 +37,7 @@ final class EntrySizes {
 
   private EntrySizes() {}
 
-  /** Returns the accounted bytes of an entry whose data array (key + value) has {@code length}. */
+  /** Returns the accounted bytes of an entry whose {@link Entry#layout} array has {@code length}. */
   static int weight(int dataLength, boolean timed) {
     long w = align((long) ARRAY_HEADER + dataLength) + (timed ? TIMED_ENTRY : ENTRY) + TABLE_SHARE;
     return w > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) w;

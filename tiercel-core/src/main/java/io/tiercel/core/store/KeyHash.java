@@ -1,5 +1,6 @@
 package io.tiercel.core.store;
 
+import io.tiercel.core.eviction.PolicyNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -9,7 +10,9 @@ import java.security.SecureRandom;
  * A fast 32-bit hash of key bytes for the slot tables, sketches and ghost lists.
  *
  * <p>Reads eight bytes at a time, multiplies and rotates (in the manner of wyhash/xxh3), and
- * finishes with MurmurHash3's 64-bit mixer, so all 32 output bits depend on every input byte. It
+ * finishes with MurmurHash3's 64-bit mixer, so every output bit depends on every input byte. The
+ * hash has 30 bits, because an entry keeps it in one int with its policy queue id (see
+ * {@link io.tiercel.core.eviction.PolicyNode}). It
  * is seeded per process: an attacker who cannot learn the seed cannot choose keys that collide
  * in one probe chain (Redis uses SipHash with a random key for the same reason).
  */
@@ -24,7 +27,7 @@ public final class KeyHash {
 
   private KeyHash() {}
 
-  /** Returns the hash of {@code key}. */
+  /** Returns the 30-bit hash of {@code key} (the top two bits are zero). */
   public static int hash(byte[] key) {
     int length = key.length;
     long h = SEED ^ (length * M1);
@@ -44,6 +47,6 @@ public final class KeyHash {
     h ^= h >>> 33;
     h *= 0xC4CEB9FE1A85EC53L;
     h ^= h >>> 33;
-    return (int) h;
+    return (int) h & PolicyNode.LOW_BITS;
   }
 }

@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * shifting later entries back, because a shift could move an entry behind a concurrent reader's
  * probe position and make it miss a key that was present all along. Growth builds a new array and
  * publishes it with a release store; a reader still on the old array sees the state as of its
- * start, which keeps every lookup linearizable. Entries are immutable (final fields), so a reader
- * that finds one sees it whole.
+ * start, which keeps every lookup linearizable. An entry's key, value and hash never change after
+ * it is published with a release store (only the policy's links and queue bits do, and those share
+ * no bits with the hash), so a reader that finds one sees it whole.
  */
 final class SlotIndex {
   private static final VarHandle TABLES = MethodHandles.arrayElementVarHandle(Entry[][].class);
@@ -33,7 +34,7 @@ final class SlotIndex {
   private static final int MIN_CAPACITY = 4;
 
   /** Marks a removed position so probes continue past it. */
-  static final Entry TOMBSTONE = new Entry(new byte[0], 0, 0, 0);
+  static final Entry TOMBSTONE = new Entry(new byte[] {0}, 0);
 
   private final Entry[][] tables = new Entry[KeySlot.SLOTS][];
   /** Live entries per slot; guarded by the slot's stripe lock. */
@@ -41,7 +42,10 @@ final class SlotIndex {
   /** Live entries plus tombstones per slot; guarded by the slot's stripe lock. */
   private final int[] used = new int[KeySlot.SLOTS];
 
-  /** Returns the entry for {@code key} in {@code slot}, expired or not, or null; lock-free. */
+  /**
+   * Returns the entry for {@code key} in {@code slot}, expired or not, or null; lock-free.
+   * {@code hash} is the key's {@link KeyHash#hash}.
+   */
   Entry find(int slot, int hash, byte[] key) {
     Entry[] table = (Entry[]) TABLES.getAcquire(tables, slot);
     if (table == null) {
@@ -54,7 +58,7 @@ final class SlotIndex {
       if (e == null) {
         return null;
       }
-      if (e != TOMBSTONE && e.hash == hash && e.keyEquals(key)) {
+      if (e != TOMBSTONE && e.hash() == hash && e.keyEquals(key)) {
         return e;
       }
       i = (i + 1) & mask;
@@ -63,18 +67,18 @@ final class SlotIndex {
   }
 
   /**
-   * Maps the entry's key to {@code entry}, replacing the entry for the same key if there is one;
-   * returns the replaced entry or null. Caller holds the slot's stripe lock.
+   * Maps the entry's key (in {@code slot}) to {@code entry}, replacing the entry for the same key
+   * if there is one; returns the replaced entry or null. Caller holds the slot's stripe lock.
    */
-  Entry put(Entry entry, byte[] key) {
-    int slot = entry.slot;
+  Entry put(int slot, Entry entry, byte[] key) {
     Entry[] table = tables[slot];
     if (table == null) {
       table = new Entry[MIN_CAPACITY];
       TABLES.setRelease(tables, slot, table);
     }
     int mask = table.length - 1;
-    int i = entry.hash & mask;
+    int hash = entry.hash();
+    int i = hash & mask;
     int free = -1;
     for (int probes = 0; probes <= mask; probes++) {
       Entry e = table[i];
@@ -85,7 +89,7 @@ final class SlotIndex {
         if (free < 0) {
           free = i;
         }
-      } else if (e.hash == entry.hash && e.keyEquals(key)) {
+      } else if (e.hash() == hash && e.keyEquals(key)) {
         SLOTS.setRelease(table, i, entry);
         return e;
       }
@@ -105,15 +109,14 @@ final class SlotIndex {
     return null;
   }
 
-  /** Removes {@code entry} if its key still maps to it; caller holds the stripe lock. */
-  boolean removeIfSame(Entry entry) {
-    int slot = entry.slot;
+  /** Removes {@code entry} (of {@code slot}) if its key still maps to it; under the stripe lock. */
+  boolean removeIfSame(int slot, Entry entry) {
     Entry[] table = tables[slot];
     if (table == null) {
       return false;
     }
     int mask = table.length - 1;
-    int i = entry.hash & mask;
+    int i = entry.hash() & mask;
     for (int probes = 0; probes <= mask; probes++) {
       Entry e = table[i];
       if (e == null) {
@@ -201,7 +204,7 @@ final class SlotIndex {
     int mask = capacity - 1;
     for (Entry e : old) {
       if (e != null && e != TOMBSTONE) {
-        int i = e.hash & mask;
+        int i = e.hash() & mask;
         while (table[i] != null) {
           i = (i + 1) & mask;
         }

@@ -7,8 +7,8 @@ final class TimedEntry extends Entry {
   TimedEntry wheelPrev;
   TimedEntry wheelNext;
 
-  TimedEntry(byte[] data, int hash, int keyLength, int slot, long expireAt) {
-    super(data, hash, keyLength, slot);
+  TimedEntry(byte[] data, int hash, long expireAt) {
+    super(data, hash);
     this.expireAt = expireAt;
   }
 

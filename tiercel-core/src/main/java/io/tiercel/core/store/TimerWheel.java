@@ -31,7 +31,7 @@ final class TimerWheel {
     for (int level = 0; level < BUCKETS.length; level++) {
       wheel[level] = new TimedEntry[BUCKETS[level]];
       for (int b = 0; b < BUCKETS[level]; b++) {
-        TimedEntry sentinel = new TimedEntry(new byte[0], 0, 0, 0, 0);
+        TimedEntry sentinel = new TimedEntry(new byte[] {0}, 0, 0);
         sentinel.wheelPrev = sentinel;
         sentinel.wheelNext = sentinel;
         wheel[level][b] = sentinel;

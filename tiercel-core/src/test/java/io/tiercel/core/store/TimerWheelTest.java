@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class TimerWheelTest {
   private static TimedEntry entry(long expireAt) {
-    return new TimedEntry(new byte[0], 0, 0, 0, expireAt);
+    return new TimedEntry(new byte[] {0}, 0, expireAt);
   }
 
   @Test

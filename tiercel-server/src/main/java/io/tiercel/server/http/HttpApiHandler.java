@@ -25,6 +25,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -35,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * and writes responses in request order with keep-alive.
  *
  * <p>Most routes are answered at once on the event loop (cache reads and writes never block).
- * Slow ones ({@code /metrics}, purge) run on the admin executor; while one is out, reading
- * stops and requests already decoded wait in a queue, so pipelined responses stay in order.
+ * Slow ones ({@code /metrics}, purge) run on the admin executor, and key routes of a cache with
+ * a backing store (whose reads and writes may wait for the database) run on the key's lane of
+ * that cache, as the RESP commands do; while one is out, reading stops and requests already
+ * decoded wait in a queue, so pipelined responses stay in order.
  * Responses of one read batch are flushed together on {@code channelReadComplete}.
  *
  * <p>Ownership: this handler owns each request it receives (queued ones too) and releases it
@@ -111,35 +116,51 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
           false);
       return;
     }
-    if (!route.offloaded) {
+    RestApi.Lane lane = api.laneOf(route, segments, query);
+    if (!route.offloaded && lane == null) {
       respond(ctx, req, route, run(ctx, route, segments, query, req), start, false);
       return;
     }
     busy = true;
     ctx.channel().config().setAutoRead(false);
+    Callable<FullHttpResponse> work = () -> run(ctx, route, segments, query, req);
+    CompletableFuture<FullHttpResponse> answered;
     try {
-      admin.execute(() -> {
-        FullHttpResponse response = run(ctx, route, segments, query, req);
-        try {
-          ctx.executor().execute(() -> {
-            busy = false;
-            respond(ctx, req, route, response, start, false);
-            ctx.flush();
-            unflushed = false;
-            ctx.channel().config().setAutoRead(true);
-            drain(ctx);
-          });
-        } catch (RejectedExecutionException closing) {
-          response.release();
-          req.release();
-        }
-      });
+      answered = lane != null ? lane.cache().submit(lane.key(), work)
+          : CompletableFuture.supplyAsync(() -> run(ctx, route, segments, query, req), admin);
     } catch (RejectedExecutionException e) {
-      busy = false;
-      ctx.channel().config().setAutoRead(true);
-      respond(ctx, req, route, error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "the node is shutting down"), start, true);
+      answered = CompletableFuture.failedFuture(e);
     }
+    answered.whenComplete((response, failure) -> {
+      try {
+        ctx.executor().execute(() -> {
+          FullHttpResponse r = response != null ? response : failed(ctx, req, failure);
+          busy = false;
+          respond(ctx, req, route, r, start, response == null);
+          ctx.flush();
+          unflushed = false;
+          ctx.channel().config().setAutoRead(true);
+          drain(ctx);
+        });
+      } catch (RejectedExecutionException closing) {
+        if (response != null) {
+          response.release();
+        }
+        req.release();
+      }
+    });
+  }
+
+  /** Returns the answer to a request whose off-loop run failed before it could answer. */
+  private static FullHttpResponse failed(ChannelHandlerContext ctx, FullHttpRequest req,
+      Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof RejectedExecutionException) {
+      return error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "the node is shutting down");
+    }
+    LOG.warn("HTTP {} {} failed", req.method(), RestApi.pathOf(req.uri()), cause);
+    return error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + cause);
   }
 
   private void drain(ChannelHandlerContext ctx) {

@@ -15,6 +15,7 @@ import io.tiercel.core.CacheStats;
 import io.tiercel.core.ConfigValues;
 import io.tiercel.core.KeySlot;
 import io.tiercel.core.ValueReader;
+import io.tiercel.core.backing.BackedCache;
 import io.tiercel.server.command.Command;
 import io.tiercel.server.command.CommandObserver;
 import io.tiercel.server.command.Node;
@@ -51,6 +52,31 @@ final class RestApi {
     this.metrics = metrics;
     this.commands = metrics.commands();
     this.startMillis = node.clock().millis();
+  }
+
+  /** A key of a cache with a backing store, whose request must run on the key's lane. */
+  record Lane(BackedCache cache, byte[] key) {}
+
+  /**
+   * Returns the lane that must answer a key route whose cache has a backing store (its reads and
+   * writes may wait for the database), or null when the request can be answered on the event
+   * loop; a request that would fail (no such cache, bad key) is answered there too.
+   */
+  Lane laneOf(HttpRoute route, List<String> segments, Map<String, byte[]> query) {
+    try {
+      Cache cache = switch (route) {
+        case KEY -> cache(segments.get(1));
+        case SHORT_GET, SHORT_SET -> cacheParam(query);
+        default -> null;
+      };
+      if (!(cache instanceof BackedCache backed)) {
+        return null;
+      }
+      byte[] key = route == HttpRoute.KEY ? key(segments.get(3)) : query.get("key");
+      return key == null || key.length == 0 ? null : new Lane(backed, key);
+    } catch (HttpError | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Answers a request whose route and method were checked already. */
