@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -89,8 +88,11 @@ public final class TiercelServer implements AutoCloseable {
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
     persistence = config.persistenceEnabled() ? new Persistence(persistenceConfig(), clock) : null;
+    // Read-triggered drains run on the event loop that filled the ring: handing them to a pool
+    // costs a thread wake-up and a context switch per drain, which on a 2-core machine shared with
+    // the clients cost more CPU than the drain itself (measured in docs/benchmarks.md).
     caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none(),
-        ForkJoinPool.commonPool(), persistence == null ? CacheDecorator.NONE : persistence);
+        Runnable::run, persistence == null ? CacheDecorator.NONE : persistence);
     if (persistence != null) {
       try {
         persistence.recover(caches);

@@ -184,6 +184,7 @@ public final class CommandDispatcher {
       case UNSUBSCRIBE -> PubSubCommands.unsubscribe(n, s, a, r, false);
       case PUNSUBSCRIBE -> PubSubCommands.unsubscribe(n, s, a, r, true);
       case PUBSUB -> PubSubCommands.pubsub(n, s, a, r);
+      case SYNCHUB -> n.syncHub.command(s, a, r);
       default -> throw new AssertionError(cmd);
     }
   }
@@ -337,6 +338,7 @@ public final class CommandDispatcher {
 
   private void reset(Session s, Reply r) {
     PubSubCommands.unsubscribeAll(node, s);
+    node.syncHub.unsubscribe(s);
     s.resp3 = false;
     r.setResp3(false);
     s.name = "";

@@ -64,8 +64,8 @@ public final class ConfigKeys {
       Duration.ZERO, RUNTIME, "close RESP clients idle this long; 0 never");
   /** Worker event loops. */
   public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of("io-threads",
-      integer(1, 1024), Runtime.getRuntime().availableProcessors(), STARTUP,
-      "worker event loops shared by RESP and HTTP (default: the number of cores)");
+      integer(1, 1024), defaultIoThreads(Runtime.getRuntime().availableProcessors()), STARTUP,
+      "worker event loops shared by RESP and HTTP (default: 1 on up to 2 cores, else one a core)");
 
   // -------------------------------------------------------------------------------- limits
   /** Largest RESP bulk string. */
@@ -211,5 +211,14 @@ public final class ConfigKeys {
   /** Returns every name and alias, in documentation order. */
   public static List<String> allNames() {
     return List.copyOf(BY_NAME.keySet());
+  }
+
+  /**
+   * Returns the default number of worker loops on {@code cores} cores: one a core, but a single
+   * loop on one or two cores, where a second loop only competes with the clients and the GC for
+   * the same two CPUs and gets preempted mid-batch (see docs/benchmarks.md, Tiercel vs Redis).
+   */
+  public static int defaultIoThreads(int cores) {
+    return cores <= 2 ? 1 : cores;
   }
 }
