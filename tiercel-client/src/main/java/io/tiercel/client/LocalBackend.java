@@ -51,7 +51,7 @@ final class LocalBackend implements Backend {
         .set("io-threads", "2")
         .set("requirepass", dir.secret());
     long started = System.nanoTime();
-    TiercelServer server = new TiercelServer(config, options.clock()).start();
+    TiercelServer server = new TiercelServer(config, options.clock()).daemonThreads().start();
     try {
       Cache cache = server.caches().get(dir.name());
       if (cache == null) {

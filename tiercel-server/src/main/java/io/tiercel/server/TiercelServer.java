@@ -78,6 +78,7 @@ public final class TiercelServer implements AutoCloseable {
   private int port;
   private int httpPort = -1;
   private boolean closed;
+  private boolean daemonThreads;
 
   /** Creates a node on the system clock; {@link #start()} makes it listen. */
   public TiercelServer(ServerConfig config) {
@@ -88,6 +89,15 @@ public final class TiercelServer implements AutoCloseable {
   public TiercelServer(ServerConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+  }
+
+  /**
+   * Makes every thread of this node a daemon thread, so a node embedded in an application does
+   * not keep its JVM alive; call before {@link #start()}.
+   */
+  public synchronized TiercelServer daemonThreads() {
+    daemonThreads = true;
+    return this;
   }
 
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
@@ -143,9 +153,10 @@ public final class TiercelServer implements AutoCloseable {
     CommandDispatcher dispatcher = new CommandDispatcher(node);
     chooser = new LeastConnectionsChooser();
     boss = new MultiThreadIoEventLoopGroup(
-        1, new DefaultThreadFactory("tiercel-accept"), Transports.ioHandlerFactory());
+        1, new DefaultThreadFactory("tiercel-accept", daemonThreads),
+        Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-        new ThreadPerTaskExecutor(new DefaultThreadFactory("tiercel-io")), chooser,
+        new ThreadPerTaskExecutor(new DefaultThreadFactory("tiercel-io", daemonThreads)), chooser,
         Transports.ioHandlerFactory());
     TiercelChannelInitializer initializer = new TiercelChannelInitializer(dispatcher, chooser);
     try {
