@@ -174,22 +174,28 @@ public final class BoundedCache implements Cache {
 
   @Override
   public boolean containsKey(byte[] key) {
-    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    Entry e = find(key);
     return e != null && !(e instanceof TimedEntry t && t.expireAt <= clock.millis());
   }
 
   @Override
   public long expireAt(byte[] key) {
-    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    Entry e = find(key);
     if (e == null || (e instanceof TimedEntry t && t.expireAt <= clock.millis())) {
       return ABSENT;
     }
     return e.expireAt();
   }
 
+  /** Returns the key's entry, expired or not, or null; one pass over the key for slot and hash. */
+  private Entry find(byte[] key) {
+    long code = KeyHash.code(key);
+    return index.find(KeyHash.slot(code), KeyHash.hash(code), key);
+  }
+
   /** Returns the live entry for a read, counting the hit or miss and recording the access. */
   private Entry readLive(byte[] key) {
-    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    Entry e = find(key);
     if (e == null) {
       misses.increment();
       return null;
@@ -220,8 +226,9 @@ public final class BoundedCache implements Cache {
   public void put(byte[] key, byte[] value, long expireAtMillis) {
     long now = clock.millis();
     long expireAt = resolveExpiry(expireAtMillis, now);
-    int slot = KeySlot.of(key);
-    int hash = KeyHash.hash(key);
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
     if (expireAt != NO_EXPIRY && expireAt <= now) {
       removeKey(slot, hash, key, RemovalCause.EXPIRED);
       return;
@@ -240,7 +247,8 @@ public final class BoundedCache implements Cache {
 
   @Override
   public boolean remove(byte[] key) {
-    return removeKey(KeySlot.of(key), KeyHash.hash(key), key, RemovalCause.EXPLICIT);
+    long code = KeyHash.code(key);
+    return removeKey(KeyHash.slot(code), KeyHash.hash(code), key, RemovalCause.EXPLICIT);
   }
 
   /** Removes the key's entry; returns whether it was live. {@code cause} applies to a live one. */
@@ -273,8 +281,9 @@ public final class BoundedCache implements Cache {
 
   @Override
   public <R> R compute(byte[] key, EntryMutator<R> mutator) {
-    int slot = KeySlot.of(key);
-    int hash = KeyHash.hash(key);
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
     Mutation mutation;
     R result;
     Entry removed = null;
@@ -345,8 +354,9 @@ public final class BoundedCache implements Cache {
     int[] hashes = new int[n];
     long stripes = 0;
     for (int i = 0; i < n; i++) {
-      slots[i] = KeySlot.of(keys.get(i));
-      hashes[i] = KeyHash.hash(keys.get(i));
+      long code = KeyHash.code(keys.get(i));
+      slots[i] = KeyHash.slot(code);
+      hashes[i] = KeyHash.hash(code);
       stripes |= 1L << (slots[i] & (STRIPES - 1));
     }
     MultiKeyOutcome outcome = new MultiKeyOutcome(n);
