@@ -63,6 +63,22 @@ import org.slf4j.LoggerFactory;
  * fails, the policy drops it anyway, and the queued task later finds it unlinked and treats a
  * replacement as an add. Reads of entries that have since left are ignored by the policy.
  *
+ * <p><b>Reads below half the budget.</b> Recording a read costs about as much as the lookup
+ * itself (a ring slot CAS, and a drain that replays the policy). It only pays once entries must
+ * be chosen for eviction. So, as Caffeine does ({@code BoundedLocalCache.skipReadBuffer}), reads
+ * skip the buffer until the cache first weighs half its budget; from then on every read is
+ * offered, even if the cache shrinks again. Caffeine ties the switch to its frequency sketch,
+ * which it allocates only when the cache reaches half its {@code maximumSize} (sized for the
+ * maximum, or for the current entry count when weighted); until then it counts neither reads nor
+ * writes, and its queues hold insertion order. What is lost is the same here: the recency and
+ * frequency of reads made while the cache was less than half full. Those are reads of a cache
+ * with room to spare: the half-full point leaves half a cache's worth of inserts, and their
+ * reads, before the first eviction, which is when W-TinyLFU's admission first consults the sketch
+ * and LRU or ARC first consult their order. Tiercel's W-TinyLFU still counts writes from the
+ * first one, so its sketch holds at least what Caffeine's would. The hit-ratio traces fill their
+ * caches early and did not move (docs/benchmarks.md). The flag is read with every hit; it is a
+ * plain volatile load that never changes after it turns on.
+ *
  * <p><b>Expiry.</b> Reads compare the exact expiry with the clock, so an expired value is never
  * returned; such an entry is removed on the spot. Active expiry runs in maintenance through a
  * {@link TimerWheel} with bounded work per cycle. Time comes only from the injected {@link Clock}.
@@ -109,6 +125,11 @@ public final class BoundedCache implements Cache {
   private volatile CacheConfig config;
   /** The policy's weighted size after the last maintenance run. */
   private volatile long weightedSize;
+  /**
+   * Whether reads go to the read buffer: false until the cache first reaches half its budget,
+   * then true for good (see "Reads below half the budget" above).
+   */
+  private volatile boolean recordingReads;
 
   // Guarded by evictionLock.
   private EvictionPolicy policy;
@@ -204,6 +225,10 @@ public final class BoundedCache implements Cache {
       misses.increment();
       removeExpired(t);
       return null;
+    }
+    if (!recordingReads) {
+      unbufferedHits.increment();
+      return e;
     }
     int offered = readBuffer.offer(e);
     if (offered != ReadBuffer.RECORDED) {
@@ -837,7 +862,11 @@ public final class BoundedCache implements Cache {
     }
     wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
     policy.evict(evictor);
-    weightedSize = policy.weightedSize();
+    long size = policy.weightedSize();
+    weightedSize = size;
+    if (!recordingReads && size >= policy.maximum() >>> 1) {
+      recordingReads = true;
+    }
   }
 
   private void recordAccess(Entry entry) {
