@@ -6,6 +6,8 @@
 # random keys (pipeline 1), after a warm-up that fills every key space:
 #   local   GET  through agent A over its UNIX socket (the agent's own store)
 #   global  GGET through agent A over its UNIX socket (forwarded to the node)
+#   near    GGET through agent B, which runs --near-cache default (copies served locally
+#           until the node invalidates them)
 #   redis   GET  on redis-server over TCP (the baseline of the local-GET target: >= 1.5x)
 # for --rounds rounds (medians of ops/s and p99 are printed), then writes SET ... SYNC to agent A
 # at a fixed --sync-rate (default 10000/s) for 3 s of warm-up, resets agent B's stats (CONFIG
@@ -85,7 +87,7 @@ N_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
 start agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
   --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
 start agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
-  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
+  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn --near-cache default
 R_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 redis-server --port "$R_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
   --daemonize no --logfile "$WORK/redis.log" &
@@ -122,12 +124,14 @@ bench "-p $N_PORT" 1000000 -P 16 -t set >/dev/null
 bench "-p $R_PORT" 1000000 -P 16 -t set >/dev/null
 bench "-s $WORK/a.sock" "$REQUESTS" -t get >/dev/null
 bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
+bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
 bench "-p $R_PORT" "$REQUESTS" -t get >/dev/null
 
 echo "round,test,rps,p99_ms" >"$WORK/runs.csv"
 for round in $(seq 1 "$ROUNDS"); do
   echo "$round,local-get-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
   echo "$round,gget-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
+  echo "$round,gget-near-unix,$(bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
   echo "$round,redis-get-tcp,$(bench "-p $R_PORT" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
 done
 
@@ -174,7 +178,7 @@ python3 - "$WORK/runs.csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 med = {}
-for t in ("local-get-unix", "gget-unix", "redis-get-tcp"):
+for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp"):
     r = [x for x in rows if x["test"] == t]
     med[t] = (statistics.median(float(x["rps"]) for x in r),
               statistics.median(float(x["p99_ms"]) for x in r))
@@ -183,6 +187,6 @@ print("local GET / redis GET over TCP = %.2fx (target >= 1.5x)"
       % (med["local-get-unix"][0] / med["redis-get-tcp"][0]))
 PY
 echo "sync writer: $(cat "$WORK/sync.txt")"
-grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p50_us|sync_lag_p99_us|sync_dropped_on_disconnect):' \
+grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p50_us|sync_lag_p99_us|sync_missed|sync_repaired):' \
   "$WORK/info-b.txt" | sed 's/^/agent B: /'
 echo "raw runs: $WORK/runs.csv"

@@ -2,8 +2,11 @@ package io.tiercel.agent;
 
 import io.tiercel.server.ServerConfig;
 import java.net.InetSocketAddress;
+import io.tiercel.core.ConfigValues;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -22,10 +25,19 @@ public final class AgentConfig {
         --nodes HOST:PORT   the node GGET/GSET/GDEL go to and SYNC travels through (required;
                             this version uses exactly one node)
         --port P            also serve RESP on TCP port P (0 picks a free port; default: off)
-        --bind ADDR         TCP address with --port (default 127.0.0.1)
+        --bind ADDR         TCP address with --port and --http-port (default 127.0.0.1)
+        --http-port P       also serve HTTP (/metrics, /health, REST on the local store) on P
+                            (0 picks a free port; default: off)
         --maxmemory SIZE    memory bound of the local store (e.g. 256mb)
         --policy P          eviction policy of the local store: lru | arc | tinylfu
         --io-threads N      event loops (and upstream connections per node)
+        --near-cache NAMES  comma-separated caches whose GGETs keep a near copy, invalidated by
+                            the node (default: none)
+        --near-cache-ttl D  longest a near copy is kept (default 60s)
+        --near-cache-size N most near copies kept (default 100000)
+        --sync-check-interval D
+                            how often the sync sequences are compared with the node's (default
+                            1s; 0 turns the periodic check off)
         --loglevel L        debug | info | warn | error
       """;
 
@@ -36,6 +48,11 @@ public final class AgentConfig {
   private final List<InetSocketAddress> nodes;
   private final int port;
   private final ServerConfig store;
+  private Set<String> nearCaches = Set.of();
+  private Duration nearCacheTtl = Duration.ofSeconds(60);
+  private int nearCacheSize = 100_000;
+  private Duration syncCheckInterval = Duration.ofSeconds(1);
+  private int httpPort = -1;
 
   private AgentConfig(Path unixSocket, List<InetSocketAddress> nodes, int port,
       ServerConfig store) {
@@ -54,7 +71,12 @@ public final class AgentConfig {
     Path socket = null;
     List<InetSocketAddress> nodes = List.of();
     int port = -1;
+    int httpPort = -1;
     ServerConfig store = new ServerConfig();
+    Set<String> near = Set.of();
+    Duration nearTtl = Duration.ofSeconds(60);
+    int nearSize = 100_000;
+    Duration check = Duration.ofSeconds(1);
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.length() == 2) {
@@ -77,6 +99,12 @@ public final class AgentConfig {
         case "unixsocket" -> socket = Path.of(value);
         case "nodes" -> nodes = nodes(value);
         case "port" -> port = port(value);
+        case "http-port" -> httpPort = port(value);
+        case "near-cache" -> near = value.isBlank() ? Set.of()
+            : Set.copyOf(Arrays.asList(value.split(",")));
+        case "near-cache-ttl" -> nearTtl = positive(key, ConfigValues.parseDuration(key, value));
+        case "near-cache-size" -> nearSize = count(key, value);
+        case "sync-check-interval" -> check = ConfigValues.parseDuration(key, value);
         default -> {
           if (!STORE_KEYS.contains(key)) {
             throw new IllegalArgumentException("unknown flag --" + key);
@@ -96,7 +124,58 @@ public final class AgentConfig {
           + nodes.size() + "); routing by key slot comes with cluster support");
     }
     store.set("port", "0");
-    return new AgentConfig(socket, nodes, port, store);
+    AgentConfig config = new AgentConfig(socket, nodes, port, store);
+    config.nearCaches = near;
+    config.nearCacheTtl = nearTtl;
+    config.nearCacheSize = nearSize;
+    config.syncCheckInterval = check;
+    config.httpPort = httpPort;
+    return config;
+  }
+
+  private static int count(String key, String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--" + key + ": '" + value + "' (expected: 1.."
+        + Integer.MAX_VALUE + ")");
+  }
+
+  private static Duration positive(String key, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException("--" + key + ": must be positive");
+    }
+    return d;
+  }
+
+  /** Returns the HTTP port, 0 for a free one, or -1 when HTTP is off. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Returns the caches whose GGETs use the near cache. */
+  public Set<String> nearCaches() {
+    return nearCaches;
+  }
+
+  /** Returns the TTL backstop of near copies. */
+  public Duration nearCacheTtl() {
+    return nearCacheTtl;
+  }
+
+  /** Returns the most near copies kept. */
+  public int nearCacheSize() {
+    return nearCacheSize;
+  }
+
+  /** Returns the period of the sync anti-entropy check; zero for none. */
+  public Duration syncCheckInterval() {
+    return syncCheckInterval;
   }
 
   private static List<InetSocketAddress> nodes(String value) {

@@ -104,7 +104,11 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
   @Override
   public boolean onCommand(RespArgs a) {
     switch (AgentCommand.of(a)) {
-      case GGET -> global(a, "GET");
+      case GGET -> {
+        if (!nearHit(a)) {
+          global(a, "GET");
+        }
+      }
       case GSET -> global(a, "SET");
       case GDEL -> global(a, "DEL");
       case SET_SYNC -> setSync(a);
@@ -115,6 +119,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       }
       case RESETSTAT -> {
         agent.stats().reset();
+        agent.nearCache().resetStats();
         agent.dispatcher().execute(session, a);
         endSlot();
       }
@@ -154,7 +159,8 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     Slot slot = new Slot();
     queue.add(slot);
-    CompletableFuture<byte[]> f = up.send(request);
+    CompletableFuture<byte[]> f =
+        agent.nearCache().forward(up, name, a, session.cache().name(), request);
     f.whenComplete((raw, err) -> {
       if (ctx.executor().inEventLoop()) {
         complete(slot, raw, err);
@@ -162,6 +168,17 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         ctx.executor().execute(() -> complete(slot, raw, err));
       }
     });
+  }
+
+  /** Answers GGET from the near cache if it holds the key; returns whether it did. */
+  private boolean nearHit(RespArgs a) {
+    byte[] copy = agent.nearCache().hit(session.cache().name(), a);
+    if (copy == null) {
+      return false;
+    }
+    reply.bulk(copy);
+    endSlot();
+    return true;
   }
 
   private void complete(Slot slot, byte[] raw, Throwable err) {

@@ -1,5 +1,6 @@
 package io.tiercel.agent;
 
+import io.tiercel.agent.sync.Synchronizer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -12,7 +13,12 @@ public final class AgentStats {
   final LongAdder syncIgnoredOld = new LongAdder();
   final LongAdder syncMalformed = new LongAdder();
   final LongAdder upstreamDisconnects = new LongAdder();
-  final LongAdder droppedOnDisconnect = new LongAdder();
+  final LongAdder syncQuarantined = new LongAdder();
+  final LongAdder syncGaps = new LongAdder();
+  final LongAdder syncMissed = new LongAdder();
+  final LongAdder syncRepaired = new LongAdder();
+  final LongAdder syncRestored = new LongAdder();
+  final LongAdder syncDropped = new LongAdder();
   final LongAdder localHits = new LongAdder();
   final LongAdder localMisses = new LongAdder();
   final LongAdder globalCommands = new LongAdder();
@@ -24,8 +30,8 @@ public final class AgentStats {
   /** Zeroes every counter and the lag histogram ({@code CONFIG RESETSTAT}). */
   void reset() {
     for (LongAdder a : new LongAdder[] {syncSent, syncPublishFailed, syncApplied, syncIgnoredOld,
-        syncMalformed, upstreamDisconnects, droppedOnDisconnect, localHits, localMisses,
-        globalCommands, globalErrors}) {
+        syncMalformed, upstreamDisconnects, syncQuarantined, syncGaps, syncMissed, syncRepaired,
+        syncRestored, syncDropped, localHits, localMisses, globalCommands, globalErrors}) {
       a.reset();
     }
     lagMicros.reset();
@@ -51,19 +57,39 @@ public final class AgentStats {
     return syncIgnoredOld.sum();
   }
 
-  /** Returns the count of synced keys dropped because the subscriber lost its node. */
-  public long droppedOnDisconnect() {
-    return droppedOnDisconnect.sum();
+  /** Returns the synced keys taken out of the store while a repair was pending. */
+  public long syncQuarantined() {
+    return syncQuarantined.sum();
+  }
+
+  /** Returns the SYNC messages found missed (by sequence gap, check or resubscription). */
+  public long syncMissed() {
+    return syncMissed.sum();
+  }
+
+  /** Returns the missed SYNC messages recovered from the node's backlog. */
+  public long syncRepaired() {
+    return syncRepaired.sum();
+  }
+
+  /** Returns the held synced keys put back after a complete repair. */
+  public long syncRestored() {
+    return syncRestored.sum();
+  }
+
+  /** Returns the held synced keys dropped because a repair could not be complete. */
+  public long syncDropped() {
+    return syncDropped.sum();
   }
 
   /** Appends the {@code # Agent} INFO section. */
-  void info(StringBuilder sb, String agentId, String nodes, boolean subscribed, int versions) {
+  void info(StringBuilder sb, String agentId, String nodes, Synchronizer sync) {
     sb.append("# Agent\r\n");
     field(sb, "agent_id", agentId);
     field(sb, "nodes", nodes);
-    field(sb, "sync_subscribed", subscribed ? "1" : "0");
-    field(sb, "sync_channel", io.tiercel.agent.sync.SyncMessage.CHANNEL);
-    field(sb, "sync_versions_tracked", versions);
+    field(sb, "sync_subscribed", sync.subscribed() ? "1" : "0");
+    field(sb, "sync_epoch", Long.toHexString(sync.epoch()));
+    field(sb, "sync_versions_tracked", sync.versions().size());
     field(sb, "sync_sent", syncSent.sum());
     field(sb, "sync_publish_failed", syncPublishFailed.sum());
     field(sb, "sync_applied", syncApplied.sum());
@@ -71,8 +97,14 @@ public final class AgentStats {
     field(sb, "sync_malformed", syncMalformed.sum());
     field(sb, "sync_lag_p50_us", lagPercentile(50));
     field(sb, "sync_lag_p99_us", lagPercentile(99));
+    field(sb, "sync_missed", syncMissed.sum());
+    field(sb, "sync_gaps", syncGaps.sum());
+    field(sb, "sync_repaired", syncRepaired.sum());
+    field(sb, "sync_quarantined", syncQuarantined.sum());
+    field(sb, "sync_held", sync.quarantined());
+    field(sb, "sync_restored", syncRestored.sum());
+    field(sb, "sync_dropped", syncDropped.sum());
     field(sb, "upstream_disconnects", upstreamDisconnects.sum());
-    field(sb, "sync_dropped_on_disconnect", droppedOnDisconnect.sum());
     long hits = localHits.sum();
     long misses = localMisses.sum();
     field(sb, "local_hits", hits);

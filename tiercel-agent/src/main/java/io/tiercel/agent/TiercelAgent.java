@@ -12,6 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.tiercel.agent.near.InvalidationChannel;
+import io.tiercel.agent.near.NearCache;
 import io.tiercel.agent.sync.Synchronizer;
 import io.tiercel.agent.sync.VersionTable;
 import io.tiercel.agent.upstream.Backoff;
@@ -26,6 +28,9 @@ import io.tiercel.server.command.CommandObserver;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.config.ConfigKeys;
+import io.tiercel.server.http.HttpServerInitializer;
+import io.tiercel.server.metrics.NodeMetrics;
+import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +44,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -49,8 +55,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Tiercel agent: the local tier on an application host. It serves RESP on a UNIX socket (and
  * optionally TCP) from its own store, running the node's command implementations on it, and
- * talks to a node over pinned, pipelined connections (one per worker loop) plus one pub/sub
- * subscriber connection that carries SYNC changes between agents.
+ * talks to a node over pinned, pipelined connections (one per worker loop), one subscriber
+ * connection to the node's sequenced SYNC channel ({@code SYNCHUB}), and, with a near cache, one
+ * subscriber connection for the node's invalidations.
  */
 public final class TiercelAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TiercelAgent.class);
@@ -70,9 +77,14 @@ public final class TiercelAgent implements AutoCloseable {
   private final Map<EventLoop, UpstreamConnection> upstreams = new HashMap<>();
   private final List<UpstreamConnection> connections = new ArrayList<>();
   private UpstreamConnection subscriber;
+  private NearCache near;
   private Channel unixChannel;
   private Channel tcpChannel;
+  private Channel httpChannel;
+  private NodeMetrics metrics;
+  private ExecutorService admin;
   private int port = -1;
+  private int httpPort = -1;
   private boolean closed;
 
   /** Creates an agent on the system clock; {@link #start()} makes it listen. */
@@ -95,11 +107,20 @@ public final class TiercelAgent implements AutoCloseable {
   public synchronized TiercelAgent start() throws InterruptedException {
     var store = config.store();
     caches = new CacheManager(store.defaultCacheConfig(), clock, RemovalListener.none(),
-        ForkJoinPool.commonPool(), CacheDecorator.NONE);
+        Runnable::run, CacheDecorator.NONE);
     node = new Node(store, caches, clock);
     store.settings().onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
     store.settings().onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
-    node.observe(this::observe);
+    if (config.httpPort() >= 0) {
+      metrics = new NodeMetrics(node, HttpServerInitializer.routeNames());
+      CommandObserver commands = metrics.commands();
+      node.observe((command, result, nanos) -> {
+        observe(command, result, nanos);
+        commands.completed(command, result, nanos);
+      });
+    } else {
+      node.observe(this::observe);
+    }
     dispatcher = new CommandDispatcher(node);
     synchronizer = new Synchronizer(caches, clock, TiercelAgent::epochMicros, origin,
         new VersionTable(VERSION_CAPACITY), new SyncCounters());
@@ -107,18 +128,33 @@ public final class TiercelAgent implements AutoCloseable {
         1, new DefaultThreadFactory("tiercel-agent-accept"), Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(store.ioThreads(),
         new DefaultThreadFactory("tiercel-agent-io"), Transports.ioHandlerFactory());
+    near = new NearCache(config.nearCaches(), config.nearCacheTtl().toMillis(),
+        config.nearCacheSize(), clock);
     InetSocketAddress nodeAddress = config.nodes().get(0);
+    List<UpstreamConnection> requestConnections = new ArrayList<>();
     for (EventExecutor e : workers) {
       EventLoop loop = (EventLoop) e;
       UpstreamConnection c = new UpstreamConnection(nodeAddress, loop,
-          new DisconnectCounter(), false, new Backoff(50, 1_000));
+          new RequestConnectionListener(), false, new Backoff(50, 1_000));
       upstreams.put(loop, c);
-      connections.add(c);
+      requestConnections.add(c);
     }
-    subscriber = new UpstreamConnection(nodeAddress, workers.next(), synchronizer, true,
+    connections.addAll(requestConnections);
+    near.requestConnections(() -> requestConnections);
+    EventLoop syncLoop = workers.next();
+    subscriber = new UpstreamConnection(nodeAddress, syncLoop, synchronizer, true,
         new Backoff(50, 1_000));
     connections.add(subscriber);
+    if (near.enabled()) {
+      connections.add(new UpstreamConnection(nodeAddress, workers.next(),
+          new InvalidationChannel(near), true, new Backoff(50, 1_000)));
+    }
     connections.forEach(UpstreamConnection::start);
+    long checkMillis = config.syncCheckInterval().toMillis();
+    if (checkMillis > 0) {
+      syncLoop.scheduleAtFixedRate(synchronizer::check, checkMillis, checkMillis,
+          TimeUnit.MILLISECONDS);
+    }
     ChannelInitializer<Channel> init = new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -134,6 +170,18 @@ public final class TiercelAgent implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true).childHandler(init)
             .bind(store.bind(), config.port()).sync().channel();
         port = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
+      }
+      if (metrics != null) {
+        AgentMeters.bind(metrics.registry(), stats, synchronizer, near);
+        admin = Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("tiercel-agent-admin", true));
+        httpChannel = new ServerBootstrap().group(boss, workers)
+            .channel(Transports.serverSocketChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new HttpServerInitializer(store, node, metrics, admin,
+                new LeastConnectionsChooser()))
+            .bind(store.bind(), config.httpPort()).sync().channel();
+        httpPort = ((InetSocketAddress) httpChannel.localAddress()).getPort();
       }
     } catch (RuntimeException | InterruptedException e) {
       close();
@@ -203,19 +251,39 @@ public final class TiercelAgent implements AutoCloseable {
     }
 
     @Override
-    public void disconnected(long dropped) {
-      stats.droppedOnDisconnect.add(dropped);
+    public void quarantined(long keys) {
+      stats.syncQuarantined.add(keys);
+    }
+
+    @Override
+    public void missed(long missed) {
+      stats.syncGaps.increment();
+      stats.syncMissed.add(missed);
+    }
+
+    @Override
+    public void repaired(long messages) {
+      stats.syncRepaired.add(messages);
+    }
+
+    @Override
+    public void repairEnded(long restored, long dropped) {
+      stats.syncRestored.add(restored);
+      stats.syncDropped.add(dropped);
     }
   }
 
-  /** Counts lost request connections. */
-  private final class DisconnectCounter implements UpstreamConnection.Listener {
+  /** Counts lost request connections and keeps their near-cache tracking registered. */
+  private final class RequestConnectionListener implements UpstreamConnection.Listener {
     @Override
-    public void connected(UpstreamConnection c) {}
+    public void connected(UpstreamConnection c) {
+      near.requestConnected(c);
+    }
 
     @Override
     public void disconnected(UpstreamConnection c) {
       stats.upstreamDisconnects.increment();
+      near.requestDisconnected(c);
     }
 
     @Override
@@ -241,6 +309,11 @@ public final class TiercelAgent implements AutoCloseable {
     return synchronizer;
   }
 
+  /** Returns the near cache of GGET. */
+  public NearCache nearCache() {
+    return near;
+  }
+
   /** Returns the agent's counters. */
   public AgentStats stats() {
     return stats;
@@ -259,9 +332,14 @@ public final class TiercelAgent implements AutoCloseable {
   /** Returns the text of {@code INFO agent}. */
   String info() {
     StringBuilder sb = new StringBuilder(768);
-    stats.info(sb, agentId, nodesText(), synchronizer.subscribed(),
-        synchronizer.versions().size());
+    stats.info(sb, agentId, nodesText(), synchronizer);
+    near.info(sb);
     return sb.toString();
+  }
+
+  /** Returns the HTTP port, or -1 when HTTP is off. */
+  public int httpPort() {
+    return httpPort;
   }
 
   /** Returns the TCP port, or -1 when TCP is off. */
@@ -271,7 +349,8 @@ public final class TiercelAgent implements AutoCloseable {
 
   /** Returns the line printed on stdout once the agent accepts connections. */
   public String readyLine() {
-    return "ready unixsocket=" + config.unixSocket() + (port < 0 ? "" : " port=" + port);
+    return "ready unixsocket=" + config.unixSocket() + (port < 0 ? "" : " port=" + port)
+        + (httpPort < 0 ? "" : " http=" + httpPort);
   }
 
   /** Stops accepting, finishes written replies, closes connections and loops; idempotent. */
@@ -282,7 +361,7 @@ public final class TiercelAgent implements AutoCloseable {
     }
     closed = true;
     List<ChannelFuture> closing = new ArrayList<>();
-    for (Channel listener : new Channel[] {unixChannel, tcpChannel}) {
+    for (Channel listener : new Channel[] {unixChannel, tcpChannel, httpChannel}) {
       if (listener != null) {
         closing.add(listener.close());
       }
@@ -301,6 +380,12 @@ public final class TiercelAgent implements AutoCloseable {
       if (g != null) {
         g.shutdownGracefully(0, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(10_000);
       }
+    }
+    if (admin != null) {
+      admin.shutdownNow();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (unixChannel != null) {
       try {

@@ -157,7 +157,7 @@ class AgentSyncTest {
       Poll.until("B notices the node is gone", 20, () -> !b.synchronizer().subscribed());
       assertThat(cb.call("GET", "s")).as("synced key dropped, not served stale").isNull();
       assertThat(cb.call("GET", "plain")).as("local-only keys stay").isEqualTo("kept");
-      assertThat(b.stats().droppedOnDisconnect()).isEqualTo(1);
+      assertThat(b.stats().syncQuarantined()).isEqualTo(1);
       Object err = cb.call("GGET", "s");
       assertThat(err).isInstanceOf(ErrorReply.class);
       assertThat(((ErrorReply) err).message()).startsWith("ERR node 127.0.0.1:" + port);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Records.</b> Each is {@code [int length][int crc32c][payload]}, the payload being
  * {@code [byte type][long lsn]} and then, by type: {@code SET [int klen][key][int vlen][value]
  * [long expireAt]}, {@code EXPIRE [int klen][key][long expireAt]}, {@code DEL [int klen][key]},
- * {@code PURGE [int slot]} (-1 for the whole cache). Big-endian. Every record states the key's
+ * {@code PURGE [int slot]} (-1 for the whole cache); the node's {@link CacheCatalog} uses the same
+ * format for {@code CREATE [name][cache spec][settings spec]} and {@code DROP [name]}. Big-endian. Every record states the key's
  * resulting state with an absolute expiry (epoch ms, -1 for none), so replaying a record whose
  * effect is already in a snapshot is harmless: the log is idempotent from any point at or before
  * a snapshot's start. INCR, APPEND and the like are logged as the SET of their result.
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writing.</b> The {@link LogWriter} thread swaps the buffer out each cycle (double
  * buffering under the monitor) and writes it to the current segment under {@link #ioLock}, then
- * forces it as the fsync policy says. A failed write keeps its bytes and is retried first on the
- * next cycle, so the file is always a prefix of the record stream.
+ * forces it as this cache's fsync policy says. A failed write keeps its bytes and is retried
+ * first on the next cycle, so the file is always a prefix of the record stream. The bytes between
+ * append and write are counted in the writer's bounded buffer; a cache calls {@link #admit()}
+ * before it changes a key, so a full buffer holds the writer back before anything changes.
  *
  * <p><b>Rotation.</b> A snapshot starts by {@link #rotate()}: the pending bytes are written and
  * forced to the old segment, the LSN of the last record so far becomes the snapshot's start, and
@@ -51,12 +54,17 @@ final class AppendLog implements AutoCloseable {
   static final byte EXPIRE = 2;
   static final byte DEL = 3;
   static final byte PURGE = 4;
+  /** A cache's creation, in the node's {@link CacheCatalog}: name, cache spec, settings spec. */
+  static final byte CREATE = 5;
+  /** A cache's drop, in the node's {@link CacheCatalog}: name. */
+  static final byte DROP = 6;
   /** The largest payload a reader accepts: a 512 MB value plus its key and framing. */
   static final int MAX_PAYLOAD = Integer.MAX_VALUE - 64;
 
   private final Path dir;
   private final String cacheName;
   private final LogWriter writer;
+  private final FsyncPolicy policy;
   private final boolean always;
   final ReentrantLock ioLock = new ReentrantLock();
   private final CRC32C crc = new CRC32C();
@@ -66,6 +74,7 @@ final class AppendLog implements AutoCloseable {
   private int pendingLength;
   private byte[] spare = new byte[64 << 10];
   private long lastLsn;
+  private boolean closed;
   long swappedCycle = -1;
 
   // Guarded by ioLock.
@@ -82,12 +91,17 @@ final class AppendLog implements AutoCloseable {
   private volatile long totalSize;
   private volatile boolean lastWriteOk = true;
 
-  /** Opens a log whose next record gets {@code lastLsn + 1}, in a new segment under {@code dir}. */
-  AppendLog(Path dir, String cacheName, LogWriter writer, long lastLsn) throws IOException {
+  /**
+   * Opens a log whose next record gets {@code lastLsn + 1}, in a new segment under {@code dir},
+   * forced as {@code policy} says.
+   */
+  AppendLog(Path dir, String cacheName, LogWriter writer, FsyncPolicy policy, long lastLsn)
+      throws IOException {
     this.dir = dir;
     this.cacheName = cacheName;
     this.writer = writer;
-    this.always = writer.policy() == FsyncPolicy.ALWAYS;
+    this.policy = policy;
+    this.always = policy == FsyncPolicy.ALWAYS;
     this.lastLsn = lastLsn;
     ioLock.lock();
     try {
@@ -96,6 +110,16 @@ final class AppendLog implements AutoCloseable {
       ioLock.unlock();
     }
     this.totalSize = sizeOfSegments(dir);
+  }
+
+  /** Returns when this log is forced to disk. */
+  FsyncPolicy policy() {
+    return policy;
+  }
+
+  /** Returns once the writer's buffer has room; see {@link LogWriter#admit()}. */
+  void admit() {
+    writer.admit();
   }
 
   private static final NumberedFiles SEGMENTS = new NumberedFiles("log-", ".tlog");
@@ -141,7 +165,7 @@ final class AppendLog implements AutoCloseable {
     while (h.hasRemaining()) {
       channel.write(h);
     }
-    channel.force(true);
+    writer.force(channel);
     DurableFiles.syncDirectory(dir);
     fileSize = HEADER;
     totalSize += HEADER;
@@ -226,12 +250,18 @@ final class AppendLog implements AutoCloseable {
   /** Frames the record that ends at {@code p}; returns its durability ticket. */
   private long end(int p) {
     int start = pendingLength;
+    if (closed) {
+      // Raced a CACHE DROP (or shutdown) that closed this log: the cache is gone with its file.
+      lastLsn--;
+      return 0;
+    }
     int payload = p - start - 8;
     crc.reset();
     crc.update(pending, start + 8, payload);
     putInt(start, payload);
     putInt(start + 4, (int) crc.getValue());
     pendingLength = p;
+    writer.buffered(p - start);
     return writer.ticketFor(this);
   }
 
@@ -277,7 +307,7 @@ final class AppendLog implements AutoCloseable {
    * Writes what was appended before this call and forces it if {@code force}; returns whether the
    * bytes are written (and forced, if asked). Called by the writer in cycle {@code cycle}.
    */
-  boolean drain(long cycle, boolean forceAlways, long nowMillis) {
+  boolean drain(long cycle, long nowMillis) {
     ioLock.lock();
     try {
       boolean ok = writeCarry();
@@ -285,11 +315,11 @@ final class AppendLog implements AutoCloseable {
         swapAndWrite(cycle);
         ok = carry == null;
       }
-      boolean force = forceAlways
-          || (writer.policy() == FsyncPolicy.EVERYSEC && nowMillis - lastForceMillis >= 1000);
-      if (ok && force && unsynced && writer.policy() != FsyncPolicy.NO) {
+      boolean force = always
+          || (policy == FsyncPolicy.EVERYSEC && nowMillis - lastForceMillis >= 1000);
+      if (ok && force && unsynced) {
         try {
-          channel.force(false);
+          writer.force(channel);
           unsynced = false;
           lastForceMillis = nowMillis;
         } catch (IOException e) {
@@ -342,6 +372,7 @@ final class AppendLog implements AutoCloseable {
         carryLength -= n;
         bytesSinceRotation += n;
         totalSize += n;
+        writer.written(n);
       }
       unsynced = true;
       byte[] done = carry;
@@ -394,7 +425,7 @@ final class AppendLog implements AutoCloseable {
       if (!writeCarry()) {
         throw new IOException("cannot write the append-only log of '" + cacheName + "'");
       }
-      channel.force(false);
+      writer.force(channel);
       unsynced = false;
       channel.close();
       openSegment(start + 1);
@@ -443,11 +474,29 @@ final class AppendLog implements AutoCloseable {
       if (channel == null) {
         return;
       }
-      drainLocked();
-      channel.close();
-      channel = null;
+      try {
+        drainLocked();
+      } finally {
+        channel.close();
+        channel = null;
+        discardUnwritten();
+      }
     } finally {
       ioLock.unlock();
+    }
+  }
+
+  /** Takes bytes a failed close could not write out of the writer's buffer count. */
+  private void discardUnwritten() {
+    long left = carry == null ? 0 : carryLength;
+    carry = null;
+    synchronized (this) {
+      left += pendingLength;
+      pendingLength = 0;
+      closed = true;
+    }
+    if (left > 0) {
+      writer.written(left);
     }
   }
 
@@ -458,7 +507,7 @@ final class AppendLog implements AutoCloseable {
       throw new IOException("cannot write the append-only log of '" + cacheName + "'");
     }
     // A graceful close forces the log whatever the policy: dirty data is flushed on shutdown.
-    channel.force(false);
+    writer.force(channel);
     unsynced = false;
   }
 }

@@ -17,13 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files of one named cache under {@code <dir>/<name>/}: its manifest, snapshots and log
- * segments; recovers the cache from them and takes new snapshots.
+ * The files of one named cache under {@code <dir>/<name>/}: its snapshots and log segments;
+ * recovers the cache from them and takes new snapshots, as the cache's own {@link CacheSettings}
+ * say.
  *
- * <p><b>Manifest.</b> {@code cache.meta} holds the cache's spec ({@code policy=...,maxmemory=...,
- * ttl=...}); it is written atomically when the cache is created and deleted first when it is
- * dropped, so a cache's existence survives a crash as a single file, and a directory without a
- * manifest is the leftover of an interrupted drop.
+ * <p><b>Existence.</b> Whether the cache exists, and with which settings, is recorded in the
+ * node's {@link CacheCatalog}, not here: the directory is created after the cache's CREATE
+ * record and deleted after its DROP record. (Earlier versions kept a manifest,
+ * {@code cache.meta}, here; it is read once to build the catalog.)
  *
  * <p><b>Recovery.</b> The newest snapshot that passes its checks is loaded (a damaged one is
  * purged from the cache and the previous one tried); then every log record after the snapshot's
@@ -41,6 +42,7 @@ final class CacheStore {
   final String name;
   final Path dir;
   final LoggedCache cache;
+  final CacheSettings settings;
   private volatile AppendLog log;
   private final Object snapshotLock = new Object();
   volatile long lastSaveMillis;
@@ -51,17 +53,16 @@ final class CacheStore {
   volatile long changesAtLastSave;
   volatile boolean saving;
 
-  CacheStore(Path root, LoggedCache cache) {
+  CacheStore(Path root, LoggedCache cache, CacheSettings settings) {
     this.name = cache.name();
     this.dir = root.resolve(name);
     this.cache = cache;
+    this.settings = settings;
   }
 
-  /** Creates the directory and writes the manifest. */
-  void writeManifest(CacheConfig config) throws IOException {
+  /** Creates the directory. */
+  void createDirectory() throws IOException {
     Files.createDirectories(dir);
-    DurableFiles.writeAtomically(dir.resolve(MANIFEST), (spec(config) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
     DurableFiles.syncDirectory(dir.getParent());
   }
 
@@ -72,7 +73,7 @@ final class CacheStore {
         .collect(Collectors.joining(","));
   }
 
-  /** Returns the spec in {@code dir}'s manifest, or null if there is none. */
+  /** Returns the spec in {@code dir}'s legacy manifest, or null if there is none. */
   static String readManifest(Path dir) throws IOException {
     Path m = dir.resolve(MANIFEST);
     if (!Files.isRegularFile(m)) {
@@ -177,9 +178,9 @@ final class CacheStore {
     }
   }
 
-  /** Starts logging after {@code lastLsn} in a new segment. */
+  /** Starts logging after {@code lastLsn} in a new segment, forced as the settings say. */
   void openLog(LogWriter writer, long lastLsn) throws IOException {
-    AppendLog l = new AppendLog(dir, name, writer, lastLsn);
+    AppendLog l = new AppendLog(dir, name, writer, settings.fsync(), lastLsn);
     writer.register(l);
     this.log = l;
     cache.attach(l);
@@ -269,10 +270,8 @@ final class CacheStore {
     }
   }
 
-  /** Deletes the cache's files: the manifest first, so a crash midway leaves no cache behind. */
+  /** Deletes the cache's files (after its DROP is in the catalog). */
   void deleteFiles() throws IOException {
-    Files.deleteIfExists(dir.resolve(MANIFEST));
-    DurableFiles.syncDirectory(dir);
     deleteTree(dir);
     DurableFiles.syncDirectory(dir.getParent());
   }

@@ -33,9 +33,25 @@ final class LogReplayer {
    */
   record Result(long lastLsn, long goodLength, long applied, CorruptFileException damage) {}
 
+  /** Applies one record's payload (positioned after its type and LSN). */
+  interface Sink {
+    /** Applies a record of {@code type}; a RuntimeException marks the record undecodable. */
+    void apply(byte type, ByteBuffer payload);
+  }
+
   /** Replays the records of {@code segment} with LSNs after {@code afterLsn} into {@code cache}. */
   static Result replay(Path segment, Cache cache, long afterLsn, Clock clock,
       LoadProgress progress) throws IOException {
+    return replay(segment, cache.name(), afterLsn, progress, (type, p) -> apply(type, p, cache,
+        clock));
+  }
+
+  /**
+   * Reads the records of {@code segment}, checking each, and hands those with LSNs after
+   * {@code afterLsn} to {@code sink}; {@code name} labels the progress reports.
+   */
+  static Result replay(Path segment, String name, long afterLsn, LoadProgress progress,
+      Sink sink) throws IOException {
     try (FileInput in = new FileInput(segment)) {
       long firstLsn;
       try {
@@ -86,7 +102,7 @@ final class LogReplayer {
         }
         if (lsn > afterLsn) {
           try {
-            apply(type, payload, cache, clock);
+            sink.apply(type, payload);
           } catch (RuntimeException e) {
             damage = in.corruptAt(recordStart, "undecodable record of type " + type + ": " + e);
             break;
@@ -97,12 +113,12 @@ final class LogReplayer {
         expected++;
         good = in.position();
         if (++counted % PROGRESS_EVERY == 0) {
-          progress.advance(cache.name(), good - reportedBytes, applied - reportedApplied);
+          progress.advance(name, good - reportedBytes, applied - reportedApplied);
           reportedBytes = good;
           reportedApplied = applied;
         }
       }
-      progress.advance(cache.name(), in.size() - reportedBytes, applied - reportedApplied);
+      progress.advance(name, in.size() - reportedBytes, applied - reportedApplied);
       return new Result(expected - 1, good, applied, damage);
     }
   }
@@ -171,7 +187,8 @@ final class LogReplayer {
     }
   }
 
-  private static byte[] bytes(ByteBuffer p) {
+  /** Reads a length-prefixed byte string of a record. */
+  static byte[] bytes(ByteBuffer p) {
     int n = p.getInt();
     if (n < 0 || n > p.remaining()) {
       throw new IllegalArgumentException("length " + n + " overruns the record");

@@ -2,12 +2,18 @@ package io.tiercel.persistence;
 
 import io.tiercel.core.Clock;
 import io.tiercel.core.FsyncPolicy;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,28 +21,49 @@ import org.slf4j.LoggerFactory;
  * The one thread that writes every cache's append-only log and forces it to disk.
  *
  * <p><b>Cycles and group commit.</b> The writer runs numbered cycles. In cycle {@code k} it swaps
- * out each log's pending records, writes them, and forces the files the policy says; once every
- * log succeeded it publishes {@code durableCycle = k}. A record appended to a log that was not yet
- * swapped in the current cycle {@code c} is written in cycle {@code c}, otherwise in {@code c+1};
- * that number is the record's <em>ticket</em>, computed under the log's monitor, so it is exact.
- * With {@code appendfsync always}, a connection's replies wait until its latest ticket is durable
- * ({@link CommitGate}); all writes of all connections that arrive during one fsync share the next
- * one, so the fsync rate bounds latency, not throughput.
+ * out each log's pending records, writes them, and forces the files each log's fsync policy says;
+ * once every {@code always} log succeeded it publishes {@code durableCycle = k}. A record
+ * appended to a log that was not yet swapped in the current cycle {@code c} is written in cycle
+ * {@code c}, otherwise in {@code c+1}; that number is the record's <em>ticket</em>, computed under
+ * the log's monitor, so it is exact. Only appends to an {@code always} log leave a ticket on the
+ * appending thread, so a connection's replies wait ({@link CommitGate}) only for the caches that
+ * ask for it, while a neighbour cache with {@code everysec} or {@code no} never waits. All writes
+ * that arrive during one fsync share the next one, so the fsync rate bounds latency, not
+ * throughput.
  *
- * <p><b>Pacing.</b> With {@code always} the writer loops as long as there is work and is woken by
- * appenders when it parks. With {@code everysec} and {@code no} it writes every
- * {@value #WRITE_PERIOD_MS} ms (so a killed process loses at most that much) and {@code everysec}
- * forces each log once a second (so a lost machine loses about one second).
+ * <p><b>Pacing.</b> While any {@code always} log is registered the writer loops as long as there
+ * is work and is woken by appenders when it parks. Otherwise it writes every
+ * {@value #WRITE_PERIOD_MS} ms (so a killed process loses at most that much), and an
+ * {@code everysec} log is forced once a second (so a lost machine loses about one second).
+ *
+ * <p><b>Bounded memory and back-pressure.</b> The bytes appended but not yet written to the file
+ * (every log's pending buffer and failed-write carry) are counted in {@link #buffered}. Before a
+ * cache changes a key it asks {@link #admit()}: under the limit that is one volatile read; over
+ * it, the writer waits on a condition the writer thread signals as it writes bytes out, for at
+ * most the configured wait, and then the write is refused with {@link LogFullException} before
+ * anything changed. So a stalled disk (a slow fsync holds the writer thread) slows writers down
+ * instead of growing the heap, and nothing acknowledged is ever dropped: a write is either in the
+ * buffer (and will be written) or refused. The bound can be exceeded by the records of writers
+ * admitted at the same moment, one record each.
  */
 final class LogWriter implements CommitGate, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
   static final long WRITE_PERIOD_MS = 10;
 
-  private final FsyncPolicy policy;
   private final Clock clock;
+  private final LogSync sync;
+  private final long bufferLimit;
+  private final long admitWaitNanos;
   private final List<AppendLog> logs = new CopyOnWriteArrayList<>();
   private final ThreadLocal<long[]> threadTicket = ThreadLocal.withInitial(() -> new long[1]);
   private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  private final AtomicLong buffered = new AtomicLong();
+  private final ReentrantLock roomLock = new ReentrantLock();
+  private final Condition room = roomLock.newCondition();
+  private final AtomicInteger waitingForRoom = new AtomicInteger();
+  private final AtomicLong admitWaits = new AtomicLong();
+  private final AtomicLong admitRefusals = new AtomicLong();
+  private final AtomicInteger alwaysLogs = new AtomicInteger();
   private final Thread thread;
   private volatile long cycle = 1;
   private volatile long durableCycle;
@@ -45,28 +72,38 @@ final class LogWriter implements CommitGate, AutoCloseable {
 
   private record Waiter(long ticket, Runnable action) {}
 
-  /** Starts the writer thread. */
-  LogWriter(FsyncPolicy policy, Clock clock) {
-    this.policy = policy;
+  /**
+   * Starts the writer thread; at most {@code bufferLimit} bytes wait in memory, and a writer waits
+   * at most {@code admitWait} for room.
+   */
+  LogWriter(Clock clock, long bufferLimit, java.time.Duration admitWait, LogSync sync) {
     this.clock = clock;
+    this.sync = sync;
+    this.bufferLimit = bufferLimit;
+    this.admitWaitNanos = admitWait.toNanos();
     this.thread = new Thread(this::run, "tiercel-aof-writer");
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** Returns the fsync policy. */
-  FsyncPolicy policy() {
-    return policy;
+  /** Forces {@code channel} through the (possibly injected) sync. */
+  void force(FileChannel channel) throws IOException {
+    sync.force(channel);
   }
 
   /** Starts writing {@code log} every cycle. */
   void register(AppendLog log) {
+    if (log.policy() == FsyncPolicy.ALWAYS) {
+      alwaysLogs.incrementAndGet();
+    }
     logs.add(log);
   }
 
   /** Stops writing {@code log}. */
   void unregister(AppendLog log) {
-    logs.remove(log);
+    if (logs.remove(log) && log.policy() == FsyncPolicy.ALWAYS) {
+      alwaysLogs.decrementAndGet();
+    }
   }
 
   /** Returns the cycle that will write a record appended now; caller holds {@code log}'s monitor. */
@@ -88,6 +125,10 @@ final class LogWriter implements CommitGate, AutoCloseable {
 
   @Override
   public long takeTicket() {
+    if (alwaysLogs.get() == 0) {
+      // No cache asks for always: nothing to wait for, and no thread-local lookup per batch.
+      return 0;
+    }
     long[] t = threadTicket.get();
     long ticket = t[0];
     t[0] = 0;
@@ -109,14 +150,99 @@ final class LogWriter implements CommitGate, AutoCloseable {
     LockSupport.unpark(thread);
   }
 
+  /* --------------- Bounded buffer --------------- */
+
+  /**
+   * Returns once the buffered bytes are under the limit, waiting for the writer thread if they
+   * are not.
+   *
+   * @throws LogFullException if the buffer stays full for the whole wait
+   */
+  void admit() {
+    if (buffered.get() <= bufferLimit) {
+      return;
+    }
+    admitWaits.incrementAndGet();
+    long deadline = System.nanoTime() + admitWaitNanos;
+    roomLock.lock();
+    waitingForRoom.incrementAndGet();
+    try {
+      while (buffered.get() > bufferLimit) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          admitRefusals.incrementAndGet();
+          throw new LogFullException("append-only log buffer is full (" + buffered.get()
+              + " bytes waiting for the disk, aof-buffer-limit " + bufferLimit
+              + "); the write was not applied");
+        }
+        room.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      admitRefusals.incrementAndGet();
+      throw new LogFullException("interrupted while waiting for the append-only log buffer");
+    } finally {
+      waitingForRoom.decrementAndGet();
+      roomLock.unlock();
+    }
+  }
+
+  /** Counts {@code bytes} more appended and not yet written. */
+  void buffered(long bytes) {
+    buffered.addAndGet(bytes);
+  }
+
+  /** Counts {@code bytes} written out (or discarded with a dropped cache), waking waiters. */
+  void written(long bytes) {
+    long now = buffered.addAndGet(-bytes);
+    if (waitingForRoom.get() > 0 && now <= bufferLimit) {
+      roomLock.lock();
+      try {
+        room.signalAll();
+      } finally {
+        roomLock.unlock();
+      }
+    }
+  }
+
+  /** Returns the bytes appended and not yet written to a file. */
+  long bufferedBytes() {
+    return buffered.get();
+  }
+
+  /** Returns the buffer limit. */
+  long bufferLimit() {
+    return bufferLimit;
+  }
+
+  /** Returns the writers waiting for room right now. */
+  int waitingForRoom() {
+    return waitingForRoom.get();
+  }
+
+  /** Returns how many writes found the buffer full and waited. */
+  long admitWaits() {
+    return admitWaits.get();
+  }
+
+  /** Returns how many writes were refused after waiting. */
+  long admitRefusals() {
+    return admitRefusals.get();
+  }
+
+  /* --------------- The writer thread --------------- */
+
   private void run() {
     while (running) {
       long k = cycle;
       boolean ok = true;
-      boolean always = policy == FsyncPolicy.ALWAYS;
+      boolean always = alwaysLogs.get() > 0;
       long now = clock.millis();
       for (AppendLog log : logs) {
-        ok &= log.drain(k, always, now);
+        boolean written = log.drain(k, now);
+        if (log.policy() == FsyncPolicy.ALWAYS) {
+          ok &= written;
+        }
       }
       if (ok) {
         durableCycle = k;
@@ -136,7 +262,6 @@ final class LogWriter implements CommitGate, AutoCloseable {
       }
     }
   }
-
   /** Returns whether a record is pending or a connection waits for a later cycle. */
   private boolean hasWork() {
     if (!waiters.isEmpty()) {

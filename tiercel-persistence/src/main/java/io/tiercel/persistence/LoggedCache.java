@@ -27,6 +27,10 @@ import java.util.function.Consumer;
  * Removals racing a {@link #purge()} are ordered by the PURGE record, which is appended after the
  * purge, so a purged value never comes back; a write that races the purge may be lost.
  *
+ * <p>Before a logged write changes anything it is admitted by the log's bounded buffer
+ * ({@link AppendLog#admit()}): a write refused there ({@link LogFullException}) left the cache as
+ * it was.
+ *
  * <p>Without a log (snapshots only) writes pass straight through and are only counted.
  */
 final class LoggedCache implements Cache {
@@ -91,6 +95,7 @@ final class LoggedCache implements Cache {
       inner.put(key, value, expireAtMillis);
       return;
     }
+    l.admit();
     inner.compute(key, e -> {
       e.setValue(value, expireAtMillis);
       if (e.exists()) {
@@ -112,6 +117,7 @@ final class LoggedCache implements Cache {
       }
       return removed;
     }
+    l.admit();
     Boolean removed = inner.compute(key, e -> {
       if (!e.exists()) {
         return false;
@@ -137,6 +143,7 @@ final class LoggedCache implements Cache {
       }
       return result;
     }
+    l.admit();
     ChangeTracker tracker = new ChangeTracker(null);
     R result = inner.compute(key, e -> {
       R r = tracker.apply(e, mutator);
@@ -158,6 +165,9 @@ final class LoggedCache implements Cache {
   @Override
   public <R> R computeAll(List<byte[]> keys, MultiEntryMutator<R> mutator) {
     AppendLog l = log;
+    if (l != null) {
+      l.admit();
+    }
     List<ChangeTracker> trackers = new ArrayList<>(keys.size());
     R result = inner.computeAll(keys, entries -> {
       for (MutableEntry entry : entries) {

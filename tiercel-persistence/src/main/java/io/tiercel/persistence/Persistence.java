@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * last client is gone. A snapshot is also the log's rewrite: it starts a new log segment and lets
  * the segments before the previous snapshot go, so the log never grows without bound and a
  * rewrite needs no second copy of the data in memory.
+ *
+ * <p>Each cache is kept as its own {@link CacheSettings} say (logged or not, its fsync policy,
+ * its snapshot interval; the node's settings are the defaults). Which caches exist, with those
+ * settings, is the {@link CacheCatalog}'s: creations and drops are its records, replayed in order
+ * at start. One {@link LogWriter} thread writes every cache's log, with a memory bound shared by
+ * all of them.
  */
 public final class Persistence implements CacheDecorator, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
@@ -42,7 +49,9 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
   private final PersistenceConfig config;
   private final Clock clock;
   private final Map<String, CacheStore> stores = new ConcurrentHashMap<>();
+  private final Map<String, CacheSettings> requested = new ConcurrentHashMap<>();
   private final LogWriter writer;
+  private volatile CacheCatalog catalog;
   private final ScheduledExecutorService background;
   private final AtomicBoolean bgsaveRunning = new AtomicBoolean();
   private volatile boolean recovered;
@@ -57,6 +66,11 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
 
   /** Creates the persistence of a node; nothing is read until {@link #recover}. */
   public Persistence(PersistenceConfig config, Clock clock) {
+    this(config, clock, LogSync.FORCE);
+  }
+
+  /** Creates the persistence of a node whose logs are forced through {@code sync}. */
+  Persistence(PersistenceConfig config, Clock clock, LogSync sync) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     try {
@@ -67,7 +81,7 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     if (!Files.isWritable(config.dir())) {
       throw new IllegalArgumentException("dir: '" + config.dir() + "' is not writable");
     }
-    this.writer = config.appendOnly() ? new LogWriter(config.fsync(), clock) : null;
+    this.writer = new LogWriter(clock, config.bufferLimit(), config.bufferWait(), sync);
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tiercel-snapshot");
       t.setDaemon(true);
@@ -80,74 +94,160 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     return config;
   }
 
-  /** Returns the gate replies wait at under {@code appendfsync always}. */
+  /**
+   * Returns the gate replies wait at: only writes to caches with {@code appendfsync always} leave
+   * a ticket, so connections writing elsewhere never wait.
+   */
   public CommitGate commitGate() {
-    return writer != null && config.fsync() == FsyncPolicy.ALWAYS ? writer : CommitGate.NONE;
+    return writer;
+  }
+
+  /** Returns the settings a cache gets when its definition does not say. */
+  public CacheSettings defaults() {
+    return config.cacheDefaults();
+  }
+
+  /**
+   * Runs {@code create}, which creates cache {@code name} in the node's {@link CacheManager}, so
+   * that the cache is kept as {@code settings} say (and its CREATE records them).
+   */
+  public synchronized <T> T create(String name, CacheSettings settings, Supplier<T> create) {
+    requested.put(name, Objects.requireNonNull(settings, "settings"));
+    try {
+      return create.get();
+    } finally {
+      requested.remove(name);
+    }
+  }
+
+  /** Returns the settings of cache {@code name}, or null if it is not kept on disk. */
+  public CacheSettings settings(String name) {
+    CacheStore s = stores.get(name);
+    return s == null ? null : s.settings;
   }
 
   /* --------------- CacheDecorator --------------- */
 
   @Override
-  public Cache decorate(Cache cache) {
+  public synchronized Cache decorate(Cache cache) {
+    String name = cache.name();
+    if (stores.containsKey(name)) {
+      throw new IllegalArgumentException("cache name: '" + name + "' already exists");
+    }
+    CacheSettings settings = requested.getOrDefault(name, config.cacheDefaults());
     LoggedCache logged = new LoggedCache(cache);
-    CacheStore store = new CacheStore(config.dir(), logged);
+    CacheStore store = new CacheStore(config.dir(), logged, settings);
+    boolean recorded = false;
     try {
       if (recovered) {
-        // A new cache starts empty, whatever a dropped namesake left behind.
+        // A new cache starts empty, whatever a dropped namesake left behind: its files go
+        // before the CREATE is on disk, so they can never be taken for the new cache's.
         CacheStore.deleteTree(store.dir);
+        if (!CacheManager.DEFAULT_CACHE.equals(name)) {
+          catalog.create(name, CacheStore.spec(cache.config()), settings.spec());
+          recorded = true;
+        }
       }
-      store.writeManifest(cache.config());
-      if (recovered && writer != null) {
+      store.createDirectory();
+      if (recovered && settings.appendOnly()) {
         store.openLog(writer, 0);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the files of cache '" + cache.name() + "'", e);
+      if (recorded) {
+        undoCreate(name);
+      }
+      throw new UncheckedIOException("cannot create the files of cache '" + name + "'", e);
     }
-    stores.put(cache.name(), store);
+    // The interval counts from the cache's creation (recovery resets it once loaded).
+    store.lastSaveMillis = clock.millis();
+    stores.put(name, store);
     return logged;
   }
 
+  private void undoCreate(String name) {
+    try {
+      catalog.drop(name);
+    } catch (IOException e) {
+      LOG.error("cache '{}': its creation failed and could not be undone in the catalog; it "
+          + "will exist, empty, after a restart", name, e);
+    }
+  }
+
+  /** Stops logging the cache, records its DROP in the catalog, then deletes its files. */
   @Override
-  public void dropped(String name) {
+  public synchronized void dropped(String name) {
     CacheStore store = stores.remove(name);
     if (store == null) {
       return;
     }
     try {
-      if (writer != null) {
-        store.closeLog(writer);
+      store.closeLog(writer);
+      CacheCatalog c = catalog;
+      if (c != null) {
+        c.drop(name);
       }
       store.deleteFiles();
     } catch (IOException e) {
-      LOG.warn("cache '{}': could not delete its files under {}", name, store.dir, e);
+      LOG.error("cache '{}': its drop could not be recorded or its files under {} deleted; it "
+          + "may come back after a restart", name, store.dir, e);
     }
   }
 
   /* --------------- Recovery --------------- */
 
+  /** Recovers as {@link #recover(CacheManager, Map)} with no cache's settings overridden. */
+  public void recover(CacheManager caches) throws IOException {
+    recover(caches, Map.of());
+  }
+
   /**
-   * Creates the caches found on disk in {@code caches}, loads each from its newest valid snapshot
-   * and the log after it, then starts logging and the snapshot schedule.
+   * Replays the catalog, creating the caches it records in {@code caches} (with the settings in
+   * {@code configured} where the config file defines the cache, else the recorded ones), deletes
+   * the files of dropped caches, loads each cache from its newest valid snapshot and the log
+   * after it, then starts logging and the snapshot schedule.
    *
    * @throws IOException if a log is damaged and {@code loadTruncated} is off, or the disk fails
    */
-  public void recover(CacheManager caches) throws IOException {
+  public void recover(CacheManager caches, Map<String, CacheSettings> configured)
+      throws IOException {
     List<Path> dirs = new ArrayList<>();
     try (Stream<Path> list = Files.list(config.dir())) {
       list.filter(Files::isDirectory).sorted().forEach(dirs::add);
     }
+    boolean legacy = !CacheCatalog.exists(config.dir());
+    Map<String, CacheCatalog.Entry> live = legacy ? legacyManifests(dirs)
+        : CacheCatalog.replay(config.dir(), config.loadTruncated(), new LoadProgress(clock, 0));
     for (Path d : dirs) {
       String name = d.getFileName().toString();
-      String spec = CacheStore.readManifest(d);
-      if (spec == null) {
-        if (!Files.exists(d.resolve(CacheStore.MANIFEST)) && hasCacheFiles(d)) {
-          LOG.warn("removing {}: cache files without a manifest (an interrupted CACHE DROP)", d);
-          CacheStore.deleteTree(d);
-        }
+      if (!live.containsKey(name) && !CacheManager.DEFAULT_CACHE.equals(name)
+          && hasCacheFiles(d)) {
+        LOG.warn("removing {}: the files of cache '{}', which the catalog records as dropped", d,
+            name);
+        CacheStore.deleteTree(d);
+      }
+    }
+    for (CacheCatalog.Entry e : live.values()) {
+      if (CacheManager.DEFAULT_CACHE.equals(e.name()) || caches.get(e.name()) != null) {
         continue;
       }
-      if (caches.get(name) == null) {
-        caches.create(name, CacheConfig.parse(spec));
+      CacheSettings settings = configured.get(e.name());
+      if (settings == null) {
+        settings = config.cacheDefaults().withSpec(e.settingsSpec());
+      }
+      create(e.name(), settings, () -> caches.create(e.name(), CacheConfig.parse(e.cacheSpec())));
+    }
+    List<CacheCatalog.Entry> entries = new ArrayList<>();
+    for (String name : live.keySet()) {
+      CacheStore s = stores.get(name);
+      if (s != null && !CacheManager.DEFAULT_CACHE.equals(name)) {
+        entries.add(new CacheCatalog.Entry(name, CacheStore.spec(s.cache.config()),
+            s.settings.spec()));
+      }
+    }
+    catalog = CacheCatalog.rewrite(config.dir(), entries, writer);
+    if (legacy) {
+      for (Path d : dirs) {
+        Files.deleteIfExists(d.resolve(CacheStore.MANIFEST));
       }
     }
     long total = 0;
@@ -158,12 +258,13 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     load = progress;
     long start = clock.millis();
     for (CacheStore s : stores.values()) {
-      long lastLsn = s.recover(writer != null, config.loadTruncated(), clock, progress);
-      if (writer == null && !AppendLog.segments(s.dir).isEmpty()) {
+      boolean logged = s.settings.appendOnly();
+      long lastLsn = s.recover(logged, config.loadTruncated(), clock, progress);
+      if (!logged && !AppendLog.segments(s.dir).isEmpty()) {
         LOG.warn("cache '{}': appendonly is off, so its log under {} was not replayed", s.name,
             s.dir);
       }
-      if (writer != null) {
+      if (logged) {
         s.openLog(writer, lastLsn);
       }
       s.changesAtLastSave = s.cache.changes();
@@ -183,8 +284,22 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
 
   private static boolean hasCacheFiles(Path d) throws IOException {
     try (Stream<Path> files = Files.list(d)) {
-      return files.anyMatch(f -> SnapshotFile.seqOf(f) >= 0 || AppendLog.firstLsnOf(f) >= 0);
+      return files.anyMatch(f -> SnapshotFile.seqOf(f) >= 0 || AppendLog.firstLsnOf(f) >= 0
+          || f.getFileName().toString().equals(CacheStore.MANIFEST));
     }
+  }
+
+  /** Returns the caches of a directory written before the catalog: those with a manifest. */
+  private Map<String, CacheCatalog.Entry> legacyManifests(List<Path> dirs) throws IOException {
+    Map<String, CacheCatalog.Entry> live = new LinkedHashMap<>();
+    for (Path d : dirs) {
+      String spec = CacheStore.readManifest(d);
+      if (spec != null) {
+        String name = d.getFileName().toString();
+        live.put(name, new CacheCatalog.Entry(name, spec, config.cacheDefaults().spec()));
+      }
+    }
+    return live;
   }
 
   private static long bytesOf(Path dir) throws IOException {
@@ -205,13 +320,13 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
   /* --------------- Snapshots --------------- */
 
   /** Runs once a second: scheduled snapshots of changed caches and rewrites of grown logs. */
-  private void tick() {
+  void tick() {
     if (closed) {
       return;
     }
     long now = clock.millis();
-    long interval = config.snapshotInterval().toMillis();
     for (CacheStore s : stores.values()) {
+      long interval = s.settings.snapshotInterval().toMillis();
       try {
         long since = now - s.lastSaveMillis;
         if (interval > 0 && since >= interval && s.changesSinceSave() > 0) {
@@ -316,8 +431,12 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     m.put("rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
     m.put("rdb_saves", Long.toString(saves));
     m.put("rdb_last_save_size", Long.toString(snapshotSize));
-    m.put("aof_enabled", writer != null ? "1" : "0");
-    m.put("aof_rewrite_in_progress", saving && writer != null ? "1" : "0");
+    boolean anyLogged = false;
+    for (CacheStore s : stores.values()) {
+      anyLogged |= s.settings.appendOnly();
+    }
+    m.put("aof_enabled", anyLogged ? "1" : "0");
+    m.put("aof_rewrite_in_progress", saving && anyLogged ? "1" : "0");
     m.put("aof_rewrites", Long.toString(rewrites));
     m.put("aof_last_write_status", writeOk ? "ok" : "err");
     m.put("aof_fsync", config.fsync().configName());
@@ -325,7 +444,36 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     m.put("snapshot_interval_seconds", Long.toString(config.snapshotInterval().toSeconds()));
     m.put("loading_loaded_keys", Long.toString(lastLoadKeys));
     m.put("loading_time_ms", Long.toString(lastLoadMillis));
+    m.put("aof_buffer_length", Long.toString(writer.bufferedBytes()));
+    m.put("aof_buffer_limit", Long.toString(writer.bufferLimit()));
+    m.put("aof_buffer_full_waits", Long.toString(writer.admitWaits()));
+    m.put("aof_buffer_full_refusals", Long.toString(writer.admitRefusals()));
     m.put("dir", config.dir().toAbsolutePath().toString());
+    for (String name : new java.util.TreeSet<>(stores.keySet())) {
+      CacheStore s = stores.get(name);
+      if (s != null) {
+        m.put("cache_" + name + "_persistence", String.join(",", describe(s).entrySet().stream()
+            .map(e -> e.getKey().replace('-', '_') + "=" + e.getValue()).toList()));
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Returns how cache {@code name} is kept on disk ({@code appendonly}, {@code appendfsync},
+   * {@code snapshot-interval}, log and snapshot sizes), for {@code CACHE INFO}; empty if it is not.
+   */
+  public Map<String, String> describe(String name) {
+    CacheStore s = stores.get(name);
+    return s == null ? Map.of() : describe(s);
+  }
+
+  private static Map<String, String> describe(CacheStore s) {
+    Map<String, String> m = new LinkedHashMap<>(s.settings.describe());
+    AppendLog l = s.log();
+    m.put("aof-size", Long.toString(l == null ? 0 : l.totalSize()));
+    m.put("last-snapshot-size", Long.toString(s.lastSaveBytes));
+    m.put("changes-since-save", Long.toString(s.changesSinceSave()));
     return m;
   }
 
@@ -345,9 +493,10 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (recovered && writer == null && !config.snapshotInterval().isZero()) {
+    if (recovered) {
       for (CacheStore s : stores.values()) {
-        if (s.changesSinceSave() > 0) {
+        CacheSettings c = s.settings;
+        if (!c.appendOnly() && !c.snapshotInterval().isZero() && s.changesSinceSave() > 0) {
           try {
             snapshot(s, "shutdown");
           } catch (IOException | RuntimeException e) {
@@ -356,15 +505,28 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
         }
       }
     }
-    if (writer != null) {
-      for (CacheStore s : stores.values()) {
-        try {
-          s.closeLog(writer);
-        } catch (IOException e) {
-          LOG.error("cache '{}': could not close its log", s.name, e);
-        }
+    for (CacheStore s : stores.values()) {
+      try {
+        s.closeLog(writer);
+      } catch (IOException e) {
+        LOG.error("cache '{}': could not close its log", s.name, e);
       }
-      writer.close();
     }
+    writer.close();
+    CacheCatalog c = catalog;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        LOG.warn("could not close the cache catalog", e);
+      }
+    }
+  }
+
+  /* --------------- Test hooks --------------- */
+
+  /** Returns the log writer, for tests of its buffer. */
+  LogWriter writer() {
+    return writer;
   }
 }

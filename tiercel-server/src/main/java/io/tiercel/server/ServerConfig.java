@@ -2,7 +2,10 @@ package io.tiercel.server;
 
 import io.tiercel.core.CacheConfig;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.FsyncPolicy;
+import io.tiercel.persistence.CacheSettings;
 import io.tiercel.protocol.resp.RespLimits;
+import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.config.ConfigException;
 import io.tiercel.server.config.ConfigKey;
 import io.tiercel.server.config.ConfigKeys;
@@ -160,7 +163,28 @@ public final class ServerConfig {
    * nothing to its working directory unless the log is asked for.
    */
   public boolean persistenceEnabled() {
-    return appendOnly() || (settings.isSet(ConfigKeys.DIR) && !snapshotInterval().isZero());
+    if (appendOnly() || (settings.isSet(ConfigKeys.DIR) && !snapshotInterval().isZero())) {
+      return true;
+    }
+    // A cache line may ask for the log, or (with dir given) for snapshots, on its own.
+    CacheSettings defaults = new CacheSettings(false, FsyncPolicy.parse(appendFsync()),
+        snapshotInterval());
+    for (String line : caches) {
+      CacheDefinition d = CacheDefinition.parse(line);
+      if (d.persistenceOptions().isEmpty() || d.backed()) {
+        continue;
+      }
+      CacheSettings s = defaults.with(d.persistenceOptions());
+      if (s.appendOnly() || (settings.isSet(ConfigKeys.DIR) && !s.snapshotInterval().isZero())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns the most bytes of log records held in memory before writers wait. */
+  public long aofBufferLimit() {
+    return get(ConfigKeys.AOF_BUFFER_LIMIT);
   }
 
   /** Returns whether a damaged log tail is cut off at start (else the node refuses to start). */
@@ -306,7 +330,8 @@ public final class ServerConfig {
     sb.append(String.format(Locale.ROOT, "  %-36s %s%n", "--config FILE",
         "read settings from FILE ('key value' lines, # comments); flags override it"));
     sb.append(String.format(Locale.ROOT, "  %-36s %s%n", "--cache 'NAME key=value ...'",
-        "create a named cache at start, e.g. with store=jdbc:... mode=write-behind (repeatable)"));
+        "create a named cache at start, e.g. with store=jdbc:... mode=write-behind, or "
+            + "appendonly=yes appendfsync=always snapshot-interval=30s (repeatable)"));
     for (ConfigKey<?> k : ConfigKeys.ALL) {
       String flag = "--" + k.name() + " " + k.type().syntax();
       String def = k.defaultText().isEmpty() ? "none" : k.defaultText();

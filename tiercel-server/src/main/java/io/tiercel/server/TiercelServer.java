@@ -11,14 +11,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.tiercel.core.Cache;
 import io.tiercel.core.CacheDecorator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.RemovalListener;
 import io.tiercel.core.FsyncPolicy;
+import io.tiercel.persistence.CacheSettings;
 import io.tiercel.persistence.Persistence;
 import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.backing.StoreCaches;
+import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
@@ -37,11 +40,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -89,27 +93,44 @@ public final class TiercelServer implements AutoCloseable {
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
     persistence = config.persistenceEnabled() ? new Persistence(persistenceConfig(), clock) : null;
+    // Read-triggered drains run on the event loop that filled the ring: handing them to a pool
+    // costs a thread wake-up and a context switch per drain, which on a 2-core machine shared with
+    // the clients cost more CPU than the drain itself (measured in docs/benchmarks.md).
     caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none(),
-        ForkJoinPool.commonPool(), persistence == null ? CacheDecorator.NONE : persistence);
+        Runnable::run, persistence == null ? CacheDecorator.NONE : persistence);
+    List<CacheDefinition> defined = new ArrayList<>();
+    Map<String, CacheSettings> configured = new HashMap<>();
+    for (String line : config.caches()) {
+      CacheDefinition d = CacheDefinition.parse(line);
+      defined.add(d);
+      CacheSettings s = d.settings(persistence);
+      if (s != null) {
+        configured.put(d.name(), s);
+      }
+    }
     if (persistence != null) {
       try {
-        persistence.recover(caches);
+        // The config file's persistence settings win over those recorded for the cache.
+        persistence.recover(caches, configured);
       } catch (IOException e) {
         persistence.close();
         throw new IllegalStateException(e.getMessage(), e);
       }
     }
-    for (String spec : config.caches()) {
-      String[] parts = spec.split("\\s+");
-      if (caches.get(parts[0]) != null) {
-        // A configured backed cache wins over a plain one recovered from disk: its data lives
-        // in its database (and its own write journal), not in the node's snapshots.
-        LOG.warn("cache '{}': configured with a backing store; dropping the copy recovered from"
-            + " disk", parts[0]);
-        caches.drop(parts[0]);
+    for (CacheDefinition d : defined) {
+      Cache recovered = caches.get(d.name());
+      if (recovered != null) {
+        if (!d.backed() && recovered.config().equals(d.cacheConfig(caches.defaults()))) {
+          LOG.info("cache '{}': recovered from disk as the config file defines it", d.name());
+          continue;
+        }
+        // A backed cache's data lives in its database (and its own write journal), not in the
+        // node's snapshots; a plain one whose policy, maxmemory or ttl changed is made anew.
+        LOG.warn("cache '{}': the config file defines it {}; dropping the copy recovered from "
+            + "disk", d.name(), d.backed() ? "with a backing store" : "with other settings");
+        caches.drop(d.name());
       }
-      StoreCaches.create(caches, config.dir(), parts[0],
-          java.util.Arrays.asList(parts).subList(1, parts.length));
+      d.create(persistence, caches, config.dir());
     }
     node = new Node(config, caches, clock);
     node.persistence(persistence);
@@ -167,7 +188,8 @@ public final class TiercelServer implements AutoCloseable {
   private PersistenceConfig persistenceConfig() {
     return new PersistenceConfig(config.dir(), config.appendOnly(),
         FsyncPolicy.parse(config.appendFsync()), config.snapshotInterval(),
-        config.aofLoadTruncated(), config.autoAofRewriteMinSize());
+        config.aofLoadTruncated(), config.autoAofRewriteMinSize(), config.aofBufferLimit(),
+        PersistenceConfig.DEFAULT_BUFFER_WAIT);
   }
 
   private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {

@@ -168,4 +168,12 @@ class ConfigModelTest {
       }
     }
   }
+
+  @Test
+  void ioThreadsDefaultToOneLoopOnUpToTwoCoresAndOneLoopPerCoreAbove() {
+    assertThat(ConfigKeys.defaultIoThreads(1)).isEqualTo(1);
+    assertThat(ConfigKeys.defaultIoThreads(2)).isEqualTo(1);
+    assertThat(ConfigKeys.defaultIoThreads(4)).isEqualTo(4);
+    assertThat(ConfigKeys.defaultIoThreads(16)).isEqualTo(16);
+  }
 }

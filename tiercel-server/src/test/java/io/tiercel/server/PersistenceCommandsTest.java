@@ -80,6 +80,70 @@ class PersistenceCommandsTest {
     }
   }
 
+  private static Object cache(Jedis j, String... args) {
+    return j.sendCommand(() -> "CACHE".getBytes(), args);
+  }
+
+  private static String cacheInfo(Jedis j, String name) {
+    StringBuilder sb = new StringBuilder();
+    Object reply = cache(j, "INFO", name);
+    java.util.List<?> items = reply instanceof java.util.List<?> l ? l : java.util.List.of();
+    for (int i = 0; i + 1 < items.size(); i += 2) {
+      sb.append(new String((byte[]) items.get(i))).append('=')
+          .append(new String((byte[]) items.get(i + 1))).append('\n');
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void cacheCreateTakesPerCachePersistenceSettingsShowsThemAndKeepsThemAcrossRestarts()
+      throws Exception {
+    try (ServerFixture node = start("snapshot-interval", "1h");
+        Jedis j = new Jedis("127.0.0.1", node.port())) {
+      assertThat(cache(j, "CREATE", "orders", "appendonly=yes", "appendfsync=always",
+          "snapshot-interval=30s")).isEqualTo("OK".getBytes());
+      assertThat(cache(j, "CREATE", "pages", "policy=lru,maxmemory=8mb,appendfsync=no"))
+          .isEqualTo("OK".getBytes());
+      assertThat(cacheInfo(j, "orders")).contains("appendonly=yes\n", "appendfsync=always\n",
+          "snapshot-interval=30s\n");
+      assertThat(cacheInfo(j, "pages")).contains("appendonly=no\n", "appendfsync=no\n",
+          "snapshot-interval=3600s\n", "maxmemory=8mb");
+      assertThat(j.info("persistence")).contains("aof_enabled:1",
+          "cache_orders_persistence:appendonly=yes,appendfsync=always,snapshot_interval=30s",
+          "cache_default_persistence:appendonly=no,appendfsync=everysec,snapshot_interval=3600s",
+          "aof_buffer_limit:67108864");
+      j.sendCommand(() -> "SELECT".getBytes(), "orders");
+      j.set("o1", "paid");
+    }
+    try (ServerFixture node = start("snapshot-interval", "1h");
+        Jedis j = new Jedis("127.0.0.1", node.port())) {
+      assertThat(cacheInfo(j, "orders")).contains("appendfsync=always\n",
+          "snapshot-interval=30s\n");
+      assertThat(cacheInfo(j, "pages")).contains("appendfsync=no\n");
+      j.sendCommand(() -> "SELECT".getBytes(), "orders");
+      assertThat(j.get("o1")).isEqualTo("paid");
+    }
+  }
+
+  @Test
+  void badPerCacheSettingsAreRefusedWithTheOptionNamedAndCreateNothing() throws Exception {
+    try (ServerFixture node = start("snapshot-interval", "1h");
+        Jedis j = new Jedis("127.0.0.1", node.port())) {
+      assertThatThrownBy(() -> cache(j, "CREATE", "x", "appendfsync=sometimes"))
+          .hasMessageContaining("appendfsync: 'sometimes' (expected: always, everysec, no)");
+      assertThatThrownBy(() -> cache(j, "CREATE", "x", "appendonly=maybe"))
+          .hasMessageContaining("appendonly: 'maybe'");
+      assertThatThrownBy(() -> cache(j, "CREATE", "x", "snapshot-interval=soon"))
+          .hasMessageContaining("snapshot-interval: 'soon'");
+      assertThat((java.util.List<?>) cache(j, "LIST")).hasSize(1);
+    }
+    try (ServerFixture node = ServerFixture.start(dir);
+        Jedis j = new Jedis("127.0.0.1", node.port())) {
+      assertThatThrownBy(() -> cache(j, "CREATE", "x", "appendonly=yes"))
+          .hasMessageContaining("need persistence on this node");
+    }
+  }
+
   @Test
   void withoutPersistenceSaveFailsClearlyAndNothingIsWritten() throws Exception {
     try (ServerFixture node = ServerFixture.start(dir);

@@ -74,11 +74,20 @@ class PersistenceCrashTest {
 
   /** Runs writers until the node dies; returns once at least {@code minAcks} were acknowledged. */
   private List<Thread> startWriters(int port, Ledger ledger, int generation, AtomicBoolean stop) {
+    return startWriters(port, null, ledger, generation, stop);
+  }
+
+  /** Runs writers on cache {@code cache} (the default one if null) until the node dies. */
+  private List<Thread> startWriters(int port, String cache, Ledger ledger, int generation,
+      AtomicBoolean stop) {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       int id = w;
       Thread t = new Thread(() -> {
         try (Jedis j = new Jedis("127.0.0.1", port, 5_000)) {
+          if (cache != null) {
+            select(j, cache);
+          }
           long seq = 0;
           while (!stop.get() && seq < 1_000_000) {
             String key = "w" + id + ":k" + (seq % KEYS_PER_WRITER);
@@ -121,8 +130,15 @@ class PersistenceCrashTest {
 
   /** Returns the keys whose value after the restart is neither the acknowledged one nor in flight. */
   private static List<String> lost(int port, Ledger ledger) {
+    return lost(port, null, ledger);
+  }
+
+  private static List<String> lost(int port, String cache, Ledger ledger) {
     List<String> lost = new ArrayList<>();
     try (Jedis j = new Jedis("127.0.0.1", port, 10_000)) {
+      if (cache != null) {
+        select(j, cache);
+      }
       for (Map.Entry<String, String> e : ledger.acked.entrySet()) {
         String now = j.get(e.getKey());
         String flying = ledger.inFlight.get(e.getKey());
@@ -180,6 +196,131 @@ class PersistenceCrashTest {
             .as("acknowledged writes lost after kill %d", generation).isEmpty();
       }
       assertThat(Files.readString(dir.resolve("node.log"))).contains("snapshot");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  private static void select(Jedis j, String cache) {
+    j.sendCommand(() -> "SELECT".getBytes(StandardCharsets.UTF_8), cache);
+  }
+
+  private static String cache(Jedis j, String... args) {
+    Object reply = j.sendCommand(() -> "CACHE".getBytes(StandardCharsets.UTF_8), args);
+    if (reply instanceof List<?> items) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i + 1 < items.size(); i += 2) {
+        sb.append(new String((byte[]) items.get(i), StandardCharsets.UTF_8)).append('=')
+            .append(new String((byte[]) items.get(i + 1), StandardCharsets.UTF_8)).append('\n');
+      }
+      return sb.toString();
+    }
+    return new String((byte[]) reply, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aCacheCreatedWithAppendfsyncAlwaysKeepsEveryAcknowledgedWriteWhenTheNodesLogIsOff()
+      throws Exception {
+    Ledger ledger = new Ledger();
+    AtomicBoolean stop = new AtomicBoolean();
+    // The node's own settings: no log, hourly snapshots (which a kill -9 never reaches).
+    String[] flags = {"--snapshot-interval", "1h"};
+    NodeProcess node = launch(flags);
+    try {
+      try (Jedis admin = new Jedis("127.0.0.1", node.port(), 5_000)) {
+        assertThat(cache(admin, "CREATE", "safe", "appendonly=yes", "appendfsync=always"))
+            .isEqualTo("OK");
+        assertThat(cache(admin, "CREATE", "loose", "appendonly=yes", "appendfsync=no"))
+            .isEqualTo("OK");
+        admin.set("in-default", "never logged");
+        select(admin, "loose");
+        admin.set("in-loose", "logged, not forced");
+      }
+      List<Thread> writers = startWriters(node.port(), "safe", ledger, 1, stop);
+      awaitAcks(ledger, 3_000);
+      kill(node, writers, stop);
+      node = launch(flags);
+      assertThat(lost(node.port(), "safe", ledger)).as("acknowledged writes lost").isEmpty();
+      try (Jedis j = new Jedis("127.0.0.1", node.port(), 5_000)) {
+        assertThat(cache(j, "INFO", "safe")).contains("appendonly=yes\n",
+            "appendfsync=always\n");
+        assertThat(cache(j, "INFO", "loose")).contains("appendfsync=no\n");
+        assertThat(j.get("in-default")).as("the default cache is not logged").isNull();
+        select(j, "loose");
+        // SIGKILL leaves the page cache: a write the writer thread had written survives.
+        assertThat(j.get("in-loose")).isEqualTo("logged, not forced");
+      }
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void aDropThenACreateOfTheSameNameReplaysInLogOrderAfterKillDashNine() throws Exception {
+    String[] flags = {"--appendonly", "yes", "--appendfsync", "always", "--snapshot-interval",
+        "0"};
+    NodeProcess node = launch(flags);
+    try {
+      try (Jedis j = new Jedis("127.0.0.1", node.port(), 5_000)) {
+        cache(j, "CREATE", "tmp", "maxmemory=16mb");
+        select(j, "tmp");
+        j.set("a", "first");
+        j.set("b", "first");
+        cache(j, "DROP", "tmp");
+        cache(j, "CREATE", "tmp", "maxmemory=8mb", "appendfsync=always");
+        select(j, "tmp");
+        j.set("b", "second");
+        j.set("c", "second");
+        cache(j, "CREATE", "gone");
+        select(j, "gone");
+        j.set("g", "1");
+        cache(j, "DROP", "gone");
+      }
+      node.process().destroyForcibly();
+      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      node = launch(flags);
+      try (Jedis j = new Jedis("127.0.0.1", node.port(), 5_000)) {
+        assertThat(j.sendCommand(() -> "CACHE".getBytes(StandardCharsets.UTF_8), "LIST"))
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+            .extracting(o -> new String((byte[]) o, StandardCharsets.UTF_8))
+            .containsExactly("default", "tmp");
+        assertThat(cache(j, "INFO", "tmp")).contains("maxmemory=8mb\n");
+        select(j, "tmp");
+        assertThat(j.get("a")).as("a key of the dropped cache").isNull();
+        assertThat(j.get("b")).isEqualTo("second");
+        assertThat(j.get("c")).isEqualTo("second");
+      }
+      assertThat(Files.exists(dir.resolve("data").resolve("gone"))).isFalse();
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void aConfigFileCacheWithItsOwnLogKeepsItsDataThroughKillDashNine() throws Exception {
+    Path conf = dir.resolve("node.conf");
+    Files.writeString(conf, "snapshot-interval 0\n"
+        + "cache sessions policy=lru appendonly=yes appendfsync=always\n");
+    NodeProcess node = launch("--config", conf.toString());
+    try {
+      try (Jedis j = new Jedis("127.0.0.1", node.port(), 5_000)) {
+        select(j, "sessions");
+        for (int i = 0; i < 100; i++) {
+          j.set("s" + i, "v" + i);
+        }
+      }
+      node.process().destroyForcibly();
+      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      node = launch("--config", conf.toString());
+      try (Jedis j = new Jedis("127.0.0.1", node.port(), 5_000)) {
+        assertThat(cache(j, "INFO", "sessions")).contains("appendfsync=always\n");
+        select(j, "sessions");
+        for (int i = 0; i < 100; i++) {
+          assertThat(j.get("s" + i)).isEqualTo("v" + i);
+        }
+      }
+      assertThat(Files.readString(dir.resolve("node.log")))
+          .contains("recovered from disk as the config file defines it");
     } finally {
       node.process().destroyForcibly();
     }

@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One synced change as it travels between agents, published on {@link #CHANNEL}: a SET (value
- * and absolute expiry) or a DEL (a tombstone), with the write's {@link Stamp} and the origin's
- * send time in epoch microseconds (the receiver's lag clock; agents share a host's or an
+ * One synced change as it travels between agents (the payload of {@code SYNCHUB PUBLISH}): a
+ * SET (value and absolute expiry) or a DEL (a tombstone), with the write's {@link Stamp} and the
+ * origin's send time in epoch microseconds (the receiver's lag clock; agents share a host's or an
  * NTP-synced clock).
  *
  * <p>Wire layout, big-endian: kind (1 byte: 1 set, 2 del), version (8), origin (8), sentMicros
@@ -15,9 +15,6 @@ import java.nio.charset.StandardCharsets;
  */
 public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long expireAt,
     String cache, byte[] key, byte[] value) {
-  /** The node channel every agent publishes to and subscribes on. */
-  public static final String CHANNEL = "__tiercel__:sync";
-
   private static final byte SET = 1;
   private static final byte DEL = 2;
   private static final int FIXED = 1 + 8 * 4 + 2 + 4 + 4;

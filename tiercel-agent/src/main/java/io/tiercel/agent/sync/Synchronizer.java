@@ -8,28 +8,48 @@ import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves SYNC writes between agents through a node's pub/sub: publishes this agent's changes on
- * {@link SyncMessage#CHANNEL} and applies other agents' changes to the local caches, each only
- * if newer than the key's {@link VersionTable} stamp.
+ * Moves SYNC writes between agents through the node's sequenced push channel ({@code SYNCHUB}):
+ * publishes this agent's changes and applies other agents' changes to the local caches, each
+ * only if newer than the key's {@link VersionTable} stamp; detects missed messages by per-slot
+ * sequence ({@link SlotSequences}) and repairs them.
  *
- * <p>Staleness: pub/sub is fire-and-forget, so messages sent while the subscriber is off the node
- * are lost. When the subscriber connection drops, every synced key is therefore removed from the
- * local caches at once (stamps are kept, so old messages stay rejected): a read then misses
- * rather than returning a value that may have changed elsewhere. Nothing is served stale
- * silently; the drop is counted.
+ * <p><b>Repair.</b> A synced key whose slot may have missed a message is never served: the
+ * slot's synced keys go into {@link Quarantine} (out of the store) the moment the gap is seen
+ * (sequence jump, periodic check) or for every slot when the subscriber loses its node. The
+ * missing messages are then asked for with {@code SYNCHUB REPLAY slot after}; once every repair
+ * of a slot has answered, the replayed messages are applied (idempotent, version-ordered) and the
+ * held keys are put back if the replay was complete, or dropped if the node's backlog no longer
+ * had them. On resubscription a changed epoch (the node restarted) drops every held key: nothing
+ * can be replayed. A repair cut off by a disconnect rewinds its slot, so the next subscription
+ * finds it behind again.
+ *
+ * <p><b>Threads.</b> Everything but {@link #publish} and {@link #apply} runs on the subscriber
+ * connection's event loop: its callbacks, the replies to the commands it sends (matched in order
+ * through {@code expected}), and {@link #check}, which the agent schedules there.
  */
 public final class Synchronizer implements UpstreamConnection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Synchronizer.class);
-  private static final byte[] SUBSCRIBE = "SUBSCRIBE".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SYNCHUB = "SYNCHUB".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] PUBLISH = "PUBLISH".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CHANNEL = SyncMessage.CHANNEL.getBytes(StandardCharsets.UTF_8);
-  private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SUBSCRIBE = "SUBSCRIBE".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SEQS = "SEQS".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REPLAY = "REPLAY".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SYNC_KIND = "sync".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SUBSCRIBE_KIND = "subscribe".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SEQS_KIND = "seqs".getBytes(StandardCharsets.US_ASCII);
+  private static final IntPredicate ALL_SLOTS = slot -> true;
 
   /** What the synchronizer counts. */
   public interface Counters {
@@ -42,8 +62,27 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     /** A message on the channel could not be parsed. */
     void malformed();
 
-    /** The subscriber lost its node; {@code dropped} synced keys were removed locally. */
-    void disconnected(long dropped);
+    /** {@code keys} synced keys were taken out of the store until a repair. */
+    void quarantined(long keys);
+
+    /** A gap of {@code missed} messages was found (by sequence, check or resubscription). */
+    void missed(long missed);
+
+    /** {@code messages} missed messages were recovered by replay. */
+    void repaired(long messages);
+
+    /** A repair ended: {@code restored} held keys went back, {@code dropped} were dropped. */
+    void repairEnded(long restored, long dropped);
+  }
+
+  /** One outstanding {@code SYNCHUB REPLAY}, or a marker for another command's reply. */
+  private record Expected(String kind, SlotSequences.Gap gap) {}
+
+  /** The repairs of one slot in flight; the slot's held keys wait for all of them. */
+  private static final class SlotRepair {
+    int pending;
+    boolean incomplete;
+    long after = Long.MAX_VALUE;
   }
 
   private final CacheManager caches;
@@ -52,7 +91,12 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   private final long origin;
   private final HybridClock hlc;
   private final VersionTable versions;
+  private final Quarantine quarantine;
   private final Counters counters;
+  private final SlotSequences sequences = new SlotSequences();
+  private final ArrayDeque<Expected> expected = new ArrayDeque<>();
+  private final Map<Integer, SlotRepair> repairs = new HashMap<>();
+  private UpstreamConnection connection;
   private volatile boolean subscribed;
 
   /** Creates the synchronizer of agent {@code origin}. */
@@ -64,6 +108,7 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     this.origin = origin;
     this.hlc = new HybridClock(clock);
     this.versions = versions;
+    this.quarantine = new Quarantine(caches, versions, clock);
     this.counters = counters;
   }
 
@@ -75,6 +120,26 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   /** Returns the version table. */
   public VersionTable versions() {
     return versions;
+  }
+
+  /** Returns the number of synced entries held out of the store until a repair ends. */
+  public int quarantined() {
+    return quarantine.size();
+  }
+
+  /** Returns the number of slots with a repair in flight (read on the subscriber's loop). */
+  public int repairing() {
+    return repairs.size();
+  }
+
+  /** Returns the node epoch the sequences belong to (0 before the first subscription). */
+  public long epoch() {
+    return sequences.epoch();
+  }
+
+  /** Returns the name the subscriber connection has on the node ({@code CLIENT LIST}). */
+  public String connectionName() {
+    return "tiercel-sync-" + Long.toHexString(origin);
   }
 
   /** Returns whether the subscriber is on its node (SYNC writes are refused otherwise). */
@@ -96,9 +161,9 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   }
 
   /** Publishes {@code m} through {@code via}; returns the future of the node's reply. */
-  public java.util.concurrent.CompletableFuture<byte[]> publish(UpstreamConnection via,
-      SyncMessage m) {
-    return via.send(Requests.of(ByteBufAllocator.DEFAULT, PUBLISH, CHANNEL, m.encode()));
+  public CompletableFuture<byte[]> publish(UpstreamConnection via, SyncMessage m) {
+    return via.send(Requests.of(ByteBufAllocator.DEFAULT, SYNCHUB, PUBLISH, m.key(),
+        m.encode()));
   }
 
   /** Applies another agent's change if newer; returns whether it was applied. */
@@ -126,43 +191,93 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     return applied;
   }
 
+  /** Asks the node for its sequence table (anti-entropy); run on the subscriber's loop. */
+  public void check() {
+    if (subscribed && connection != null) {
+      send(new Expected("seqs", null), SYNCHUB, SEQS);
+    }
+  }
+
+  private void send(Expected what, byte[]... parts) {
+    expected.add(what);
+    connection.send(Requests.of(ByteBufAllocator.DEFAULT, parts));
+  }
+
   @Override
   public void connected(UpstreamConnection c) {
-    c.send(Requests.of(ByteBufAllocator.DEFAULT, SUBSCRIBE, CHANNEL));
+    connection = c;
+    expected.clear();
+    send(new Expected("setname", null), "CLIENT".getBytes(StandardCharsets.US_ASCII),
+        "SETNAME".getBytes(StandardCharsets.US_ASCII), connectionName().getBytes(
+        StandardCharsets.US_ASCII));
+    send(new Expected("subscribe", null), SYNCHUB, SUBSCRIBE);
   }
 
   @Override
   public void disconnected(UpstreamConnection c) {
-    boolean was = subscribed;
     subscribed = false;
-    if (!was) {
-      return;
+    expected.clear();
+    for (Map.Entry<Integer, SlotRepair> e : repairs.entrySet()) {
+      sequences.rewind(e.getKey(), e.getValue().after);
     }
-    long[] dropped = {0};
-    versions.forEachKey((name, key) -> {
-      Cache cache = caches.get(name);
-      if (cache != null && cache.remove(key)) {
-        dropped[0]++;
-      }
-    });
-    LOG.warn("sync subscriber lost node {}: dropped {} synced keys locally", c.address(),
-        dropped[0]);
-    counters.disconnected(dropped[0]);
+    repairs.clear();
+    long held = quarantine.hold(ALL_SLOTS);
+    LOG.warn("sync subscriber lost node {}: {} synced keys held until a repair", c.address(),
+        held);
+    counters.quarantined(held);
   }
 
   @Override
   public void push(byte[] raw) {
-    Object reply = ReplyFramer.parse(raw);
-    if (!(reply instanceof List<?> l) || l.size() != 3 || !(l.get(0) instanceof byte[] kind)) {
+    Object reply;
+    try {
+      reply = ReplyFramer.parse(raw);
+    } catch (RuntimeException e) {
+      counters.malformed();
       return;
     }
-    if (java.util.Arrays.equals(kind, SUBSCRIBE_ACK)) {
-      subscribed = true;
-      LOG.info("sync subscriber on {}", SyncMessage.CHANNEL);
+    if (reply instanceof List<?> l && l.size() == 5 && l.get(0) instanceof byte[] kind
+        && Arrays.equals(kind, SYNC_KIND)) {
+      message(l);
       return;
     }
-    if (!java.util.Arrays.equals(kind, MESSAGE) || !(l.get(2) instanceof byte[] payload)) {
+    Expected what = expected.poll();
+    if (what == null) {
+      LOG.debug("unexpected reply on the sync subscriber ignored");
       return;
+    }
+    try {
+      switch (what.kind) {
+        case "subscribe" -> subscribedReply(reply);
+        case "seqs" -> checkReply(reply);
+        case "setname" -> {
+          // The name only labels the connection in CLIENT LIST.
+        }
+        default -> replayReply(what.gap, reply);
+      }
+    } catch (RuntimeException e) {
+      counters.malformed();
+      LOG.warn("bad {} reply from the node: {}", what.kind, e.toString());
+      if (what.gap != null) {
+        endRepair(what.gap.slot(), false);
+      }
+    }
+  }
+
+  /** A live message {@code [sync, epoch, slot, seq, payload]}. */
+  private void message(List<?> l) {
+    if (!(l.get(1) instanceof Long epoch) || !(l.get(2) instanceof Long slot)
+        || !(l.get(3) instanceof Long seq) || !(l.get(4) instanceof byte[] payload)
+        || slot < 0 || slot >= io.tiercel.core.KeySlot.SLOTS) {
+      counters.malformed();
+      return;
+    }
+    if (epoch == sequences.epoch()) {
+      SlotSequences.Gap gap = sequences.advance(slot.intValue(), seq);
+      if (gap != null) {
+        LOG.warn("sync: {} message(s) of slot {} missed; repairing", gap.missed(), gap.slot());
+        repair(gap);
+      }
     }
     try {
       apply(SyncMessage.decode(payload));
@@ -172,5 +287,100 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     }
   }
 
-  private static final byte[] SUBSCRIBE_ACK = "subscribe".getBytes(StandardCharsets.US_ASCII);
+  /** Holds the slot's synced keys and asks the node for the missing messages. */
+  private void repair(SlotSequences.Gap gap) {
+    counters.missed(gap.missed());
+    int slot = gap.slot();
+    counters.quarantined(quarantine.hold(s -> s == slot));
+    SlotRepair r = repairs.computeIfAbsent(slot, k -> new SlotRepair());
+    r.pending++;
+    r.after = Math.min(r.after, gap.after());
+    send(new Expected("replay", gap), SYNCHUB, REPLAY, Long.toString(slot).getBytes(
+        StandardCharsets.US_ASCII), Long.toString(gap.after()).getBytes(
+        StandardCharsets.US_ASCII));
+  }
+
+  /** {@code [subscribe, epoch, table]}: reconciles what was missed while away. */
+  private void subscribedReply(Object reply) {
+    if (reply instanceof ReplyFramer.ErrorReply e) {
+      LOG.warn("node refused SYNCHUB SUBSCRIBE: {}", e.message());
+      return;
+    }
+    List<?> l = (List<?>) reply;
+    long epoch = (Long) l.get(1);
+    long[] table = SlotSequences.decodeTable((byte[]) l.get(2));
+    if (sequences.epoch() == 0) {
+      // Only messages that arrived before a first baseline can be held: unverifiable, dropped.
+      counters.repairEnded(0, quarantine.discard(ALL_SLOTS));
+      sequences.reset(epoch, table);
+    } else if (sequences.epoch() != epoch) {
+      long dropped = quarantine.discard(ALL_SLOTS);
+      LOG.warn("sync: node restarted (new epoch); {} held keys dropped", dropped);
+      counters.repairEnded(0, dropped);
+      sequences.reset(epoch, table);
+    } else {
+      for (SlotSequences.Gap gap : sequences.behind(table)) {
+        repair(gap);
+      }
+      long restored = quarantine.release(slot -> !repairs.containsKey(slot));
+      counters.repairEnded(restored, 0);
+    }
+    subscribed = true;
+    LOG.info("sync subscriber on node {} (epoch {})", connection.address(),
+        Long.toHexString(epoch));
+  }
+
+  /** {@code [seqs, epoch, table]}: repairs the slots confirmed behind. */
+  private void checkReply(Object reply) {
+    List<?> l = (List<?>) reply;
+    if ((Long) l.get(1) != sequences.epoch()) {
+      return;
+    }
+    long[] table = SlotSequences.decodeTable((byte[]) l.get(2));
+    for (SlotSequences.Gap gap : sequences.check(table)) {
+      if (!repairs.containsKey(gap.slot())) {
+        LOG.warn("sync: check found {} message(s) of slot {} missed; repairing", gap.missed(),
+            gap.slot());
+        repair(gap);
+      }
+    }
+  }
+
+  /** {@code [epoch, complete, seq, payload, ...]}: applies what the node still had. */
+  private void replayReply(SlotSequences.Gap gap, Object reply) {
+    boolean complete = false;
+    if (reply instanceof List<?> l && l.size() >= 2 && (Long) l.get(0) == sequences.epoch()) {
+      complete = (Long) l.get(1) == 1;
+      long recovered = 0;
+      for (int i = 2; i + 1 < l.size(); i += 2) {
+        long seq = (Long) l.get(i);
+        apply(SyncMessage.decode((byte[]) l.get(i + 1)));
+        if (seq > gap.after() && seq < gap.upto()) {
+          recovered++;
+        }
+      }
+      counters.repaired(recovered);
+    }
+    endRepair(gap.slot(), complete);
+  }
+
+  private void endRepair(int slot, boolean complete) {
+    SlotRepair r = repairs.get(slot);
+    if (r == null) {
+      return;
+    }
+    r.incomplete |= !complete;
+    if (--r.pending > 0) {
+      return;
+    }
+    repairs.remove(slot);
+    if (r.incomplete) {
+      long dropped = quarantine.discard(s -> s == slot);
+      LOG.warn("sync: slot {} could not be replayed in full; {} held keys dropped", slot,
+          dropped);
+      counters.repairEnded(0, dropped);
+    } else {
+      counters.repairEnded(quarantine.release(s -> s == slot), 0);
+    }
+  }
 }

@@ -81,6 +81,38 @@ public final class VersionTable {
     }
   }
 
+  /** What {@link #forEachStamped} runs on each key, under the key's lock. */
+  public interface StampedKeyAction {
+    /** Visits one key of cache {@code cache} whose last applied stamp is {@code stamp}. */
+    void accept(String cache, byte[] key, Stamp stamp);
+  }
+
+  /** Runs {@code action} on every remembered key with its stamp, under the key's lock. */
+  public void forEachStamped(StampedKeyAction action) {
+    for (Key k : stamps.keySet()) {
+      stamps.computeIfPresent(k, (kk, stamp) -> {
+        action.accept(kk.cache, kk.key, stamp);
+        return stamp;
+      });
+    }
+  }
+
+  /**
+   * Runs {@code action} under the key's lock if the key's stamp is still {@code expected};
+   * returns whether it ran.
+   */
+  public boolean runIfStamp(String cache, byte[] key, Stamp expected, Runnable action) {
+    boolean[] ran = {false};
+    stamps.computeIfPresent(new Key(cache, key), (k, stamp) -> {
+      if (stamp.equals(expected)) {
+        action.run();
+        ran[0] = true;
+      }
+      return stamp;
+    });
+    return ran[0];
+  }
+
   /** Returns the number of keys with a stamp. */
   public int size() {
     return stamps.size();

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tiercel.protocol.resp.RespProtocolException;
+import io.tiercel.server.transport.CoalescedFlush;
 import io.tiercel.server.transport.Transports;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * One multiplexed, pipelined RESP connection from the agent to a node, pinned to one event loop.
  *
  * <p>Requests from any number of clients are written as they come, without waiting for earlier
- * replies; the node answers in order, so a FIFO of pending futures matches each reply to its
+ * replies, and flushed once per event-loop turn ({@link CoalescedFlush}); the node answers in order, so a FIFO of pending futures matches each reply to its
  * request. The FIFO and the channel are touched only on the pinned loop, so there is no lock and
  * no blocking: a caller on another thread hops onto the loop with {@code execute}. The agent pins
  * one connection to each of its worker loops, so a client's GGET normally never changes thread.
@@ -60,6 +61,8 @@ public final class UpstreamConnection implements AutoCloseable {
   private final Backoff backoff;
   private final ArrayDeque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
   private volatile Channel channel;
+  /** Writes requests to {@link #channel}, one flush per loop turn; touched only on the loop. */
+  private CoalescedFlush requests;
   private volatile boolean closed;
 
   /**
@@ -142,7 +145,8 @@ public final class UpstreamConnection implements AutoCloseable {
     } else {
       f.complete(null);
     }
-    ch.writeAndFlush(request, ch.voidPromise());
+    // Requests written in one turn (a read batch of SYNC writes or GGETs) share one flush.
+    requests.write(request);
   }
 
   /** Stops reconnecting and closes the connection; pending requests fail. */
@@ -162,6 +166,7 @@ public final class UpstreamConnection implements AutoCloseable {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
+      requests = new CoalescedFlush(ctx.channel());
       backoff.reset();
       LOG.info("connected to node {}{}", name, subscriber ? " (sync subscriber)" : "");
       if (listener != null) {

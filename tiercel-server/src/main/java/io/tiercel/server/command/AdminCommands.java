@@ -302,7 +302,7 @@ final class AdminCommands {
       case DEL, UNLINK, EXISTS, TOUCH, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL,
           EXPIRETIME, PEXPIRETIME, PERSIST, KEYS, SCAN, RANDOMKEY, TYPE, RENAME, RENAMENX ->
           "generic";
-      case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBSUB -> "pubsub";
+      case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBSUB, SYNCHUB -> "pubsub";
       case INFO, CONFIG, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, CACHE, SAVE, BGSAVE, LASTSAVE,
           BGREWRITEAOF -> "server";
       default -> "string";
@@ -583,7 +583,7 @@ final class AdminCommands {
       for (int i = 3; i < a.count(); i++) {
         options.addAll(List.of(a.string(i).split(",(?=[A-Za-z_-]+=)")));
       }
-      StoreCaches.create(n.caches, n.config.dir(), name, options);
+      CacheDefinition.of(name, options).create(n.persistence, n.caches, n.config.dir());
       r.ok();
     } else if (a.equalsIgnoreCase(1, "LIST")) {
       arity(a, "cache|list", 2);
@@ -621,6 +621,9 @@ final class AdminCommands {
       m.put("evictions", Long.toString(st.evictions()));
       m.put("expirations", Long.toString(st.expirations()));
       m.putAll(StoreCaches.describe(c));
+      if (n.persistence != null) {
+        m.putAll(n.persistence.describe(c.name()));
+      }
       r.map(m.size());
       for (Map.Entry<String, String> e : m.entrySet()) {
         r.bulk(e.getKey());
@@ -630,7 +633,9 @@ final class AdminCommands {
       help(r, "CACHE CREATE <name> [policy=lru|arc|tinylfu] [maxmemory=<size>] [ttl=<duration>]"
           + " [store=<jdbc url>|<from-to:jdbc url;...>] [mode=cache-aside|read-through|"
           + "write-through|write-behind|write-back] [batch-size=N] [flush-interval=<duration>]"
-          + " [queue-bound=N] [on-full=block|error] [table=T] [key-column=K] [value-column=V]",
+          + " [queue-bound=N] [on-full=block|error] [table=T] [key-column=K] [value-column=V]"
+          + " [appendonly=yes|no] [appendfsync=always|everysec|no]"
+          + " [snapshot-interval=<duration>]",
           "CACHE LIST", "CACHE PURGE <name>", "CACHE DROP <name>", "CACHE INFO <name>");
     } else {
       unknownSubcommand(a, "CACHE");

@@ -47,7 +47,9 @@ public enum Command {
   PUBLISH(3, "pubsub,loading,stale,fast"), SUBSCRIBE(-2, "pubsub,noscript,loading,stale,sub"),
   UNSUBSCRIBE(-1, "pubsub,noscript,loading,stale,sub"),
   PSUBSCRIBE(-2, "pubsub,noscript,loading,stale,sub"),
-  PUNSUBSCRIBE(-1, "pubsub,noscript,loading,stale,sub"), PUBSUB(-2, "pubsub,loading,stale");
+  PUNSUBSCRIBE(-1, "pubsub,noscript,loading,stale,sub"), PUBSUB(-2, "pubsub,loading,stale"),
+  // Agents' sequenced SYNC channel (see SyncHub)
+  SYNCHUB(-2, "pubsub,loading,stale");
 
   /** The lower-case name, as Redis spells it in errors. */
   final String lowerName;

@@ -100,6 +100,8 @@ public final class CommandDispatcher {
       r.error(e.getMessage());
     } catch (CacheFullException e) {
       r.error(CommandError.OOM.getMessage());
+    } catch (io.tiercel.persistence.LogFullException e) {
+      r.error("ERR " + e.getMessage());
     } catch (IllegalArgumentException e) {
       r.error("ERR " + e.getMessage());
     } catch (RuntimeException e) {
@@ -184,6 +186,7 @@ public final class CommandDispatcher {
       case UNSUBSCRIBE -> PubSubCommands.unsubscribe(n, s, a, r, false);
       case PUNSUBSCRIBE -> PubSubCommands.unsubscribe(n, s, a, r, true);
       case PUBSUB -> PubSubCommands.pubsub(n, s, a, r);
+      case SYNCHUB -> n.syncHub.command(s, a, r);
       default -> throw new AssertionError(cmd);
     }
   }
@@ -337,6 +340,7 @@ public final class CommandDispatcher {
 
   private void reset(Session s, Reply r) {
     PubSubCommands.unsubscribeAll(node, s);
+    node.syncHub.unsubscribe(s);
     s.resp3 = false;
     r.setResp3(false);
     s.name = "";

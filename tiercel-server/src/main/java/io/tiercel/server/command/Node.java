@@ -41,6 +41,8 @@ public final class Node {
   final Map<Bytes, Set<Session>> channels = new ConcurrentHashMap<>();
   final Map<Bytes, Set<Session>> patterns = new ConcurrentHashMap<>();
   final Tracking tracking = new Tracking(clients);
+  /** The agents' sequenced SYNC channel. */
+  final SyncHub syncHub = new SyncHub();
   volatile String requirePass;
   volatile int maxClients;
   volatile Duration timeout;
@@ -171,6 +173,7 @@ public final class Node {
   public void close(Session s) {
     clients.remove(s.id);
     tracking.disable(s);
+    syncHub.unsubscribe(s);
     for (Bytes ch : s.channels) {
       removeSubscriber(channels, ch, s);
     }
@@ -232,7 +235,7 @@ public final class Node {
   /**
    * Writes one message to a subscriber: into the current batch if it is the publisher itself (so
    * it precedes the PUBLISH reply, as in Redis), else as its own write on the subscriber's channel,
-   * which then owns the buffer.
+   * which then owns the buffer; the subscriber is flushed once per turn, not once per message.
    */
   private static void deliver(Session from, Session to, byte[] pattern, byte[] channel,
       byte[] message) {
@@ -243,7 +246,7 @@ public final class Node {
     ByteBuf buf = to.channel.alloc().ioBuffer(32 + channel.length + message.length
         + (pattern == null ? 0 : pattern.length + 16));
     writeMessage(buf, to.resp3, pattern, channel, message);
-    to.channel.writeAndFlush(buf, to.channel.voidPromise());
+    to.pushes.write(buf);
   }
 
   private static void writeMessage(ByteBuf out, boolean resp3, byte[] pattern, byte[] channel,

@@ -3,6 +3,7 @@ package io.tiercel.server.command;
 import io.netty.channel.Channel;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
+import io.tiercel.server.transport.CoalescedFlush;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -16,6 +17,8 @@ public final class Session {
   final Channel channel;
   final long createdMillis;
   final Reply reply;
+  /** Writes pushes from other connections (pub/sub messages, invalidations), one flush a turn. */
+  final CoalescedFlush pushes;
   volatile long lastInteractionMillis;
   volatile String name = "";
   volatile String libName = "";
@@ -29,6 +32,8 @@ public final class Session {
   final Set<Bytes> channels = new HashSet<>();
   /** Patterns subscribed to. */
   final Set<Bytes> patterns = new HashSet<>();
+  /** Whether the client receives the agents' SYNC messages ({@link SyncHub}). */
+  volatile boolean syncSubscribed;
   /** CLIENT TRACKING state, read by other connections' writers (see {@link Tracking}). */
   volatile boolean tracking;
   volatile boolean trackingBcast;
@@ -49,6 +54,7 @@ public final class Session {
     this.id = id;
     this.channel = channel;
     this.reply = reply;
+    this.pushes = new CoalescedFlush(channel);
     this.cache = cache;
     this.authenticated = authenticated;
     this.createdMillis = nowMillis;

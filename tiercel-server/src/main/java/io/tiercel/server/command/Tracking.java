@@ -166,7 +166,7 @@ final class Tracking {
       }
       ByteBuf buf = target.channel.alloc().ioBuffer(48 + (key == null ? 0 : key.length));
       write(buf, target.resp3, key);
-      target.channel.writeAndFlush(buf, target.channel.voidPromise());
+      target.pushes.write(buf);
     });
   }
 

@@ -64,8 +64,8 @@ public final class ConfigKeys {
       Duration.ZERO, RUNTIME, "close RESP clients idle this long; 0 never");
   /** Worker event loops. */
   public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of("io-threads",
-      integer(1, 1024), Runtime.getRuntime().availableProcessors(), STARTUP,
-      "worker event loops shared by RESP and HTTP (default: the number of cores)");
+      integer(1, 1024), defaultIoThreads(Runtime.getRuntime().availableProcessors()), STARTUP,
+      "worker event loops shared by RESP and HTTP (default: 1 on up to 2 cores, else one a core)");
 
   // -------------------------------------------------------------------------------- limits
   /** Largest RESP bulk string. */
@@ -130,6 +130,11 @@ public final class ConfigKeys {
   public static final ConfigKey<Long> AUTO_AOF_REWRITE_MIN_SIZE = ConfigKey.of(
       "auto-aof-rewrite-min-size", bytes(0, Long.MAX_VALUE), 64L << 20, STARTUP,
       "rewrite the log (take a snapshot) once it exceeds this and twice the last snapshot");
+  /** The log writer's memory bound. */
+  public static final ConfigKey<Long> AOF_BUFFER_LIMIT = ConfigKey.of("aof-buffer-limit",
+      bytes(64L << 10, Integer.MAX_VALUE), 64L << 20, STARTUP,
+      "most bytes of log records held in memory for the disk; then writers wait (up to 5s, then "
+          + "the write is refused)");
   /** Redis's snapshot schedule, accepted for clients that set it. */
   public static final ConfigKey<String> SAVE = ConfigKey.of("save", text(true), "", RUNTIME,
       "Redis's snapshot schedule; accepted for client compatibility, ignored (use "
@@ -173,7 +178,7 @@ public final class ConfigKeys {
       PROTO_MAX_BULK_LEN, MAX_MULTIBULK_LEN, MAX_INLINE_LEN, CLIENT_QUERY_BUFFER_LIMIT,
       HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE, HTTP_MAX_INITIAL_LINE_LENGTH,
       MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, AOF_LOAD_TRUNCATED,
-      AUTO_AOF_REWRITE_MIN_SIZE, SAVE, REQUIREPASS,
+      AUTO_AOF_REWRITE_MIN_SIZE, AOF_BUFFER_LIMIT, SAVE, REQUIREPASS,
       COORDINATOR, LOGLEVEL, LOGFILE, LOGFILE_MAX_SIZE, LOGFILE_MAX_HISTORY, DATABASES);
 
   private static final Map<String, ConfigKey<?>> BY_NAME;
@@ -211,5 +216,14 @@ public final class ConfigKeys {
   /** Returns every name and alias, in documentation order. */
   public static List<String> allNames() {
     return List.copyOf(BY_NAME.keySet());
+  }
+
+  /**
+   * Returns the default number of worker loops on {@code cores} cores: one a core, but a single
+   * loop on one or two cores, where a second loop only competes with the clients and the GC for
+   * the same two CPUs and gets preempted mid-batch (see docs/benchmarks.md, Tiercel vs Redis).
+   */
+  public static int defaultIoThreads(int cores) {
+    return cores <= 2 ? 1 : cores;
   }
 }

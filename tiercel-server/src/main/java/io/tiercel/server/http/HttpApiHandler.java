@@ -211,6 +211,8 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
     } catch (CacheFullException e) {
       return error(ctx, HttpResponseStatus.INSUFFICIENT_STORAGE,
           "value too large for the cache's maxmemory");
+    } catch (io.tiercel.persistence.LogFullException e) {
+      return error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
     } catch (IllegalArgumentException e) {
       return error(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage());
     } catch (RuntimeException e) {

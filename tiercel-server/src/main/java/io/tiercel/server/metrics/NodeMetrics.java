@@ -56,6 +56,11 @@ public final class NodeMetrics implements AutoCloseable {
     return commands;
   }
 
+  /** Returns the registry, so an embedding process (the agent) can add its own meters. */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   /** Returns the HTTP meters. */
   public HttpMetrics http() {
     return http;

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Several Tiercel nodes (builds, JVM flags or server flags) and one redis-server side by side,
+# under the same redis-benchmark cells, interleaved (the order flips every round); prints per cell
+# the median ops/s, ratio to Redis, p99 and the server's CPU time per request (utime+stime of the
+# process from /proc, over the run), so a change can be judged on CPU cost, not only on
+# throughput, on a machine whose load the benchmark does not control.
+#
+#   bench/node-variants.sh OUTDIR 'name|libdir|java opts|server flags' ...
+#
+# libdir: a copy of tiercel-dist/target/lib (empty: this checkout's). Environment: ROUNDS
+# (default 3), CELLS (default all 8: "tcp:set:1 ... unix:get:16"). 50 clients, 100-byte values,
+# 100k random keys; 100k requests at pipeline 1, 500k at 16; each server warmed up first.
+# Example: bench/node-variants.sh /tmp/v 'g1|||' 'zgc||-XX:+UseZGC|' 'two||--io-threads 2'
+set -u
+
+if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
+  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
+fi
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[[ $# -ge 2 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
+ROUNDS=${ROUNDS:-3}; CELLS=${CELLS:-"tcp:set:1 tcp:get:1 unix:set:1 unix:get:1 tcp:set:16 tcp:get:16 unix:set:16 unix:get:16"}
+JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
+declare -A PID ADDR_T ADDR_U
+NAMES=()
+for v in "$@"; do
+  IFS='|' read -r name lib opts flags <<<"$v"
+  lib="${lib:-$HOME_DIR/tiercel-dist/target/lib}"
+  NAMES+=("$name")
+  $JAVA -XX:+UseCompactObjectHeaders $opts -Dtiercel.home="$HOME_DIR" -cp "$lib/*" io.tiercel.dist.Main \
+    server --port 0 --unixsocket $OUT/$name.sock --maxmemory 2gb --loglevel warn $flags >$OUT/$name.out 2>$OUT/$name.err &
+  PID[$name]=$!
+done
+RP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port $RP --bind 127.0.0.1 --unixsocket $OUT/redis.sock --save '' --appendonly no --dir $OUT --daemonize no --logfile $OUT/redis.log &
+PID[redis]=$!; ADDR_T[redis]="-p $RP"; ADDR_U[redis]="-s $OUT/redis.sock"
+for name in "${NAMES[@]}"; do
+  for i in $(seq 1 150); do grep -q ready $OUT/$name.out && break; sleep 0.2; done
+  ADDR_T[$name]="-p $(sed -n 's/^ready port=\([0-9]*\).*/\1/p' $OUT/$name.out)"; ADDR_U[$name]="-s $OUT/$name.sock"
+done
+sleep 0.5
+NAMES+=(redis)
+echo "start load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/meta
+ticks() { awk '{print $14+$15}' /proc/$1/stat; }
+for name in "${NAMES[@]}"; do
+  for a in "${ADDR_T[$name]}" "${ADDR_U[$name]}"; do
+  redis-benchmark $a -c 50 -n 1000000 -d 100 -r 100000 -P 16 -t set -q >/dev/null
+  redis-benchmark $a -c 50 -n 200000 -d 100 -r 100000 -t get,set -q >/dev/null
+  done
+done
+for round in $(seq 1 $ROUNDS); do
+  for cell in $CELLS; do
+    IFS=: read -r tr t p <<<"$cell"; n=100000; [ $p -gt 1 ] && n=500000
+    order=("${NAMES[@]}"); (( round % 2 == 0 )) && order=($(printf '%s\n' "${NAMES[@]}" | tac))
+    for name in "${order[@]}"; do
+      if [ $tr = tcp ]; then a="${ADDR_T[$name]}"; else a="${ADDR_U[$name]}"; fi
+      c0=$(ticks ${PID[$name]})
+      r=$(timeout 120 redis-benchmark $a -c 50 -n $n -d 100 -r 100000 -P $p -t $t --csv 2>/dev/null | awk -F, 'NR==2{gsub(/"/,"");print $2, $7}')
+      c1=$(ticks ${PID[$name]})
+      echo "$round $tr $t $p $name $r $(( (c1-c0)*10 )) $n" >>$OUT/runs.txt
+    done
+  done
+done
+echo "end load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/meta
+for name in "${NAMES[@]}"; do kill ${PID[$name]}; done; wait 2>/dev/null
+python3 - $OUT/runs.txt "${NAMES[@]}" <<'PY'
+import sys,statistics,collections
+names=sys.argv[2:]
+c=collections.defaultdict(list)
+for l in open(sys.argv[1]):
+    p=l.split()
+    if len(p)<8: continue
+    c[(p[1],p[2],int(p[3]),p[4])].append((float(p[5]),float(p[6]),float(p[7])*1000/float(p[8])))
+cells=sorted({k[:3] for k in c}, key=lambda k:(k[2],k[0],k[1]!="set"))
+print("%-14s"%"cell"+"".join("%28s"%n for n in names))
+for cell in cells:
+    red=statistics.median(x[0] for x in c[cell+("redis",)])
+    row="%-14s"%(" ".join(map(str,cell)))
+    for n in names:
+        v=c[cell+(n,)]
+        rps=statistics.median(x[0] for x in v); p99=statistics.median(x[1] for x in v); cpu=statistics.median(x[2] for x in v)
+        row+="  %7.0f %4.2fx %6.2fms %4.1fus"%(rps,rps/red,p99,cpu)
+    print(row)
+print("columns: ops/s, ratio to redis, p99, server CPU us/request (medians)")
+PY

@@ -1,0 +1,53 @@
+package io.tiercel.server.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+
+/**
+ * Writes messages to one channel and flushes them once, at the end of the event-loop turn in
+ * which they were written, however many there were.
+ *
+ * <p><b>Why.</b> A flush is a {@code write} system call. A publisher that answers a read batch of
+ * a hundred {@code PUBLISH} commands, or an agent that forwards a hundred writes read at once,
+ * would otherwise make a hundred system calls for bytes that fit in one. Netty runs the tasks
+ * queued during a turn after that turn's I/O, so a flush queued with {@code execute} on the first
+ * write runs once every message of the turn is written: batching without a timer, and the
+ * latency of a message grows only by the rest of its turn.
+ *
+ * <p><b>Threads.</b> The pending flag is touched only on the channel's loop. A write from another
+ * thread becomes a task on the loop; the flush it queues there lands after the write tasks queued
+ * before it, so a burst from another loop is flushed once too.
+ *
+ * <p>Ownership: a buffer passed to {@link #write} belongs to the channel from then on.
+ */
+public final class CoalescedFlush implements Runnable {
+  private final Channel channel;
+  private boolean flushQueued;
+
+  /** Creates the flusher of {@code channel}. */
+  public CoalescedFlush(Channel channel) {
+    this.channel = channel;
+  }
+
+  /** Writes {@code msg}; it is flushed at the end of the loop's current turn. */
+  public void write(ByteBuf msg) {
+    EventLoop loop = channel.eventLoop();
+    if (!loop.inEventLoop()) {
+      loop.execute(() -> write(msg));
+      return;
+    }
+    channel.write(msg, channel.voidPromise());
+    if (!flushQueued) {
+      flushQueued = true;
+      loop.execute(this);
+    }
+  }
+
+  /** Flushes what the turn wrote; runs as the loop's task. */
+  @Override
+  public void run() {
+    flushQueued = false;
+    channel.flush();
+  }
+}

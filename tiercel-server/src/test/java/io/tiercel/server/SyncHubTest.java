@@ -1,0 +1,104 @@
+package io.tiercel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tiercel.core.KeySlot;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SYNCHUB, the agents' sequenced push channel, over real sockets: per-slot sequences in one
+ * epoch, a lost delivery shows as a sequence jump and is replayed from the backlog, a forgotten
+ * backlog makes the replay say incomplete, and the sequence table reports every moved slot.
+ */
+class SyncHubTest {
+  @TempDir Path dir;
+  private ServerFixture node;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = ServerFixture.start(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  private static long integer(RespValue v) {
+    assertThat(v.type()).as(v.printable()).isEqualTo(':');
+    return Long.parseLong(v.text());
+  }
+
+  @Test
+  void lostDeliveryShowsAsSequenceJumpAndIsReplayedUntilTheBacklogIsForgotten()
+      throws Exception {
+    int slot = KeySlot.of("{a}x".getBytes(StandardCharsets.UTF_8));
+    try (RawClient sub = RawClient.tcp(node.port()); RawClient pub = RawClient.tcp(node.port())) {
+      RespValue subscribed = sub.command("SYNCHUB", "SUBSCRIBE").reply();
+      assertThat(subscribed.children()).hasSize(3);
+      assertThat(subscribed.children().get(0).text()).isEqualTo("subscribe");
+      long epoch = integer(subscribed.children().get(1));
+      assertThat(epoch).isPositive();
+      assertThat(subscribed.children().get(2).text()).isEmpty();
+
+      assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "{a}x", "p1").reply())).isEqualTo(1);
+      assertThat(sub.reply().raw()).isEqualTo("*5\r\n$4\r\nsync\r\n:" + epoch + "\r\n:" + slot
+          + "\r\n:1\r\n$2\r\np1\r\n");
+
+      assertThat(pub.command("SYNCHUB", "DEBUG", "DROPNEXT", "1").reply().text()).isEqualTo("OK");
+      assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "{a}y", "p2").reply())).isZero();
+      assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "{a}z", "p3").reply())).isEqualTo(1);
+      assertThat(sub.reply().raw()).as("seq 2 was never delivered").isEqualTo("*5\r\n$4\r\nsync"
+          + "\r\n:" + epoch + "\r\n:" + slot + "\r\n:3\r\n$2\r\np3\r\n");
+
+      assertThat(pub.command("SYNCHUB", "REPLAY", Integer.toString(slot), "1").reply().raw())
+          .isEqualTo("*6\r\n:" + epoch + "\r\n:1\r\n:2\r\n$2\r\np2\r\n:3\r\n$2\r\np3\r\n");
+      assertThat(pub.command("SYNCHUB", "REPLAY", Integer.toString(slot), "3").reply().raw())
+          .as("nothing after the newest: complete and empty")
+          .isEqualTo("*2\r\n:" + epoch + "\r\n:1\r\n");
+
+      RespValue seqs = pub.command("SYNCHUB", "SEQS").reply();
+      assertThat(seqs.children().get(0).text()).isEqualTo("seqs");
+      byte[] table = seqs.children().get(2).text().getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(table).isEqualTo(ByteBuffer.allocate(10).putShort((short) slot).putLong(3)
+          .array());
+
+      assertThat(pub.command("SYNCHUB", "DEBUG", "FORGET").reply().text()).isEqualTo("OK");
+      assertThat(pub.command("SYNCHUB", "REPLAY", Integer.toString(slot), "1").reply().raw())
+          .as("the backlog lost them: incomplete").isEqualTo("*2\r\n:" + epoch + "\r\n:0\r\n");
+    }
+  }
+
+  @Test
+  void badArgumentsGetClearErrorsAndAClosedSubscriberIsForgotten() throws Exception {
+    try (RawClient pub = RawClient.tcp(node.port())) {
+      assertThat(pub.command("SYNCHUB", "REPLAY", "16384", "0").reply().text())
+          .isEqualTo("ERR slot 16384 (expected: 0..16383)");
+      assertThat(pub.command("SYNCHUB", "REPLAY", "x", "0").reply().isError()).isTrue();
+      assertThat(pub.command("SYNCHUB", "NOPE").reply().text())
+          .startsWith("ERR unknown subcommand");
+      assertThat(pub.command("SYNCHUB", "PUBLISH", "k").reply().isError()).isTrue();
+      try (RawClient sub = RawClient.tcp(node.port())) {
+        sub.command("SYNCHUB", "SUBSCRIBE").reply();
+        assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "k", "v").reply())).isEqualTo(1);
+        assertThat(sub.command("SYNCHUB", "UNSUBSCRIBE").reply().raw())
+            .as("the message came first, then the reply").contains("sync");
+        assertThat(sub.reply().text()).isEqualTo("OK");
+        assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "k", "v").reply())).isZero();
+        sub.command("SYNCHUB", "SUBSCRIBE").reply();
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      long receivers;
+      do {
+        receivers = integer(pub.command("SYNCHUB", "PUBLISH", "k", "v").reply());
+      } while (receivers != 0 && System.nanoTime() < deadline);
+      assertThat(receivers).as("a closed subscriber is removed").isZero();
+    }
+  }
+}
