@@ -163,19 +163,19 @@ final class LogWriter implements CommitGate, AutoCloseable {
       return;
     }
     admitWaits.incrementAndGet();
-    long deadline = System.nanoTime() + admitWaitNanos;
+    // awaitNanos answers the time left of the wait, so no clock is read here.
+    long left = admitWaitNanos;
     roomLock.lock();
     waitingForRoom.incrementAndGet();
     try {
       while (buffered.get() > bufferLimit) {
-        long left = deadline - System.nanoTime();
         if (left <= 0) {
           admitRefusals.incrementAndGet();
           throw new LogFullException("append-only log buffer is full (" + buffered.get()
               + " bytes waiting for the disk, aof-buffer-limit " + bufferLimit
               + "); the write was not applied");
         }
-        room.awaitNanos(left);
+        left = room.awaitNanos(left);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
