@@ -102,19 +102,38 @@ public final class KeySlot {
     int crc = 0;
     int i = from;
     for (; to - i >= 8; i += 8) {
-      long x = (long) BIG_ENDIAN_LONGS.get(bytes, i) ^ ((long) crc << 48);
-      crc = TABLES[7 * 256 + (int) (x >>> 56)]
-          ^ TABLES[6 * 256 + ((int) (x >>> 48) & 0xFF)]
-          ^ TABLES[5 * 256 + ((int) (x >>> 40) & 0xFF)]
-          ^ TABLES[4 * 256 + ((int) (x >>> 32) & 0xFF)]
-          ^ TABLES[3 * 256 + ((int) (x >>> 24) & 0xFF)]
-          ^ TABLES[2 * 256 + ((int) (x >>> 16) & 0xFF)]
-          ^ TABLES[256 + ((int) (x >>> 8) & 0xFF)]
-          ^ TABLES[(int) x & 0xFF];
+      crc = crc16Word(crc, (long) BIG_ENDIAN_LONGS.get(bytes, i));
     }
     for (; i < to; i++) {
-      crc = ((crc << 8) ^ TABLES[((crc >>> 8) ^ bytes[i]) & 0xFF]) & 0xFFFF;
+      crc = crc16Byte(crc, bytes[i]);
     }
     return crc;
+  }
+
+  /**
+   * Returns the CRC16-XMODEM register after eight more bytes, given as one big-endian word; the
+   * step of {@link #crc16}, for callers that read the key's words for other purposes too.
+   */
+  public static int crc16Word(int crc, long bigEndianWord) {
+    long x = bigEndianWord ^ ((long) crc << 48);
+    return TABLES[7 * 256 + (int) (x >>> 56)]
+        ^ TABLES[6 * 256 + ((int) (x >>> 48) & 0xFF)]
+        ^ TABLES[5 * 256 + ((int) (x >>> 40) & 0xFF)]
+        ^ TABLES[4 * 256 + ((int) (x >>> 32) & 0xFF)]
+        ^ TABLES[3 * 256 + ((int) (x >>> 24) & 0xFF)]
+        ^ TABLES[2 * 256 + ((int) (x >>> 16) & 0xFF)]
+        ^ TABLES[256 + ((int) (x >>> 8) & 0xFF)]
+        ^ TABLES[(int) x & 0xFF];
+  }
+
+  /** Returns the CRC16-XMODEM register after one more byte. */
+  public static int crc16Byte(int crc, byte b) {
+    return ((crc << 8) ^ TABLES[((crc >>> 8) ^ b) & 0xFF]) & 0xFFFF;
+  }
+
+  /** Returns whether some byte of {@code word} is {@code '{'}, the start of a hash tag. */
+  public static boolean hasOpenBrace(long word) {
+    long v = word ^ OPEN_BRACES;
+    return ((v - LOW_BITS) & ~v & HIGH_BITS) != 0;
   }
 }

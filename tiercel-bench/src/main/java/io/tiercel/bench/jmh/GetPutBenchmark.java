@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
  * to Caffeine (after Caffeine's own {@code GetPutBenchmark}).
  *
  * <p>The keys are 10 bytes and the values 100 bytes; the cache is filled with every key first and
- * its budget holds them all, so {@code get} always hits and {@code put} always replaces. Tiercel
+ * its bound holds them all (with room to spare, or exactly: see {@link #fill}), so {@code get} always hits and {@code put} always replaces. Tiercel
  * is read both through {@link Cache#get} (returns a copy) and {@link Cache#read} (reads in place).
  * Caffeine's keys wrap the bytes in {@link BytesKey}. {@code caffeine} looks up with the very key
  * objects it stored, as Caffeine's own benchmark does: the hash is cached and equality succeeds
@@ -62,6 +62,16 @@ public class GetPutBenchmark {
    */
   @Param({"tiercel_get", "tiercel_read", "caffeine", "caffeine_bytes"})
   String impl;
+
+  /**
+   * How full the caches are. {@code sparse} is Caffeine's own benchmark: a bound of {@code 2 x
+   * SIZE} entries holding {@code ITEMS}, a sixth of it, so neither cache records reads (both skip
+   * their read buffers below half their bound). {@code full}: Caffeine's {@code maximumSize} and
+   * Tiercel's byte budget are exactly what the items take, so both record every read, as a cache
+   * in steady state does.
+   */
+  @Param({"sparse", "full"})
+  String fill;
 
   /** Tiercel's eviction policy (ignored by Caffeine). */
   @Param({"tinylfu"})
@@ -104,30 +114,41 @@ public class GetPutBenchmark {
     switch (impl) {
       case "tiercel_get", "tiercel_read", "tiercel_inline" -> {
         inPlace = !impl.equals("tiercel_get");
-        CacheConfig config = CacheConfig.builder()
-            .policy(EvictionPolicyKind.parse(policy))
-            .maxMemory(256L << 20)
-            .build();
-        tiercel = Caches.create(
-            "jmh", config, Clock.system(), RemovalListener.none(),
-            impl.equals("tiercel_inline") ? Runnable::run : ForkJoinPool.commonPool());
-        for (byte[] key : itemKeys) {
-          tiercel.put(key, value);
-        }
-        tiercel.cleanUp();
-        if (tiercel.size() != ITEMS) {
-          throw new IllegalStateException("tiercel holds " + tiercel.size() + " of " + ITEMS);
+        tiercel = filledTiercel(itemKeys, 256L << 20);
+        if (fill.equals("full")) {
+          // Same entries under a budget of exactly their weight: full, and nothing is evicted.
+          tiercel = filledTiercel(itemKeys, tiercel.weightedSize());
         }
       }
       case "caffeine", "caffeine_bytes" -> {
         freshKeys = impl.equals("caffeine_bytes");
-        caffeine = Caffeine.newBuilder().maximumSize(2L * SIZE).build();
+        long maximum = fill.equals("full") ? ITEMS : 2L * SIZE;
+        caffeine = Caffeine.newBuilder().maximumSize(maximum).build();
         for (BytesKey key : itemBoxed) {
           caffeine.put(key, value);
         }
       }
       default -> throw new IllegalArgumentException("impl: " + impl);
     }
+  }
+
+  /** Returns a Tiercel cache of {@code budget} bytes holding every item; fails if one is missing. */
+  private Cache filledTiercel(byte[][] itemKeys, long budget) {
+    CacheConfig config = CacheConfig.builder()
+        .policy(EvictionPolicyKind.parse(policy))
+        .maxMemory(budget)
+        .build();
+    Cache cache = Caches.create(
+        "jmh", config, Clock.system(), RemovalListener.none(),
+        impl.equals("tiercel_inline") ? Runnable::run : ForkJoinPool.commonPool());
+    for (byte[] key : itemKeys) {
+      cache.put(key, value);
+    }
+    cache.cleanUp();
+    if (cache.size() != ITEMS) {
+      throw new IllegalStateException("tiercel holds " + cache.size() + " of " + ITEMS);
+    }
+    return cache;
   }
 
   /** Reads one key; every read hits. */

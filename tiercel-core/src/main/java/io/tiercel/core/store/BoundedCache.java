@@ -63,6 +63,22 @@ import org.slf4j.LoggerFactory;
  * fails, the policy drops it anyway, and the queued task later finds it unlinked and treats a
  * replacement as an add. Reads of entries that have since left are ignored by the policy.
  *
+ * <p><b>Reads below half the budget.</b> Recording a read costs about as much as the lookup
+ * itself (a ring slot CAS, and a drain that replays the policy). It only pays once entries must
+ * be chosen for eviction. So, as Caffeine does ({@code BoundedLocalCache.skipReadBuffer}), reads
+ * skip the buffer until the cache first weighs half its budget; from then on every read is
+ * offered, even if the cache shrinks again. Caffeine ties the switch to its frequency sketch,
+ * which it allocates only when the cache reaches half its {@code maximumSize} (sized for the
+ * maximum, or for the current entry count when weighted); until then it counts neither reads nor
+ * writes, and its queues hold insertion order. What is lost is the same here: the recency and
+ * frequency of reads made while the cache was less than half full. Those are reads of a cache
+ * with room to spare: the half-full point leaves half a cache's worth of inserts, and their
+ * reads, before the first eviction, which is when W-TinyLFU's admission first consults the sketch
+ * and LRU or ARC first consult their order. Tiercel's W-TinyLFU still counts writes from the
+ * first one, so its sketch holds at least what Caffeine's would. The hit-ratio traces fill their
+ * caches early and did not move (docs/benchmarks.md). The flag is read with every hit; it is a
+ * plain volatile load that never changes after it turns on.
+ *
  * <p><b>Expiry.</b> Reads compare the exact expiry with the clock, so an expired value is never
  * returned; such an entry is removed on the spot. Active expiry runs in maintenance through a
  * {@link TimerWheel} with bounded work per cycle. Time comes only from the injected {@link Clock}.
@@ -109,6 +125,11 @@ public final class BoundedCache implements Cache {
   private volatile CacheConfig config;
   /** The policy's weighted size after the last maintenance run. */
   private volatile long weightedSize;
+  /**
+   * Whether reads go to the read buffer: false until the cache first reaches half its budget,
+   * then true for good (see "Reads below half the budget" above).
+   */
+  private volatile boolean recordingReads;
 
   // Guarded by evictionLock.
   private EvictionPolicy policy;
@@ -174,22 +195,28 @@ public final class BoundedCache implements Cache {
 
   @Override
   public boolean containsKey(byte[] key) {
-    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    Entry e = find(key);
     return e != null && !(e instanceof TimedEntry t && t.expireAt <= clock.millis());
   }
 
   @Override
   public long expireAt(byte[] key) {
-    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    Entry e = find(key);
     if (e == null || (e instanceof TimedEntry t && t.expireAt <= clock.millis())) {
       return ABSENT;
     }
     return e.expireAt();
   }
 
+  /** Returns the key's entry, expired or not, or null; one pass over the key for slot and hash. */
+  private Entry find(byte[] key) {
+    long code = KeyHash.code(key);
+    return index.find(KeyHash.slot(code), KeyHash.hash(code), key);
+  }
+
   /** Returns the live entry for a read, counting the hit or miss and recording the access. */
   private Entry readLive(byte[] key) {
-    Entry e = index.find(KeySlot.of(key), KeyHash.hash(key), key);
+    Entry e = find(key);
     if (e == null) {
       misses.increment();
       return null;
@@ -198,6 +225,10 @@ public final class BoundedCache implements Cache {
       misses.increment();
       removeExpired(t);
       return null;
+    }
+    if (!recordingReads) {
+      unbufferedHits.increment();
+      return e;
     }
     int offered = readBuffer.offer(e);
     if (offered != ReadBuffer.RECORDED) {
@@ -220,8 +251,9 @@ public final class BoundedCache implements Cache {
   public void put(byte[] key, byte[] value, long expireAtMillis) {
     long now = clock.millis();
     long expireAt = resolveExpiry(expireAtMillis, now);
-    int slot = KeySlot.of(key);
-    int hash = KeyHash.hash(key);
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
     if (expireAt != NO_EXPIRY && expireAt <= now) {
       removeKey(slot, hash, key, RemovalCause.EXPIRED);
       return;
@@ -240,7 +272,8 @@ public final class BoundedCache implements Cache {
 
   @Override
   public boolean remove(byte[] key) {
-    return removeKey(KeySlot.of(key), KeyHash.hash(key), key, RemovalCause.EXPLICIT);
+    long code = KeyHash.code(key);
+    return removeKey(KeyHash.slot(code), KeyHash.hash(code), key, RemovalCause.EXPLICIT);
   }
 
   /** Removes the key's entry; returns whether it was live. {@code cause} applies to a live one. */
@@ -273,8 +306,9 @@ public final class BoundedCache implements Cache {
 
   @Override
   public <R> R compute(byte[] key, EntryMutator<R> mutator) {
-    int slot = KeySlot.of(key);
-    int hash = KeyHash.hash(key);
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
     Mutation mutation;
     R result;
     Entry removed = null;
@@ -345,8 +379,9 @@ public final class BoundedCache implements Cache {
     int[] hashes = new int[n];
     long stripes = 0;
     for (int i = 0; i < n; i++) {
-      slots[i] = KeySlot.of(keys.get(i));
-      hashes[i] = KeyHash.hash(keys.get(i));
+      long code = KeyHash.code(keys.get(i));
+      slots[i] = KeyHash.slot(code);
+      hashes[i] = KeyHash.hash(code);
       stripes |= 1L << (slots[i] & (STRIPES - 1));
     }
     MultiKeyOutcome outcome = new MultiKeyOutcome(n);
@@ -827,7 +862,11 @@ public final class BoundedCache implements Cache {
     }
     wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
     policy.evict(evictor);
-    weightedSize = policy.weightedSize();
+    long size = policy.weightedSize();
+    weightedSize = size;
+    if (!recordingReads && size >= policy.maximum() >>> 1) {
+      recordingReads = true;
+    }
   }
 
   private void recordAccess(Entry entry) {

@@ -366,4 +366,29 @@ class BoundedCacheTest {
     assertThat(weight).isEqualTo(EntrySizes.weight(110, false));
     assertThat(weight).isGreaterThan(110).isLessThan(110 + 80);
   }
+
+  @Test
+  void readsAreRecordedOnlyOnceTheCacheHasWeighedHalfItsBudget() {
+    long weight = EntrySizes.weight(3 + 10, false);
+    Cache c = cache(EvictionPolicyKind.LRU, 10 * weight);
+    for (int i = 0; i < 4; i++) {
+      c.put(b("k0" + i), new byte[10]);
+    }
+    c.cleanUp();
+    c.get(b("k00")); // 4 of 10 entries: below half, so LRU does not hear of this read
+    for (int i = 4; i < 10; i++) {
+      c.put(b("k0" + i), new byte[10]);
+    }
+    c.put(b("k10"), new byte[10]);
+    c.cleanUp();
+    assertThat(c.containsKey(b("k00"))).as("the unrecorded read left k00 oldest").isFalse();
+
+    c.get(b("k01")); // past half: recorded, so k01 is now the most recent
+    c.cleanUp();
+    c.put(b("k11"), new byte[10]);
+    c.cleanUp();
+    assertThat(c.containsKey(b("k01"))).isTrue();
+    assertThat(c.containsKey(b("k02"))).isFalse();
+    assertThat(c.stats().hits()).isEqualTo(2);
+  }
 }
