@@ -1,9 +1,7 @@
 package io.tiercel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.tiercel.core.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,25 +16,17 @@ import org.junit.jupiter.api.Test;
  * missing key), where Redis stays silent; that costs a client one refetch, never a stale value.
  */
 class ClientTrackingTest {
-  static RedisServerProcess redis;
-  static TiercelServer tiercel;
+  static RedisAndNode servers;
 
   @BeforeAll
   static void start() throws Exception {
-    String binary = RedisServerProcess.binary();
-    assumeTrue(binary != null, "redis-server is not installed (dev-support/install-deps.sh)");
-    redis = RedisServerProcess.start(binary);
-    tiercel = new TiercelServer(new ServerConfig().set("port", "0").set("io-threads", "2"),
-        Clock.system()).start();
+    servers = RedisAndNode.start(2);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (tiercel != null) {
-      tiercel.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 
@@ -47,8 +37,8 @@ class ClientTrackingTest {
   }
 
   private static void assertSameAsRedis(Scenario scenario) throws Exception {
-    assertThat(transcript(tiercel.port(), scenario))
-        .containsExactlyElementsOf(transcript(redis.port(), scenario));
+    assertThat(transcript(servers.tiercel.port(), scenario))
+        .containsExactlyElementsOf(transcript(servers.redis.port(), scenario));
   }
 
   private static List<String> transcript(int port, Scenario scenario) throws Exception {

@@ -1,9 +1,7 @@
 package io.tiercel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.tiercel.core.Clock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,25 +27,17 @@ class RedisCompatibilityTest {
   /** A SCAN that has not finished after this many calls is a bug on its own. */
   private static final int MAX_SCAN_CALLS = 10_000;
 
-  static RedisServerProcess redis;
-  static TiercelServer tiercel;
+  static RedisAndNode servers;
 
   @BeforeAll
   static void start() throws Exception {
-    String binary = RedisServerProcess.binary();
-    assumeTrue(binary != null, "redis-server is not installed (dev-support/install-deps.sh)");
-    redis = RedisServerProcess.start(binary);
-    tiercel = new TiercelServer(new ServerConfig().set("port", "0").set("io-threads", "1"),
-        Clock.system()).start();
+    servers = RedisAndNode.start(1);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (tiercel != null) {
-      tiercel.close();
-    }
-    if (redis != null) {
-      redis.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 
@@ -67,7 +57,8 @@ class RedisCompatibilityTest {
 
   private static void runGroup(CompatCase.Group group, boolean resp3) throws Exception {
     List<String> differences = new ArrayList<>();
-    try (RawClient t = RawClient.tcp(tiercel.port()); RawClient r = RawClient.tcp(redis.port())) {
+    try (RawClient t = RawClient.tcp(servers.tiercel.port());
+        RawClient r = RawClient.tcp(servers.redis.port())) {
       for (RawClient c : List.of(t, r)) {
         if (resp3) {
           assertThat(c.command("HELLO", "3").reply().type()).isEqualTo('%');
