@@ -190,7 +190,7 @@ public final class BoundedCache implements Cache {
   @Override
   public <R> R read(byte[] key, ValueReader<R> reader) {
     Entry e = readLive(key);
-    return e == null ? null : reader.read(e.data, e.valueOffset(), e.valueLength(), e.expireAt());
+    return e == null ? null : reader.read(e.data, e.keyLength(), e.valueLength(), e.expireAt());
   }
 
   @Override
@@ -688,7 +688,7 @@ public final class BoundedCache implements Cache {
     synchronized (lock(slot)) {
       index.forEach(slot, e -> {
         if (!e.isExpired(now)) {
-          visitor.visit(e.data, e.valueOffset(), e.valueLength(), e.expireAt());
+          visitor.visit(e.data, e.keyLength(), e.valueLength(), e.expireAt());
         }
       });
     }
@@ -1002,7 +1002,7 @@ public final class BoundedCache implements Cache {
     @Override
     public int valueOffset() {
       requireExists();
-      return valueSet ? 0 : live.valueOffset();
+      return valueSet ? 0 : live.keyLength();
     }
 
     @Override

@@ -12,17 +12,13 @@ import java.util.Arrays;
  * One key and its value, stored together in a single array so an entry costs one array header
  * instead of two.
  *
- * <p><b>Layout.</b> {@code data = key length ++ key ++ value}. The key length is one byte for
- * keys under 128 bytes (nearly every cache key); longer keys start with a marker byte,
- * {@link #LONG_KEY}, and their length as a 4-byte int. The length comes first so that a lookup,
- * which compares the length and then the key bytes, reads only the start of the array: the
- * array header, the length and a short key share one or two cache lines however long the value
- * is. (Until branch {@code coreperf3} the length sat at the end, and a hit on a 100-byte value
- * touched a line at each end of the array.) The key hash (30 bits, see {@link KeyHash}) shares
- * an int with the policy's queue id, and the cluster slot is recomputed from the key when a
- * write needs it (a CRC over a few bytes, on the write path only). So the entry holds the
- * policy's two links, that int and the array: 24 bytes with compact object headers, where a
- * field each for the hash, key length, slot and queue made 32.
+ * <p><b>Layout.</b> {@code data = key ++ value ++ key length}. The key length is one byte for keys
+ * under 128 bytes (nearly every cache key); longer keys end in their length as a 4-byte int and a
+ * marker byte, {@link #LONG_KEY}. An array's padding to 8 bytes often absorbs that byte. The key
+ * hash (30 bits, see {@link KeyHash}) shares an int with the policy's queue id, and the cluster
+ * slot is recomputed from the key when a write needs it (a CRC over a few bytes, on the write
+ * path only). So the entry holds the policy's two links, that int and the array: 24 bytes with
+ * compact object headers, where a field each for the hash, key length, slot and queue made 32.
  *
  * <p>Immutable but for the policy's links and queue id: a write to a key makes a new entry
  * (possibly sharing the same data array when only the expiry changes), which is what lets readers
@@ -48,24 +44,23 @@ class Entry extends PolicyNode {
     this.data = data;
   }
 
-  /** Returns {@code key length ++ key ++ value}, the data array of an entry. */
+  /** Returns {@code key ++ value ++ key length}, the data array of an entry. */
   static byte[] layout(byte[] key, byte[] value) {
     int keyLength = key.length;
-    int offset = keyOffset(keyLength);
-    byte[] data = new byte[offset + keyLength + value.length];
-    if (offset == 1) {
-      data[0] = (byte) keyLength;
+    int suffix = keyLength < SHORT_KEY ? 1 : 5;
+    byte[] data = Arrays.copyOf(key, keyLength + value.length + suffix);
+    System.arraycopy(value, 0, data, keyLength, value.length);
+    if (suffix == 1) {
+      data[data.length - 1] = (byte) keyLength;
     } else {
-      data[0] = LONG_KEY;
-      INTS.set(data, 1, keyLength);
+      INTS.set(data, data.length - 5, keyLength);
+      data[data.length - 1] = LONG_KEY;
     }
-    System.arraycopy(key, 0, data, offset, keyLength);
-    System.arraycopy(value, 0, data, offset + keyLength, value.length);
     return data;
   }
 
-  /** Returns where a key of this length starts in the data array: after its length. */
-  private static int keyOffset(int keyLength) {
+  /** Returns the bytes {@link #layout} adds to a key and value of these lengths. */
+  static int layoutOverhead(int keyLength) {
     return keyLength < SHORT_KEY ? 1 : 5;
   }
 
@@ -79,28 +74,16 @@ class Entry extends PolicyNode {
     return lowBits();
   }
 
-  /** Returns the length of the key, read from the start of {@link #data}. */
+  /** Returns the length of the key, read from the end of {@link #data}. */
   final int keyLength() {
     byte[] d = data;
-    int first = d[0];
-    return first >= 0 ? first : (int) INTS.get(d, 1);
-  }
-
-  /** Returns where the key starts in {@link #data}. */
-  final int keyOffset() {
-    return data[0] >= 0 ? 1 : 5;
-  }
-
-  /** Returns where the value starts in {@link #data}. */
-  final int valueOffset() {
-    byte[] d = data;
-    int first = d[0];
-    return first >= 0 ? 1 + first : 5 + (int) INTS.get(d, 1);
+    int last = d[d.length - 1];
+    return last >= 0 ? last : (int) INTS.get(d, d.length - 5);
   }
 
   /** Returns the cluster slot of the key, recomputed from its bytes. */
   final int slot() {
-    return KeySlot.of(data, keyOffset(), keyLength());
+    return KeySlot.of(data, 0, keyLength());
   }
 
   /** Returns the expiry in epoch ms, or {@link Cache#NO_EXPIRY}. */
@@ -114,53 +97,49 @@ class Entry extends PolicyNode {
   }
 
   /**
-   * Returns whether this entry's key equals {@code key}. The stored length is compared first; it
-   * is the array's first byte, on the cache line the key bytes share. Short keys (most cache
-   * keys) are then compared eight bytes at a time inline, which profiles showed is far cheaper
-   * than a call to the vectorized {@link Arrays#equals} for keys of a few words.
+   * Returns whether this entry's key equals {@code key}. Short keys (most cache keys) are compared
+   * eight bytes at a time inline, which profiles showed is far cheaper than a call to the
+   * vectorized {@link Arrays#equals} for keys of a few words. The key bytes are compared before
+   * the stored length, which sits at the end of the array, so the two loads overlap.
    */
   final boolean keyEquals(byte[] key) {
     byte[] d = data;
     int length = key.length;
-    if (length >= SHORT_KEY) {
-      return d[0] == LONG_KEY
-          && (int) INTS.get(d, 1) == length
-          && Arrays.equals(d, 5, 5 + length, key, 0, length);
-    }
-    if (d[0] != length) {
+    if (d.length <= length) {
       return false;
     }
     if (length > INLINE_COMPARE) {
-      return Arrays.equals(d, 1, 1 + length, key, 0, length);
+      return Arrays.equals(d, 0, length, key, 0, length) && keyLength() == length;
     }
     int i = 0;
     for (; length - i >= 8; i += 8) {
-      if ((long) LONGS.get(d, 1 + i) != (long) LONGS.get(key, i)) {
+      if ((long) LONGS.get(d, i) != (long) LONGS.get(key, i)) {
         return false;
       }
     }
     for (; i < length; i++) {
-      if (d[1 + i] != key[i]) {
+      if (d[i] != key[i]) {
         return false;
       }
     }
-    return true;
+    return d[d.length - 1] == length;
   }
 
   /** Returns a copy of the key. */
   final byte[] key() {
-    int offset = keyOffset();
-    return Arrays.copyOfRange(data, offset, offset + keyLength());
+    return Arrays.copyOf(data, keyLength());
   }
 
   /** Returns a copy of the value. */
   final byte[] value() {
-    return Arrays.copyOfRange(data, valueOffset(), data.length);
+    int keyLength = keyLength();
+    return Arrays.copyOfRange(data, keyLength, data.length - layoutOverhead(keyLength));
   }
 
-  /** Returns the value's length; it starts at {@link #valueOffset()}. */
+  /** Returns the value's length; it starts at {@link #keyLength()}. */
   final int valueLength() {
-    return data.length - valueOffset();
+    int keyLength = keyLength();
+    return data.length - keyLength - layoutOverhead(keyLength);
   }
 
   @Override

@@ -29,7 +29,7 @@ class EntryLayoutTest {
         assertThat(e.key()).isEqualTo(key);
         assertThat(e.value()).isEqualTo(value);
         assertThat(e.valueLength()).isEqualTo(valueLength);
-        assertThat(Arrays.copyOfRange(e.data, e.valueOffset(), e.valueOffset() + e.valueLength()))
+        assertThat(Arrays.copyOfRange(e.data, e.keyLength(), e.keyLength() + e.valueLength()))
             .isEqualTo(value);
         assertThat(e.keyEquals(key.clone())).isTrue();
         assertThat(e.slot()).isEqualTo(KeySlot.of(key));
