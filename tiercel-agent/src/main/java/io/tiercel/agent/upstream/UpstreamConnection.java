@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests from any number of clients are written as they come, without waiting for earlier
  * replies, and flushed once per event-loop turn or every {@link #FLUSH_BURST} requests
- * ({@link CoalescedFlush}); the node answers in order, so a FIFO of pending futures matches each reply to its
- * request. The FIFO and the channel are touched only on the pinned loop, so there is no lock and
+ * ({@link CoalescedFlush}); the node answers in order, so a FIFO of pending futures matches each
+ * reply to its request. The FIFO and the channel are touched only on the pinned loop, so there is no lock and
  * no blocking: a caller on another thread hops onto the loop with {@code execute}. The agent pins
  * one connection to each of its worker loops, so a client's GGET normally never changes thread.
  *
