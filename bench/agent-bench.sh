@@ -22,11 +22,9 @@
 # Runs under the shared build lock (/tmp/tiercel-mvn.lock), like every benchmark here.
 set -euo pipefail
 
-if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
-  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
-fi
-
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$HOME_DIR/bench/lib.sh"
+bench_lock "$@"
 ROUNDS=3
 REQUESTS=200000
 CLIENTS=50
@@ -55,54 +53,22 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-for tool in redis-server redis-cli redis-benchmark python3; do
-  command -v "$tool" >/dev/null || {
-    echo "agent-bench: $tool is missing (dev-support/install-deps.sh installs it)" >&2
-    exit 1
-  }
-done
+bench_require agent-bench redis-server redis-cli redis-benchmark python3
 
 WORK="$(mktemp -d /tmp/tiercel-agent-bench.XXXXXX)"
-PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  done
+  bench_cleanup
   rm -f "$WORK"/*.sock
-  true
 }
 trap cleanup EXIT
 
-# start NAME CMD... -> waits (bounded, 120 s) for the process's "ready ..." line; sets READY.
-start() {
-  local name="$1"
-  shift
-  mkfifo "$WORK/$name.out"
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  PIDS+=("$!")
-  exec {fd}<"$WORK/$name.out"
-  READY=""
-  if ! read -r -t 120 READY <&"$fd" || [[ "$READY" != ready\ * ]]; then
-    echo "agent-bench: $name did not print its ready line; see $WORK/$name.err" >&2
-    exit 1
-  fi
-  cat <&"$fd" >"$WORK/$name.stdout" &
-}
-
-start node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
-N_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
-start agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
+bench_start "$WORK" node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
+N_PORT="$(bench_ready_field "$READY" port)"
+bench_start "$WORK" agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
   --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
-start agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
+bench_start "$WORK" agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
   --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn --near-cache default
-R_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-redis-server --port "$R_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
-  --daemonize no --logfile "$WORK/redis.log" &
-PIDS+=("$!")
-for _ in $(seq 1 100); do
-  redis-cli -p "$R_PORT" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
+bench_redis "$WORK"
 for sock in a b; do
   for _ in $(seq 1 200); do
     redis-cli -s "$WORK/$sock.sock" info agent | grep -q 'sync_subscribed:1' && break
@@ -119,8 +85,7 @@ bench() {
   local addr="$1" n="$2"
   shift 2
   # shellcheck disable=SC2086
-  timeout 300 redis-benchmark $addr -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" --csv "$@" \
-    2>/dev/null | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]' \
+  bench_rb $addr -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" "$@" \
     || { echo "agent-bench: redis-benchmark failed: $addr $*" >&2; return 1; }
 }
 
