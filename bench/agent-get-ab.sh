@@ -11,30 +11,26 @@
 # A JFR profile: pass "-XX:+UseZGC -Xlog:jfr+startup=off -XX:StartFlightRecording=filename=F".
 # Runs under the shared build lock, like every benchmark here.
 set -euo pipefail
-if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
-  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
-fi
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$HOME_DIR/bench/lib.sh"
+bench_lock "$@"
 [[ $# -ge 1 ]] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+bench_require agent-get-ab redis-benchmark
+trap bench_cleanup EXIT
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for opts in "$@"; do
   W="$(mktemp -d /tmp/tiercel-agent-ab.XXXXXX)"
-  "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 1gb --loglevel warn >"$W/node.out" 2>"$W/node.err" &
-  NP=$!
-  for _ in $(seq 1 300); do grep -q '^ready' "$W/node.out" 2>/dev/null && break; sleep 0.2; done
-  PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' "$W/node.out")"
-  TIERCEL_JAVA_OPTS="$opts" "$HOME_DIR/bin/tiercel" agent --unixsocket "$W/a.sock" \
-    --nodes "127.0.0.1:$PORT" --maxmemory 1gb --loglevel warn >"$W/agent.out" 2>"$W/agent.err" &
-  AP=$!
-  for _ in $(seq 1 300); do grep -q '^ready' "$W/agent.out" 2>/dev/null && break; sleep 0.2; done
+  bench_start "$W" node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 1gb --loglevel warn
+  PORT="$(bench_ready_field "$READY" port)"
+  TIERCEL_JAVA_OPTS="$opts" bench_start "$W" agent "$HOME_DIR/bin/tiercel" agent \
+    --unixsocket "$W/a.sock" --nodes "127.0.0.1:$PORT" --maxmemory 1gb --loglevel warn
   echo "== agent options: $opts"
-  timeout 300 redis-benchmark -s "$W/a.sock" -c 50 -n 1000000 -P 16 -d 100 -r 100000 -t set --csv >/dev/null 2>&1
-  timeout 300 redis-benchmark -s "$W/a.sock" -c 50 -n 200000 -d 100 -r 100000 -t get --csv >/dev/null 2>&1
+  bench_rb -s "$W/a.sock" -c 50 -n 1000000 -P 16 -d 100 -r 100000 -t set >/dev/null
+  bench_rb -s "$W/a.sock" -c 50 -n 200000 -d 100 -r 100000 -t get >/dev/null
   for _ in 1 2 3; do
-    timeout 300 redis-benchmark -s "$W/a.sock" -c 50 -n 200000 -d 100 -r 100000 -t get --csv \
-      2>/dev/null | awk -F, 'NR == 2 { gsub(/"/, ""); print "get", $2, $7 }'
+    echo "get $(bench_rb -s "$W/a.sock" -c 50 -n 200000 -d 100 -r 100000 -t get)"
   done
-  kill "$AP" "$NP" 2>/dev/null || true
-  wait "$AP" "$NP" 2>/dev/null || true
+  bench_cleanup
+  BENCH_PIDS=()
   rm -f "$W"/*.sock
 done
