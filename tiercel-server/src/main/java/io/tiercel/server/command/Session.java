@@ -111,6 +111,11 @@ public final class Session {
     this.replySink = sink;
   }
 
+  /** Returns whether this connection's handler accepts replies delivered later. */
+  boolean takesAsyncReplies() {
+    return replySink != null;
+  }
+
   /** Hands the reply of a command run off the event loop to the handler, which then owns it. */
   void deliver(io.netty.buffer.ByteBuf reply) {
     awaitingReply = false;

@@ -71,7 +71,11 @@ final class SyncHub {
       seqs(r, "subscribe");
     } else if (a.equalsIgnoreCase(1, "UNSUBSCRIBE") && a.count() == 2) {
       unsubscribe(s);
-      r.ok();
+      if (s.takesAsyncReplies()) {
+        replyAfterQueuedMessages(s);
+      } else {
+        r.ok();
+      }
     } else if (a.equalsIgnoreCase(1, "SEQS") && a.count() == 2) {
       seqs(r, "seqs");
     } else if (a.equalsIgnoreCase(1, "REPLAY") && a.count() == 4) {
@@ -102,6 +106,20 @@ final class SyncHub {
     } else {
       AdminCommands.unknownSubcommand(a, "SYNCHUB");
     }
+  }
+
+  /**
+   * Answers UNSUBSCRIBE through the subscriber's task queue, behind the messages other loops
+   * queued for it before it unsubscribed, so every message published before the unsubscribe
+   * reaches the subscriber before the {@code +OK}. The handler reads no further command meanwhile.
+   */
+  private static void replyAfterQueuedMessages(Session s) {
+    s.awaitingReply = true;
+    s.channel.eventLoop().execute(() -> {
+      ByteBuf ok = s.channel.alloc().ioBuffer(8);
+      RespWriter.simpleString(ok, "OK");
+      s.deliver(ok);
+    });
   }
 
   /** Forgets a subscriber (its connection closed or it sent RESET or UNSUBSCRIBE). */
