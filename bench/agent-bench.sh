@@ -12,18 +12,19 @@
 # for --rounds rounds (medians of ops/s and p99 are printed), then writes SET ... SYNC to agent A
 # at a fixed --sync-rate (default 10000/s) for 3 s of warm-up, resets agent B's stats (CONFIG
 # RESETSTAT), writes again for --sync-seconds and reads the sync lag p50/p99
-# that agent B measured (INFO agent: origin send -> applied at B).
+# that agent B measured (INFO agent: origin send -> applied at B). The writer sends its writes
+# in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). --sync-only skips the
+# GET rounds.
 #
 #   bench/agent-bench.sh [--rounds 3] [--requests 200000] [--sync-rate 10000] [--sync-seconds 10]
+#                        [--sync-tick-ms 10] [--sync-only]
 #
 # Runs under the shared build lock (/tmp/tiercel-mvn.lock), like every benchmark here.
 set -euo pipefail
 
-if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
-  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
-fi
-
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$HOME_DIR/bench/lib.sh"
+bench_lock "$@"
 ROUNDS=3
 REQUESTS=200000
 CLIENTS=50
@@ -31,9 +32,11 @@ KEYS=100000
 VALUE_SIZE=100
 SYNC_RATE=10000
 SYNC_SECONDS=10
+SYNC_TICK_MS=10
+SYNC_ONLY=0
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -43,59 +46,29 @@ while [[ $# -gt 0 ]]; do
     --requests) REQUESTS="$2"; shift 2 ;;
     --sync-rate) SYNC_RATE="$2"; shift 2 ;;
     --sync-seconds) SYNC_SECONDS="$2"; shift 2 ;;
+    --sync-tick-ms) SYNC_TICK_MS="$2"; shift 2 ;;
+    --sync-only) SYNC_ONLY=1; shift ;;
     -h|--help) usage ;;
     *) echo "agent-bench: unknown flag $1" >&2; usage ;;
   esac
 done
 
-for tool in redis-server redis-cli redis-benchmark python3; do
-  command -v "$tool" >/dev/null || {
-    echo "agent-bench: $tool is missing (dev-support/install-deps.sh installs it)" >&2
-    exit 1
-  }
-done
+bench_require agent-bench redis-server redis-cli redis-benchmark python3
 
 WORK="$(mktemp -d /tmp/tiercel-agent-bench.XXXXXX)"
-PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  done
+  bench_cleanup
   rm -f "$WORK"/*.sock
-  true
 }
 trap cleanup EXIT
 
-# start NAME CMD... -> waits (bounded, 120 s) for the process's "ready ..." line; sets READY.
-start() {
-  local name="$1"
-  shift
-  mkfifo "$WORK/$name.out"
-  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  PIDS+=("$!")
-  exec {fd}<"$WORK/$name.out"
-  READY=""
-  if ! read -r -t 120 READY <&"$fd" || [[ "$READY" != ready\ * ]]; then
-    echo "agent-bench: $name did not print its ready line; see $WORK/$name.err" >&2
-    exit 1
-  fi
-  cat <&"$fd" >"$WORK/$name.stdout" &
-}
-
-start node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
-N_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
-start agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
+bench_start "$WORK" node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
+N_PORT="$(bench_ready_field "$READY" port)"
+bench_start "$WORK" agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
   --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
-start agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
+bench_start "$WORK" agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
   --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn --near-cache default
-R_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-redis-server --port "$R_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
-  --daemonize no --logfile "$WORK/redis.log" &
-PIDS+=("$!")
-for _ in $(seq 1 100); do
-  redis-cli -p "$R_PORT" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
+bench_redis "$WORK"
 for sock in a b; do
   for _ in $(seq 1 200); do
     redis-cli -s "$WORK/$sock.sock" info agent | grep -q 'sync_subscribed:1' && break
@@ -112,12 +85,13 @@ bench() {
   local addr="$1" n="$2"
   shift 2
   # shellcheck disable=SC2086
-  timeout 300 redis-benchmark $addr -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" --csv "$@" \
-    2>/dev/null | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]' \
+  bench_rb $addr -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" "$@" \
     || { echo "agent-bench: redis-benchmark failed: $addr $*" >&2; return 1; }
 }
 
 VALUE="$(head -c "$VALUE_SIZE" /dev/zero | tr '\0' x)"
+echo "round,test,rps,p99_ms" >"$WORK/runs.csv"
+if [[ "$SYNC_ONLY" == 0 ]]; then
 # Warm-up, not recorded: fills every key space (so reads hit) and lets the JIT compile.
 bench "-s $WORK/a.sock" 1000000 -P 16 -t set >/dev/null
 bench "-p $N_PORT" 1000000 -P 16 -t set >/dev/null
@@ -127,23 +101,24 @@ bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
 bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
 bench "-p $R_PORT" "$REQUESTS" -t get >/dev/null
 
-echo "round,test,rps,p99_ms" >"$WORK/runs.csv"
 for round in $(seq 1 "$ROUNDS"); do
   echo "$round,local-get-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
   echo "$round,gget-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
   echo "$round,gget-near-unix,$(bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
   echo "$round,redis-get-tcp,$(bench "-p $R_PORT" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
 done
+fi
 
-# Paced SET ... SYNC writes on agent A: batches every 10 ms, replies read back each batch. The
+# Paced SET ... SYNC writes on agent A: batches every --sync-tick-ms, replies read back each batch. The
 # first run (3 s) warms the sync path up; CONFIG RESETSTAT on B then zeroes its lag histogram.
 sync_writer() { # SECONDS OUTFILE
-python3 - "$WORK/a.sock" "$SYNC_RATE" "$1" "$VALUE" >"$2" <<'PY'
+python3 - "$WORK/a.sock" "$SYNC_RATE" "$1" "$VALUE" "$SYNC_TICK_MS" >"$2" <<'PY'
 import socket, sys, time
 path, rate, seconds, value = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+tick_s = float(sys.argv[5]) / 1000
 s = socket.socket(socket.AF_UNIX); s.connect(path)
-batch = max(1, rate // 100)
-sent = 0; ok = 0; buf = b""; start = time.monotonic(); tick = start
+batch = max(1, round(rate * tick_s))
+sent = 0; ok = 0; buf = b""; start = time.monotonic(); tick = start; late = 0.0
 while time.monotonic() - start < seconds:
     cmds = []
     for _ in range(batch):
@@ -151,6 +126,7 @@ while time.monotonic() - start < seconds:
         cmds.append(b"*4\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$4\r\nSYNC\r\n"
                     % (len(k), k.encode(), len(value), value.encode()))
         sent += 1
+    late = max(late, time.monotonic() - tick)  # this batch's send time past its schedule
     s.sendall(b"".join(cmds))
     while buf.count(b"\r\n") < batch:
         chunk = s.recv(65536)
@@ -158,16 +134,32 @@ while time.monotonic() - start < seconds:
             sys.exit("agent closed the connection: %r" % buf[-200:])
         buf += chunk
     ok += buf.count(b"+OK\r\n"); buf = b""
-    tick += 0.01
+    tick += tick_s
     time.sleep(max(0.0, tick - time.monotonic()))
 elapsed = time.monotonic() - start
-print("sent=%d ok=%d seconds=%.2f rate=%.0f" % (sent, ok, elapsed, sent / elapsed))
+print("sent=%d ok=%d seconds=%.2f rate=%.0f batch=%d most_late_ms=%.1f"
+      % (sent, ok, elapsed, sent / elapsed, batch, late * 1000))
 PY
+}
+# schedstat PID -> "cpu_ns runqueue_wait_ns slices" summed over the process's threads: how long
+# its threads ran, and waited for a core while runnable (the scheduler's share of the lag).
+schedstat() {
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{c += $1; w += $2; n += $3} END {print c, w, n}'
 }
 sync_writer 3 "$WORK/sync-warmup.txt"
 sleep 1
 redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
+declare -A SCHED_BEFORE
+for i in 0 1 2; do SCHED_BEFORE[$i]="$(schedstat "${PIDS[$i]}")"; done
 sync_writer "$SYNC_SECONDS" "$WORK/sync.txt"
+for i in 0 1 2; do
+  name=(node agent-a agent-b)
+  read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
+  read -r c1 w1 n1 <<<"$(schedstat "${PIDS[$i]}")"
+  awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) 'BEGIN {
+    printf "sync window %-8s cpu %6.0f ms, runnable but waiting for a core %6.0f ms over %d runs (%.0f us each)\n",
+      p, c / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0 }' >>"$WORK/sched.txt"
+done
 # Let B drain, then read its lag.
 for _ in $(seq 1 50); do
   sleep 0.1
@@ -177,6 +169,8 @@ redis-cli -s "$WORK/b.sock" info agent | tr -d '\r' >"$WORK/info-b.txt"
 python3 - "$WORK/runs.csv" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
+if not rows:
+    sys.exit(0)
 med = {}
 for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp"):
     r = [x for x in rows if x["test"] == t]
@@ -187,6 +181,7 @@ print("local GET / redis GET over TCP = %.2fx (target >= 1.5x)"
       % (med["local-get-unix"][0] / med["redis-get-tcp"][0]))
 PY
 echo "sync writer: $(cat "$WORK/sync.txt")"
-grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p50_us|sync_lag_p99_us|sync_missed|sync_repaired):' \
+cat "$WORK/sched.txt"
+grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p[0-9]+_us|sync_lag_max_us|sync_missed|sync_repaired):' \
   "$WORK/info-b.txt" | sed 's/^/agent B: /'
 echo "raw runs: $WORK/runs.csv"

@@ -15,11 +15,9 @@
 # (/tmp/tiercel-mvn.lock) so no build or other benchmark competes for the CPUs.
 set -euo pipefail
 
-if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
-  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
-fi
-
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$HOME_DIR/bench/lib.sh"
+bench_lock "$@"
 ROUNDS=3
 REQUESTS=200000
 PIPELINED_REQUESTS=1000000
@@ -47,65 +45,28 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-for tool in redis-server redis-cli redis-benchmark python3; do
-  command -v "$tool" >/dev/null || {
-    echo "compare-redis: $tool is missing (dev-support/install-deps.sh installs it)" >&2
-    exit 1
-  }
-done
+bench_require compare-redis redis-server redis-cli redis-benchmark python3
 
 WORK="$(mktemp -d /tmp/tiercel-compare.XXXXXX)"
 OUT="${OUT:-$WORK}"
 mkdir -p "$OUT"
-TIERCEL_PID=""
-REDIS_PID=""
-
 cleanup() {
-  [[ -n "$TIERCEL_PID" ]] && kill "$TIERCEL_PID" 2>/dev/null && wait "$TIERCEL_PID" 2>/dev/null
-  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  bench_cleanup
   rm -f "$WORK"/*.sock
-  true
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# --- Tiercel: wait for its one "ready port=P ... unixsocket=S" line (bounded: 120 s). ---
-mkfifo "$WORK/tiercel.out"
-"$HOME_DIR/bin/tiercel" server --port 0 --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb \
-  --loglevel warn "${TIERCEL_FLAGS[@]}" >"$WORK/tiercel.out" 2>"$WORK/tiercel.err" &
-TIERCEL_PID=$!
-exec 3<"$WORK/tiercel.out"
-READY=""
-deadline=$((SECONDS + 120))
-while [[ "$READY" != ready\ * ]]; do
-  if (( SECONDS >= deadline )) || ! read -r -t 120 READY <&3; then
-    echo "compare-redis: tiercel did not print its ready line; see $WORK/tiercel.err" >&2
-    exit 1
-  fi
-done
-# Keep draining the node's stdout so it never blocks on a full pipe.
-cat <&3 >"$WORK/tiercel.stdout" &
-T_PORT="$(sed -n 's/^ready port=\([0-9]*\).*/\1/p' <<<"$READY")"
-T_SOCK="$(sed -n 's/.*unixsocket=\([^ ]*\).*/\1/p' <<<"$READY")"
+bench_start "$WORK" tiercel "$HOME_DIR/bin/tiercel" server --port 0 \
+  --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb --loglevel warn "${TIERCEL_FLAGS[@]}"
+TIERCEL_PID=$LAST_PID
+T_PORT="$(bench_ready_field "$READY" port)"
+T_SOCK="$(bench_ready_field "$READY" unixsocket)"
 if [[ -z "$T_PORT" || -z "$T_SOCK" ]]; then
   echo "compare-redis: cannot parse the ready line: $READY" >&2
   exit 1
 fi
-
-# --- Redis: free port and a UNIX socket, no persistence. ---
-R_PORT="$(free_port)"
-R_SOCK="$WORK/redis.sock"
-redis-server --port "$R_PORT" --bind 127.0.0.1 --unixsocket "$R_SOCK" --unixsocketperm 700 \
-  --save '' --appendonly no --dir "$WORK" --daemonize no --logfile "$WORK/redis.log" &
-REDIS_PID=$!
-for _ in $(seq 1 100); do
-  redis-cli -s "$R_SOCK" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-redis-cli -s "$R_SOCK" ping >/dev/null
+bench_redis "$WORK"
+REDIS_PID=$R_PID
 
 echo "tiercel: $READY (pid $TIERCEL_PID)"
 echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT unixsocket=$R_SOCK (pid $REDIS_PID)"
@@ -123,9 +84,7 @@ target() { # server transport -> redis-benchmark address flags
 # run SERVER TRANSPORT TEST PIPELINE N -> prints "rps p99" from redis-benchmark --csv
 run() {
   # shellcheck disable=SC2046
-  timeout 300 redis-benchmark $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" \
-    -P "$4" -t "$3" --csv 2>/dev/null \
-    | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]' \
+  bench_rb $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" -P "$4" -t "$3" \
     || { echo "compare-redis: redis-benchmark failed against $1 over $2" >&2; return 1; }
 }
 

@@ -7,10 +7,11 @@
 #   bench/http-vs-resp.sh                       # 16 connections, 10 s (wrk), 200000 GETs (RESP)
 #   CONNECTIONS=32 DURATION=20 REQUESTS=400000 VALUE_BYTES=100 bench/http-vs-resp.sh
 #
-# On a shared machine run it under the build lock:
-#   flock /tmp/tiercel-mvn.lock bench/http-vs-resp.sh
+# Runs under the shared build lock (/tmp/tiercel-mvn.lock), like every benchmark here.
 # Needs wrk, redis-benchmark and redis-cli (dev-support/install-deps.sh installs them).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_lock "$@"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CONNECTIONS="${CONNECTIONS:-16}"
@@ -19,31 +20,19 @@ REQUESTS="${REQUESTS:-200000}"
 VALUE_BYTES="${VALUE_BYTES:-100}"
 KEY="bench:key"
 
-for tool in wrk redis-benchmark redis-cli; do
-  command -v "$tool" >/dev/null || { echo "http-vs-resp: $tool missing (dev-support/install-deps.sh)" >&2; exit 1; }
-done
+bench_require http-vs-resp wrk redis-benchmark redis-cli curl
 
 work="$(mktemp -d)"
-node_pid=""
 cleanup() {
-  if [[ -n "$node_pid" ]] && kill -0 "$node_pid" 2>/dev/null; then
-    kill -TERM "$node_pid" 2>/dev/null || true
-    wait "$node_pid" 2>/dev/null || true
-  fi
+  bench_cleanup
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-bin/tiercel server --port 0 --http-port 0 --loglevel warn >"$work/out" 2>"$work/err" &
-node_pid=$!
-for _ in $(seq 1 600); do
-  grep -q '^ready ' "$work/out" 2>/dev/null && break
-  kill -0 "$node_pid" 2>/dev/null || { cat "$work/err" >&2; exit 1; }
-  sleep 0.1
-done
-ready="$(grep '^ready ' "$work/out")" || { echo "http-vs-resp: node not ready in 60 s" >&2; exit 1; }
-port="$(sed -E 's/.*port=([0-9]+).*/\1/' <<<"$ready")"
-http="$(sed -E 's/.*http=([0-9]+).*/\1/' <<<"$ready")"
+bench_start "$work" node bin/tiercel server --port 0 --http-port 0 --loglevel warn
+ready="$READY"
+port="$(bench_ready_field "$ready" port)"
+http="$(bench_ready_field "$ready" http)"
 
 value="$(head -c "$VALUE_BYTES" /dev/zero | tr '\0' 'x')"
 redis-cli -p "$port" set "$KEY" "$value" >/dev/null

@@ -13,31 +13,30 @@
 # Example: bench/node-variants.sh /tmp/v 'g1|||' 'zgc||-XX:+UseZGC|' 'two||--io-threads 2'
 set -u
 
-if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
-  exec env TIERCEL_BENCH_LOCKED=1 flock /tmp/tiercel-mvn.lock "$0" "$@"
-fi
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$HOME_DIR/bench/lib.sh"
+bench_lock "$@"
 [[ $# -ge 2 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-3}; CELLS=${CELLS:-"tcp:set:1 tcp:get:1 unix:set:1 unix:get:1 tcp:set:16 tcp:get:16 unix:set:16 unix:get:16"}
 JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
+bench_require node-variants redis-server redis-cli redis-benchmark python3
+trap bench_cleanup EXIT
 declare -A PID ADDR_T ADDR_U
 NAMES=()
 for v in "$@"; do
   IFS='|' read -r name lib opts flags <<<"$v"
   lib="${lib:-$HOME_DIR/tiercel-dist/target/lib}"
   NAMES+=("$name")
-  $JAVA -XX:+UseCompactObjectHeaders $opts -Dtiercel.home="$HOME_DIR" -cp "$lib/*" io.tiercel.dist.Main \
-    server --port 0 --unixsocket $OUT/$name.sock --maxmemory 2gb --loglevel warn $flags >$OUT/$name.out 2>$OUT/$name.err &
-  PID[$name]=$!
+  # shellcheck disable=SC2086
+  bench_start "$OUT" "$name" $JAVA -XX:+UseCompactObjectHeaders $opts -Dtiercel.home="$HOME_DIR" \
+    -cp "$lib/*" io.tiercel.dist.Main server --port 0 --unixsocket "$OUT/$name.sock" --maxmemory 2gb \
+    --loglevel warn $flags
+  PID[$name]=$LAST_PID
+  ADDR_T[$name]="-p $(bench_ready_field "$READY" port)"; ADDR_U[$name]="-s $OUT/$name.sock"
 done
-RP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port $RP --bind 127.0.0.1 --unixsocket $OUT/redis.sock --save '' --appendonly no --dir $OUT --daemonize no --logfile $OUT/redis.log &
-PID[redis]=$!; ADDR_T[redis]="-p $RP"; ADDR_U[redis]="-s $OUT/redis.sock"
-for name in "${NAMES[@]}"; do
-  for i in $(seq 1 150); do grep -q ready $OUT/$name.out && break; sleep 0.2; done
-  ADDR_T[$name]="-p $(sed -n 's/^ready port=\([0-9]*\).*/\1/p' $OUT/$name.out)"; ADDR_U[$name]="-s $OUT/$name.sock"
-done
+bench_redis "$OUT"
+PID[redis]=$R_PID; ADDR_T[redis]="-p $R_PORT"; ADDR_U[redis]="-s $R_SOCK"
 sleep 0.5
 NAMES+=(redis)
 echo "start load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/meta
@@ -62,7 +61,7 @@ for round in $(seq 1 $ROUNDS); do
   done
 done
 echo "end load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/meta
-for name in "${NAMES[@]}"; do kill ${PID[$name]}; done; wait 2>/dev/null
+bench_cleanup
 python3 - $OUT/runs.txt "${NAMES[@]}" <<'PY'
 import sys,statistics,collections
 names=sys.argv[2:]

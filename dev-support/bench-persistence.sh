@@ -29,19 +29,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in redis-server redis-cli redis-benchmark; do
-  command -v "$tool" >/dev/null || { echo "bench-persistence: $tool not found (dev-support/install-deps.sh installs it)" >&2; exit 1; }
-done
+source "$ROOT/bench/lib.sh"
+bench_require bench-persistence redis-server redis-cli redis-benchmark python3
 if ! compgen -G "$ROOT/tiercel-dist/target/lib/tiercel-dist-*.jar" >/dev/null; then
   echo "bench-persistence: build first: mvn -B -ntp -q -DskipTests package -pl tiercel-dist -am" >&2
   exit 1
 fi
 
 now_ms() { date +%s%3N; }
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Writes KEYS SET commands in RESP to $WORK/load.resp (key:N -> VALUE bytes).
 make_load() {
@@ -110,7 +105,7 @@ make_load
 echo "## snapshot and restart"
 printf '%-8s %14s %14s %16s %16s\n' server "save_ms" "snapshot_MB" "restart_ready_ms" "load_ms"
 # Tiercel: snapshots on (interval long enough not to fire), log off.
-P=$(free_port); D="$WORK/tiercel-snap"
+P=$(bench_free_port); D="$WORK/tiercel-snap"
 start_tiercel "$D" "$P" --snapshot-interval 3600s
 load_keys "$P"
 t0=$(now_ms); redis-cli -p "$P" save >/dev/null; save_ms=$(( $(now_ms) - t0 ))
@@ -122,7 +117,7 @@ load_ms=$(grep -o 'recovered [0-9]* keys from [0-9.]* MB in [0-9]* ms' "$D/node.
 stop_pid "$TPID"
 printf '%-8s %14s %14.1f %16s %16s\n' tiercel "$save_ms" "$(echo "$snap_bytes/1000000" | bc -l)" "$ready_ms" "$load_ms"
 
-P=$(free_port); D="$WORK/redis-snap"
+P=$(bench_free_port); D="$WORK/redis-snap"
 start_redis "$D" "$P"
 load_keys "$P"
 t0=$(now_ms); redis-cli -p "$P" save >/dev/null; save_ms=$(( $(now_ms) - t0 ))
@@ -144,7 +139,7 @@ for round in $(seq 1 "$ROUNDS"); do
 for server in tiercel redis; do
   base=""
   for mode in no everysec always; do
-    P=$(free_port); D="$WORK/$server-aof-$mode-$round"
+    P=$(bench_free_port); D="$WORK/$server-aof-$mode-$round"
     if [[ "$server" == tiercel ]]; then
       if [[ "$mode" == no ]]; then
         start_tiercel "$D" "$P" --snapshot-interval 0

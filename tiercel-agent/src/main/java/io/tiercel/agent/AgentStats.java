@@ -96,7 +96,10 @@ public final class AgentStats {
     field(sb, "sync_ignored_old", syncIgnoredOld.sum());
     field(sb, "sync_malformed", syncMalformed.sum());
     field(sb, "sync_lag_p50_us", lagPercentile(50));
+    field(sb, "sync_lag_p90_us", lagPercentile(90));
     field(sb, "sync_lag_p99_us", lagPercentile(99));
+    field(sb, "sync_lag_p999_us", lagPercentile(99.9));
+    field(sb, "sync_lag_max_us", lagPercentile(100));
     field(sb, "sync_missed", syncMissed.sum());
     field(sb, "sync_gaps", syncGaps.sum());
     field(sb, "sync_repaired", syncRepaired.sum());

@@ -30,6 +30,12 @@ final class NodeProcess implements AutoCloseable {
         "warn");
   }
 
+  /** Starts a node on {@code port} with its test hooks on ({@code SYNCHUB DEBUG}). */
+  static NodeProcess startWithDebugHooks(int port) throws IOException {
+    return start(ServerMain.class.getName(), "--port", Integer.toString(port), "--loglevel",
+        "warn", "--enable-debug-command", "local");
+  }
+
   /** Starts {@code mainClass} with {@code flags}, returning once it printed its ready line. */
   static NodeProcess start(String mainClass, String... flags) throws IOException {
     Process p = launch(mainClass, flags);

@@ -27,7 +27,7 @@ class SyncRepairTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = NodeProcess.start(0);
+    node = NodeProcess.startWithDebugHooks(0);
     direct = RespClient.tcp(node.port());
   }
 

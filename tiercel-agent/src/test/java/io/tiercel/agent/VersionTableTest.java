@@ -98,6 +98,8 @@ class VersionTableTest {
     assertThat(back.key()).isEqualTo(k("key"));
     assertThat(back.value()).isEqualTo(k("value"));
     assertThat(back.expireAt()).isEqualTo(456);
+    assertThat(SyncMessage.originOf(m.encode())).as("origin read without parsing").isEqualTo(7);
+    assertThat(SyncMessage.originOf(k("short"))).isEqualTo(-1);
     SyncMessage del = SyncMessage.decode(
         new SyncMessage(true, new Stamp(1, 1), 0, -1, "c", k("x"), null).encode());
     assertThat(del.delete()).isTrue();

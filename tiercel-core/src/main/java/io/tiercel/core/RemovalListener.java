@@ -13,6 +13,14 @@ public interface RemovalListener {
   /** Receives a removed entry's key, value and cause. */
   void onRemoval(byte[] key, byte[] value, RemovalCause cause);
 
+  /**
+   * Returns whether only automatic removals ({@link RemovalCause#wasAutomatic()}: evictions and
+   * expirations) interest this listener; a cache then skips copying the entries of the others.
+   */
+  default boolean automaticOnly() {
+    return false;
+  }
+
   /** The listener that ignores every removal; a cache given it skips copying removed entries. */
   RemovalListener NONE = (key, value, cause) -> {};
 

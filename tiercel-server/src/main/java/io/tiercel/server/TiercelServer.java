@@ -15,7 +15,6 @@ import io.tiercel.core.Cache;
 import io.tiercel.core.CacheDecorator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
-import io.tiercel.core.RemovalListener;
 import io.tiercel.core.FsyncPolicy;
 import io.tiercel.persistence.CacheSettings;
 import io.tiercel.persistence.Persistence;
@@ -23,6 +22,7 @@ import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.backing.StoreCaches;
 import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.command.CommandDispatcher;
+import io.tiercel.server.command.EvictionInvalidator;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.config.ConfigKeys;
@@ -106,7 +106,9 @@ public final class TiercelServer implements AutoCloseable {
     // Read-triggered drains run on the event loop that filled the ring: handing them to a pool
     // costs a thread wake-up and a context switch per drain, which on a 2-core machine shared with
     // the clients cost more CPU than the drain itself (measured in docs/benchmarks.md).
-    caches = new CacheManager(config.defaultCacheConfig(), clock, RemovalListener.none(),
+    // Evictions and expirations reach tracking clients (agents' near caches) through this.
+    EvictionInvalidator evictions = new EvictionInvalidator();
+    caches = new CacheManager(config.defaultCacheConfig(), clock, evictions,
         Runnable::run, persistence == null ? CacheDecorator.NONE : persistence);
     List<CacheDefinition> defined = new ArrayList<>();
     Map<String, CacheSettings> configured = new HashMap<>();
@@ -143,6 +145,7 @@ public final class TiercelServer implements AutoCloseable {
       d.create(persistence, caches, config.dir());
     }
     node = new Node(config, caches, clock);
+    evictions.attach(node);
     node.persistence(persistence);
     Settings settings = config.settings();
     settings.onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));

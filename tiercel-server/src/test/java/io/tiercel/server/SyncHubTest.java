@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SYNCHUB, the agents' sequenced push channel, over real sockets: per-slot sequences in one
  * epoch, a lost delivery shows as a sequence jump and is replayed from the backlog, a forgotten
- * backlog makes the replay say incomplete, and the sequence table reports every moved slot.
+ * backlog makes the replay say incomplete, and the sequence table reports every moved slot; the
+ * test hooks answer an error unless {@code enable-debug-command} allows them, and the backlog
+ * keeps {@code synchub-backlog-size} bytes.
  */
 class SyncHubTest {
   @TempDir Path dir;
@@ -22,12 +24,17 @@ class SyncHubTest {
 
   @BeforeEach
   void start() throws Exception {
-    node = ServerFixture.start(dir);
+    node = ServerFixture.start(dir, c -> c.set("enable-debug-command", "yes"));
   }
 
   @AfterEach
   void stop() {
     node.close();
+  }
+
+  private void restart(String key, String value) throws Exception {
+    node.close();
+    node = ServerFixture.start(dir, c -> c.set(key, value));
   }
 
   private static long integer(RespValue v) {
@@ -99,6 +106,55 @@ class SyncHubTest {
         receivers = integer(pub.command("SYNCHUB", "PUBLISH", "k", "v").reply());
       } while (receivers != 0 && System.nanoTime() < deadline);
       assertThat(receivers).as("a closed subscriber is removed").isZero();
+    }
+  }
+
+  @Test
+  void debugHooksAreRefusedWithAClearErrorUnlessEnabled() throws Exception {
+    restart("enable-debug-command", "no");
+    try (RawClient c = RawClient.tcp(node.port())) {
+      RespValue refused = c.command("SYNCHUB", "DEBUG", "DROPNEXT", "1").reply();
+      assertThat(refused.isError()).isTrue();
+      assertThat(refused.text()).startsWith("ERR SYNCHUB DEBUG is not allowed")
+          .contains("enable-debug-command no");
+      assertThat(c.command("SYNCHUB", "DEBUG", "FORGET").reply().isError()).isTrue();
+      c.command("SYNCHUB", "SUBSCRIBE").reply();
+      assertThat(integer(c.command("SYNCHUB", "PUBLISH", "k", "v").reply()))
+          .as("the refused DROPNEXT dropped nothing").isEqualTo(1);
+    }
+    restart("enable-debug-command", "local");
+    try (RawClient tcp = RawClient.tcp(node.port()); RawClient unix = RawClient.unix(
+        node.socket())) {
+      assertThat(tcp.command("SYNCHUB", "DEBUG", "FORGET").reply().text())
+          .as("loopback is local").isEqualTo("OK");
+      assertThat(unix.command("SYNCHUB", "DEBUG", "FORGET").reply().text())
+          .as("a UNIX socket is local").isEqualTo("OK");
+    }
+  }
+
+  @Test
+  void backlogKeepsSynchubBacklogSizeBytesAndRejectsABadSize() throws Exception {
+    int slot = KeySlot.of("{b}k".getBytes(StandardCharsets.UTF_8));
+    String payload = "x".repeat(200);
+    try (RawClient c = RawClient.tcp(node.port())) {
+      assertThat(c.command("CONFIG", "GET", "synchub-backlog-size").reply().raw())
+          .contains(Long.toString(8L << 20));
+      assertThat(c.command("CONFIG", "SET", "synchub-backlog-size", "1kb").reply().text())
+          .contains("synchub-backlog-size").contains("16kb");
+      for (int i = 0; i < 200; i++) {
+        c.command("SYNCHUB", "PUBLISH", "{b}k", payload).reply();
+      }
+      assertThat(c.command("SYNCHUB", "REPLAY", Integer.toString(slot), "0").reply()
+          .children().get(1).text()).as("8mb keeps all 200").isEqualTo("1");
+
+      assertThat(c.command("CONFIG", "SET", "synchub-backlog-size", "16kb").reply().text())
+          .isEqualTo("OK");
+      RespValue replay = c.command("SYNCHUB", "REPLAY", Integer.toString(slot), "0").reply();
+      assertThat(replay.children().get(1).text()).as("16kb lost the oldest").isEqualTo("0");
+      int kept = (replay.children().size() - 2) / 2;
+      assertThat(kept).isBetween(16 * 1024 / (200 + 48) - 1, 16 * 1024 / 200);
+      assertThat(replay.children().get(replay.children().size() - 2).text())
+          .as("the newest is kept").isEqualTo("200");
     }
   }
 }

@@ -33,6 +33,14 @@ public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long exp
   }
 
   /**
+   * Returns the origin of an encoded message without parsing the rest, or -1 if it is too short:
+   * an agent skips its own messages, which the hub sends back to it, this way.
+   */
+  public static long originOf(byte[] bytes) {
+    return bytes.length < 17 ? -1 : ByteBuffer.wrap(bytes, 9, 8).getLong();
+  }
+
+  /**
    * Parses a message.
    *
    * @throws IllegalArgumentException if the bytes are not a sync message

@@ -279,6 +279,10 @@ public final class Synchronizer implements UpstreamConnection.Listener {
         repair(gap);
       }
     }
+    if (SyncMessage.originOf(payload) == origin) {
+      // Our own write, back from the hub: it only advanced the slot's sequence.
+      return;
+    }
     try {
       apply(SyncMessage.decode(payload));
     } catch (IllegalArgumentException e) {

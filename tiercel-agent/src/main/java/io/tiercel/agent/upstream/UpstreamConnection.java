@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * One multiplexed, pipelined RESP connection from the agent to a node, pinned to one event loop.
  *
  * <p>Requests from any number of clients are written as they come, without waiting for earlier
- * replies, and flushed once per event-loop turn ({@link CoalescedFlush}); the node answers in order, so a FIFO of pending futures matches each reply to its
- * request. The FIFO and the channel are touched only on the pinned loop, so there is no lock and
+ * replies, and flushed once per event-loop turn or every {@link #FLUSH_BURST} requests
+ * ({@link CoalescedFlush}); the node answers in order, so a FIFO of pending futures matches each
+ * reply to its request. The FIFO and the channel are touched only on the pinned loop, so there is no lock and
  * no blocking: a caller on another thread hops onto the loop with {@code execute}. The agent pins
  * one connection to each of its worker loops, so a client's GGET normally never changes thread.
  *
@@ -40,6 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnection.class);
+  /**
+   * Requests written in one turn after which they are flushed without waiting for the turn's end:
+   * a read of a hundred SYNC writes then sends its first publishes while the rest still run.
+   */
+  static final int FLUSH_BURST = 32;
 
   /** What a subscriber connection reports. */
   public interface Listener {
@@ -166,7 +172,7 @@ public final class UpstreamConnection implements AutoCloseable {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
-      requests = new CoalescedFlush(ctx.channel());
+      requests = new CoalescedFlush(ctx.channel(), FLUSH_BURST);
       backoff.reset();
       LOG.info("connected to node {}{}", name, subscriber ? " (sync subscriber)" : "");
       if (listener != null) {

@@ -101,6 +101,7 @@ public final class BoundedCache implements Cache {
   private final Clock clock;
   private final RemovalListener listener;
   private final boolean notifying;
+  private final boolean automaticOnly;
   private final SlotIndex index = new SlotIndex();
   private final Object[] locks = new Object[STRIPES];
   private final ReadBuffer readBuffer;
@@ -162,6 +163,7 @@ public final class BoundedCache implements Cache {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.notifying = listener != RemovalListener.NONE;
+    this.automaticOnly = listener.automaticOnly();
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -938,7 +940,7 @@ public final class BoundedCache implements Cache {
 
   /** Tells the listener of a removal already counted; never throws. */
   private void notifyListener(Entry e, RemovalCause cause) {
-    if (!notifying) {
+    if (!notifying || (automaticOnly && !cause.wasAutomatic())) {
       return;
     }
     try {

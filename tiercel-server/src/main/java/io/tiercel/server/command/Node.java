@@ -42,7 +42,7 @@ public final class Node {
   final Map<Bytes, Set<Session>> patterns = new ConcurrentHashMap<>();
   final Tracking tracking = new Tracking(clients);
   /** The agents' sequenced SYNC channel. */
-  final SyncHub syncHub = new SyncHub();
+  final SyncHub syncHub;
   volatile String requirePass;
   volatile int maxClients;
   volatile Duration timeout;
@@ -66,6 +66,9 @@ public final class Node {
     this.timeout = config.timeout();
     this.limits = config.respLimits();
     Settings settings = config.settings();
+    this.syncHub = new SyncHub(config.get(ConfigKeys.SYNCHUB_BACKLOG_SIZE),
+        new DebugAccess(config.get(ConfigKeys.ENABLE_DEBUG_COMMAND)));
+    settings.onChange(ConfigKeys.SYNCHUB_BACKLOG_SIZE, syncHub::backlogLimit);
     settings.onChange(ConfigKeys.REQUIREPASS, v -> requirePass = v.isEmpty() ? null : v);
     settings.onChange(ConfigKeys.MAXCLIENTS, v -> maxClients = v);
     settings.onChange(ConfigKeys.TIMEOUT, v -> timeout = v);

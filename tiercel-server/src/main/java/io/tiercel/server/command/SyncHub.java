@@ -1,6 +1,8 @@
 package io.tiercel.server.command;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.tiercel.core.KeySlot;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespWriter;
@@ -8,9 +10,13 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -35,29 +41,54 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * dropped first, as Redis's replication backlog); a repair that finds it incomplete must drop what
  * it cannot refresh. The hub never interprets payloads: versions and values are the agents'.
  *
+ * <p><b>Delivery.</b> Each subscriber has an {@link Outbox}: a FIFO of encoded messages that the
+ * publishing loops append to (under the stripe lock, so in sequence order per slot) and that the
+ * subscriber's own loop drains, writing every queued message and flushing once. A burst of
+ * publishes read in one turn thus costs the subscriber one task and one {@code write} system
+ * call, not one of each per message; a drain on the subscriber's own loop also runs inline once
+ * {@link #INLINE_DRAIN} messages wait, so a long burst does not hold the first of them back until
+ * its end.
+ *
  * <p><b>Test hook.</b> {@code SYNCHUB DEBUG DROPNEXT n} sequences and retains the next {@code n}
  * messages but delivers them to nobody (a lost message, repairable); {@code SYNCHUB DEBUG FORGET}
- * empties the backlog (so a repair cannot replay).
+ * empties the backlog (so a repair cannot replay). Both answer an error unless the node runs with
+ * {@code enable-debug-command yes} (or {@code local}, for clients on loopback or a UNIX socket).
  */
 final class SyncHub {
-  /** Bytes of payload the backlog retains before dropping its oldest messages. */
-  static final long BACKLOG_BYTES = 8L << 20;
   private static final int STRIPES = 64;
+  /** Messages queued for a subscriber past which a publish on its own loop drains at once. */
+  static final int INLINE_DRAIN = 32;
   private static final int ENTRY_OVERHEAD = 48;
 
   private final long epoch = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
   private final AtomicLongArray seqs = new AtomicLongArray(KeySlot.SLOTS);
   private final Object[] locks = new Object[STRIPES];
-  private final Set<Session> subscribers = ConcurrentHashMap.newKeySet();
+  private final Map<Session, Outbox> subscribers = new ConcurrentHashMap<>();
   private final ArrayDeque<Retained> backlog = new ArrayDeque<>();
   private final AtomicInteger dropNext = new AtomicInteger();
+  private final DebugAccess debug;
+  private volatile long backlogLimit;
   private long backlogBytes;
 
   private record Retained(int slot, long seq, byte[] payload) {}
 
-  SyncHub() {
+  /**
+   * Creates a hub that retains {@code backlogLimit} bytes of messages and lets {@code debug}
+   * decide who may call its test hooks.
+   */
+  SyncHub(long backlogLimit, DebugAccess debug) {
+    this.backlogLimit = backlogLimit;
+    this.debug = debug;
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new Object();
+    }
+  }
+
+  /** Changes how many bytes of messages the backlog retains ({@code synchub-backlog-size}). */
+  void backlogLimit(long bytes) {
+    backlogLimit = bytes;
+    synchronized (backlog) {
+      trim();
     }
   }
 
@@ -66,7 +97,7 @@ final class SyncHub {
     if (a.equalsIgnoreCase(1, "PUBLISH") && a.count() == 4) {
       r.integer(publish(a.bytes(2), a.bytes(3)));
     } else if (a.equalsIgnoreCase(1, "SUBSCRIBE") && a.count() == 2) {
-      subscribers.add(s);
+      subscribers.computeIfAbsent(s, Outbox::new);
       s.syncSubscribed = true;
       seqs(r, "subscribe");
     } else if (a.equalsIgnoreCase(1, "UNSUBSCRIBE") && a.count() == 2) {
@@ -84,6 +115,8 @@ final class SyncHub {
         throw new CommandError("ERR slot " + slot + " (expected: 0.." + (KeySlot.SLOTS - 1) + ")");
       }
       replay(r, (int) slot, Args.integer(a, 3));
+    } else if (a.equalsIgnoreCase(1, "DEBUG") && !debug.allows(s)) {
+      throw new CommandError(debug.refusal("SYNCHUB DEBUG"));
     } else if (a.equalsIgnoreCase(1, "DEBUG") && a.count() == 4
         && a.equalsIgnoreCase(2, "DROPNEXT")) {
       long n = Args.integer(a, 3);
@@ -126,6 +159,7 @@ final class SyncHub {
   void unsubscribe(Session s) {
     if (s.syncSubscribed) {
       s.syncSubscribed = false;
+      // Messages already queued are still written (or released by the drain, once closed).
       subscribers.remove(s);
     }
   }
@@ -140,8 +174,8 @@ final class SyncHub {
         return 0;
       }
       int receivers = 0;
-      for (Session to : subscribers) {
-        deliver(to, slot, seq, payload);
+      for (Outbox to : subscribers.values()) {
+        to.offer(slot, seq, payload);
         receivers++;
       }
       return receivers;
@@ -152,25 +186,80 @@ final class SyncHub {
     synchronized (backlog) {
       backlog.add(new Retained(slot, seq, payload));
       backlogBytes += payload.length + ENTRY_OVERHEAD;
-      while (backlogBytes > BACKLOG_BYTES && !backlog.isEmpty()) {
-        backlogBytes -= backlog.poll().payload.length + ENTRY_OVERHEAD;
-      }
+      trim();
+    }
+  }
+
+  /** Drops the oldest retained messages past the limit; called under the backlog's lock. */
+  private void trim() {
+    long limit = backlogLimit;
+    while (backlogBytes > limit && !backlog.isEmpty()) {
+      backlogBytes -= backlog.poll().payload.length + ENTRY_OVERHEAD;
     }
   }
 
   /**
-   * Queues one message on the subscriber's event loop, which then owns the buffer. Always through
-   * the loop's task queue, even from that loop itself (a direct write would overtake messages
-   * other loops queued earlier): enqueued under the slot's stripe lock, so in sequence order.
+   * The messages waiting for one subscriber, drained on its event loop. Publishers append and
+   * schedule a drain unless one is already scheduled; the drain clears the flag before it polls,
+   * so a message appended during a drain is either written by it or by the drain it schedules.
+   * The queue owns its buffers until they are written or, once the subscriber is gone, released.
    */
-  private void deliver(Session to, int slot, long seq, byte[] payload) {
-    ByteBuf buf = to.channel.alloc().ioBuffer(80 + payload.length);
-    writeMessage(buf, to.resp3, slot, seq, payload);
-    try {
-      to.channel.eventLoop().execute(
-          () -> to.channel.writeAndFlush(buf, to.channel.voidPromise()));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      buf.release();
+  private final class Outbox implements Runnable {
+    private final Session to;
+    private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicInteger queued = new AtomicInteger();
+
+    Outbox(Session to) {
+      this.to = to;
+    }
+
+    /** Encodes and queues one message; called under the slot's stripe lock. */
+    void offer(int slot, long seq, byte[] payload) {
+      ByteBuf buf = to.channel.alloc().ioBuffer(80 + payload.length);
+      writeMessage(buf, to.resp3, slot, seq, payload);
+      queue.add(buf);
+      EventLoop loop = to.channel.eventLoop();
+      if (queued.incrementAndGet() >= INLINE_DRAIN && loop.inEventLoop()) {
+        run();
+      } else if (scheduled.compareAndSet(false, true)) {
+        try {
+          loop.execute(this);
+        } catch (RejectedExecutionException e) {
+          discard();
+        }
+      }
+    }
+
+    /** Writes every queued message and flushes once; runs on the subscriber's loop. */
+    @Override
+    public void run() {
+      scheduled.set(false);
+      Channel ch = to.channel;
+      boolean active = ch.isActive();
+      ByteBuf buf;
+      int written = 0;
+      while ((buf = queue.poll()) != null) {
+        queued.decrementAndGet();
+        if (active) {
+          ch.write(buf, ch.voidPromise());
+          written++;
+        } else {
+          buf.release();
+        }
+      }
+      if (written > 0) {
+        ch.flush();
+      }
+    }
+
+    /** Releases what is still queued (the subscriber's loop is shutting down). */
+    void discard() {
+      ByteBuf buf;
+      while ((buf = queue.poll()) != null) {
+        queued.decrementAndGet();
+        buf.release();
+      }
     }
   }
 

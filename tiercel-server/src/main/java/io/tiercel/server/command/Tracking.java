@@ -35,6 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * subscribed to {@code __redis__:invalidate} and gets them as pub/sub messages on it. RESP2
  * without redirection gets nothing, as in Redis. The table holds at most {@link #MAX_KEYS} keys;
  * beyond that the oldest-found key is invalidated early, which costs only a refetch.
+ *
+ * <p><b>Evictions and expirations</b> are announced too, as Redis does: the node's caches report
+ * them through {@link EvictionInvalidator}, on whatever thread removed the entry.
  */
 final class Tracking {
   static final byte[] CHANNEL = Args.ascii("__redis__:invalidate");
@@ -104,6 +107,11 @@ final class Tracking {
     for (int i = cmd.firstKey; i <= last && i < a.count(); i += cmd.step) {
       invalidate(from, a.bytes(i));
     }
+  }
+
+  /** Tells the readers of {@code key} that the node evicted or expired it. */
+  void removedByCache(byte[] key) {
+    invalidate(null, key);
   }
 
   /** Tells every tracking client that all keys may have changed (FLUSHDB, FLUSHALL). */

@@ -167,6 +167,20 @@ public final class ConfigKeys {
   public static final ConfigKey<Integer> LOGFILE_MAX_HISTORY = ConfigKey.of("logfile-max-history",
       integer(1, 20), 5, STARTUP, "rotated log files kept (logfile.1 ... logfile.N)");
 
+  // ---------------------------------------------------------------------------------- agents
+  /** Bytes of SYNC messages the node keeps for agents' repairs. */
+  public static final ConfigKey<Long> SYNCHUB_BACKLOG_SIZE = ConfigKey.of("synchub-backlog-size",
+      bytes(16L << 10, 1L << 40), 8L << 20, RUNTIME,
+      "bytes of agents' SYNC messages kept for replay (SYNCHUB REPLAY); an agent that missed "
+          + "more than this drops the keys it cannot repair");
+
+  // ---------------------------------------------------------------------------- debugging
+  /** Who may call the debugging hooks. */
+  public static final ConfigKey<String> ENABLE_DEBUG_COMMAND = ConfigKey.of(
+      "enable-debug-command", oneOf("no", "yes", "local"), "no", STARTUP,
+      "allow the test hooks (SYNCHUB DEBUG): no, yes, or local (loopback and UNIX-socket "
+          + "clients only)");
+
   // ---------------------------------------------------------------------------- compatibility
   /** Redis's database count, reported for clients that ask. */
   public static final ConfigKey<Integer> DATABASES = ConfigKey.of("databases", integer(1, 1), 1,
@@ -179,7 +193,8 @@ public final class ConfigKeys {
       HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE, HTTP_MAX_INITIAL_LINE_LENGTH,
       MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, AOF_LOAD_TRUNCATED,
       AUTO_AOF_REWRITE_MIN_SIZE, AOF_BUFFER_LIMIT, SAVE, REQUIREPASS,
-      COORDINATOR, LOGLEVEL, LOGFILE, LOGFILE_MAX_SIZE, LOGFILE_MAX_HISTORY, DATABASES);
+      COORDINATOR, LOGLEVEL, LOGFILE, LOGFILE_MAX_SIZE, LOGFILE_MAX_HISTORY,
+      SYNCHUB_BACKLOG_SIZE, ENABLE_DEBUG_COMMAND, DATABASES);
 
   private static final Map<String, ConfigKey<?>> BY_NAME;
 

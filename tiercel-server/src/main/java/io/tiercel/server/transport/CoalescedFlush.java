@@ -19,15 +19,27 @@ import io.netty.channel.EventLoop;
  * thread becomes a task on the loop; the flush it queues there lands after the write tasks queued
  * before it, so a burst from another loop is flushed once too.
  *
+ * <p><b>Long turns.</b> With a {@code burst} limit, the flush also happens as soon as that many
+ * messages wait, so the first message of a long turn (a read of a hundred SYNC writes) leaves
+ * after {@code burst} messages' work rather than after the whole turn's.
+ *
  * <p>Ownership: a buffer passed to {@link #write} belongs to the channel from then on.
  */
 public final class CoalescedFlush implements Runnable {
   private final Channel channel;
+  private final int burst;
   private boolean flushQueued;
+  private int unflushed;
 
-  /** Creates the flusher of {@code channel}. */
+  /** Creates the flusher of {@code channel}: one flush per turn. */
   public CoalescedFlush(Channel channel) {
+    this(channel, Integer.MAX_VALUE);
+  }
+
+  /** Creates the flusher of {@code channel} that also flushes every {@code burst} messages. */
+  public CoalescedFlush(Channel channel, int burst) {
     this.channel = channel;
+    this.burst = burst;
   }
 
   /** Writes {@code msg}; it is flushed at the end of the loop's current turn. */
@@ -38,7 +50,10 @@ public final class CoalescedFlush implements Runnable {
       return;
     }
     channel.write(msg, channel.voidPromise());
-    if (!flushQueued) {
+    if (++unflushed >= burst) {
+      unflushed = 0;
+      channel.flush();
+    } else if (!flushQueued) {
       flushQueued = true;
       loop.execute(this);
     }
@@ -48,6 +63,7 @@ public final class CoalescedFlush implements Runnable {
   @Override
   public void run() {
     flushQueued = false;
+    unflushed = 0;
     channel.flush();
   }
 }

@@ -1,0 +1,99 @@
+# Shared pieces of the benchmark scripts (sourced, not run): the build lock, tool checks, free
+# ports, starting a server and waiting for its ready line, a throwaway redis-server, and
+# redis-benchmark's CSV output. Every wait is bounded; every process started here is stopped by
+# PID in bench_cleanup, which the sourcing script calls from its EXIT trap.
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#   bench_lock "$@"                      # re-runs the script under /tmp/tiercel-mvn.lock
+#   bench_require NAME tool...           # exits 1 naming the first missing tool
+#   trap bench_cleanup EXIT
+
+BENCH_LOCK=/tmp/tiercel-mvn.lock
+BENCH_PIDS=()
+
+# bench_lock ARGS... -> re-executes the calling script under the shared build lock, once.
+bench_lock() {
+  if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
+    exec env TIERCEL_BENCH_LOCKED=1 flock "$BENCH_LOCK" "$0" "$@"
+  fi
+}
+
+# bench_require NAME TOOL... -> exits 1 if a tool is not on the PATH.
+bench_require() {
+  local name="$1" tool
+  shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || {
+      echo "$name: $tool is missing (dev-support/install-deps.sh installs it)" >&2
+      exit 1
+    }
+  done
+}
+
+# bench_free_port -> prints a TCP port on 127.0.0.1 that was free a moment ago.
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# bench_start DIR NAME CMD... -> starts CMD with stdout on a FIFO, waits (120 s at most) for its
+# "ready ..." line, sets READY to it and keeps draining the rest into DIR/NAME.stdout; stderr
+# goes to DIR/NAME.err. Exits 1 if no ready line comes.
+bench_start() {
+  local dir="$1" name="$2" fd
+  shift 2
+  mkfifo "$dir/$name.out"
+  "$@" >"$dir/$name.out" 2>"$dir/$name.err" &
+  BENCH_PIDS+=("$!")
+  LAST_PID=$!
+  exec {fd}<"$dir/$name.out"
+  READY=""
+  local deadline=$((SECONDS + 120))
+  while [[ "$READY" != ready\ * ]]; do
+    if (( SECONDS >= deadline )) || ! read -r -t 120 READY <&"$fd"; then
+      echo "$name did not print its ready line; see $dir/$name.err" >&2
+      exit 1
+    fi
+  done
+  cat <&"$fd" >"$dir/$name.stdout" &
+}
+
+# bench_ready_field READY FIELD -> prints FIELD's value from a "ready a=1 b=2" line.
+bench_ready_field() {
+  sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"
+}
+
+# bench_redis DIR [redis-server flags...] -> starts a throwaway redis-server on a free loopback
+# port and DIR/redis.sock, without persistence; sets R_PORT, R_SOCK and R_PID once it answers.
+bench_redis() {
+  local dir="$1"
+  shift
+  R_PORT="$(bench_free_port)"
+  R_SOCK="$dir/redis.sock"
+  redis-server --port "$R_PORT" --bind 127.0.0.1 --unixsocket "$R_SOCK" --unixsocketperm 700 \
+    --save '' --appendonly no --dir "$dir" --daemonize no --logfile "$dir/redis.log" "$@" &
+  R_PID=$!
+  BENCH_PIDS+=("$R_PID")
+  local _
+  for _ in $(seq 1 100); do
+    redis-cli -s "$R_SOCK" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "redis-server did not answer within 10 s; see $dir/redis.log" >&2
+  exit 1
+}
+
+# bench_rb ARGS... -> runs redis-benchmark --csv ARGS (300 s at most; a custom command goes
+# last) and prints "rps p99_ms".
+bench_rb() {
+  timeout 300 redis-benchmark --csv "$@" 2>/dev/null \
+    | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]'
+}
+
+# bench_cleanup -> stops every process started through this file, by PID.
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  true
+}
