@@ -11,6 +11,9 @@
 # (default 3), CELLS (default all 8: "tcp:set:1 ... unix:get:16"). 50 clients, 100-byte values,
 # 100k random keys; 100k requests at pipeline 1, 500k at 16; each server warmed up first.
 # Example: bench/node-variants.sh /tmp/v 'g1|||' 'zgc||-XX:+UseZGC|' 'two||--io-threads 2'
+# The JVM gets only -XX:+UseCompactObjectHeaders and the variant's flags, not bin/tiercel's: to
+# match a served node pass "-XX:+UseZGC -Dio.netty.leakDetection.level=disabled
+# --sun-misc-unsafe-memory-access=allow" (docs/benchmarks.md, branch netperf3).
 set -u
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
