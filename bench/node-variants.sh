@@ -11,12 +11,15 @@
 # (default 3), CELLS (default all 8: "tcp:set:1 ... unix:get:16"). 50 clients, 100-byte values,
 # 100k random keys; 100k requests at pipeline 1, 500k at 16; each server warmed up first.
 # Example: bench/node-variants.sh /tmp/v 'g1|||' 'zgc||-XX:+UseZGC|' 'two||--io-threads 2'
+# The JVM gets only -XX:+UseCompactObjectHeaders and the variant's flags, not bin/tiercel's: to
+# match a served node pass "-XX:+UseZGC -Dio.netty.leakDetection.level=disabled
+# --sun-misc-unsafe-memory-access=allow" (docs/benchmarks.md, branch netperf3).
 set -u
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
-[[ $# -ge 2 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-3}; CELLS=${CELLS:-"tcp:set:1 tcp:get:1 unix:set:1 unix:get:1 tcp:set:16 tcp:get:16 unix:set:16 unix:get:16"}
 JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tiercel.core.backing.BackingStore;
 import io.tiercel.core.backing.BackingStoreException;
-import io.tiercel.core.backing.ByteKey;
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.backing.Identifiers;
 import io.tiercel.core.backing.StoreOptions;
 import java.sql.Connection;

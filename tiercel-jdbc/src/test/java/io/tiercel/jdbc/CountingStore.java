@@ -1,7 +1,7 @@
 package io.tiercel.jdbc;
 
 import io.tiercel.core.backing.BackingStore;
-import io.tiercel.core.backing.ByteKey;
+import io.tiercel.core.ByteKey;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

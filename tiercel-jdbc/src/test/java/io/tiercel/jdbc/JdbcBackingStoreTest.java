@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercel.core.backing.BackingStoreException;
-import io.tiercel.core.backing.ByteKey;
+import io.tiercel.core.ByteKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.tiercel.agent.upstream.ReplyFramer;
 import io.tiercel.agent.upstream.Requests;
 import io.tiercel.agent.upstream.UpstreamConnection;
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.Clock;
 import io.tiercel.protocol.resp.RespArgs;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class NearCache {
   private final long ttlMillis;
   private final int maxEntries;
   private final Clock clock;
-  private final Map<Key, Object> entries = new ConcurrentHashMap<>();
+  private final Map<ByteKey, Object> entries = new ConcurrentHashMap<>();
   private final Map<UpstreamConnection, Long> registered = new ConcurrentHashMap<>();
   private volatile long channelId;
   private Supplier<Collection<UpstreamConnection>> requestConnections = Set::of;
@@ -84,19 +85,6 @@ public final class NearCache {
 
   /** A copy and the epoch millis it expires at. */
   private record Copy(byte[] value, long expireAt) {}
-
-  /** A key, compared by content. */
-  private record Key(byte[] bytes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(bytes);
-    }
-  }
 
   /**
    * Creates a near cache for GGETs of sessions that selected one of {@code caches} (none: off),
@@ -127,7 +115,7 @@ public final class NearCache {
     if (!caches.contains(cache) || a.count() != 2) {
       return null;
     }
-    Key key = new Key(a.bytes(1));
+    ByteKey key = new ByteKey(a.bytes(1));
     if (entries.get(key) instanceof Copy c) {
       if (c.expireAt > clock.millis()) {
         hits.increment();
@@ -152,7 +140,7 @@ public final class NearCache {
     if (!command.equals("GET")) {
       int last = command.equals("SET") ? 1 : a.count() - 1;
       for (int i = 1; i <= last; i++) {
-        entries.remove(new Key(a.bytes(i)));
+        entries.remove(new ByteKey(a.bytes(i)));
       }
       return up.send(request);
     }
@@ -163,7 +151,7 @@ public final class NearCache {
       return up.send(request);
     }
     byte[] key = a.bytes(1);
-    Key k = new Key(key);
+    ByteKey k = new ByteKey(key);
     Reservation r = new Reservation(up, id);
     makeRoom();
     entries.put(k, r);
@@ -177,7 +165,7 @@ public final class NearCache {
     return value;
   }
 
-  private void fill(Key k, Reservation r, byte[] rawValue, byte[] rawTtl) {
+  private void fill(ByteKey k, Reservation r, byte[] rawValue, byte[] rawTtl) {
     Object v = ReplyFramer.parse(rawValue);
     Object t = ReplyFramer.parse(rawTtl);
     if (!(v instanceof byte[] value) || !(t instanceof Long pttl) || pttl == -2) {
@@ -207,7 +195,7 @@ public final class NearCache {
     if (entries.size() < maxEntries) {
       return;
     }
-    Iterator<Key> it = entries.keySet().iterator();
+    Iterator<ByteKey> it = entries.keySet().iterator();
     for (int i = 0; i < 16 && it.hasNext(); i++) {
       it.next();
       it.remove();
@@ -217,7 +205,7 @@ public final class NearCache {
   /** Drops the copy of {@code key} (an invalidation from the node). */
   void invalidate(byte[] key) {
     invalidations.increment();
-    entries.remove(new Key(key));
+    entries.remove(new ByteKey(key));
   }
 
   /** Drops every copy and reservation. */

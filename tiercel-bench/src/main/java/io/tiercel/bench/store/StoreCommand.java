@@ -171,9 +171,9 @@ public final class StoreCommand {
       PrintStream out) throws IOException {
     String table = "bench_read_through_" + ProcessHandle.current().pid();
     JdbcBackingStore store = new JdbcBackingStore(url, table, "k", "v", lanes + 2);
-    Map<io.tiercel.core.backing.ByteKey, byte[]> rows = new java.util.HashMap<>();
+    Map<io.tiercel.core.ByteKey, byte[]> rows = new java.util.HashMap<>();
     for (int i = 0; i < hotKeys; i++) {
-      rows.put(io.tiercel.core.backing.ByteKey.of(("hot:" + i).getBytes(StandardCharsets.UTF_8)),
+      rows.put(io.tiercel.core.ByteKey.of(("hot:" + i).getBytes(StandardCharsets.UTF_8)),
           new byte[100]);
     }
     store.storeAll(rows);

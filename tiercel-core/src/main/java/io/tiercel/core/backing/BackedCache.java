@@ -1,5 +1,6 @@
 package io.tiercel.core.backing;
 
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheConfig;
 import io.tiercel.core.CacheFullException;

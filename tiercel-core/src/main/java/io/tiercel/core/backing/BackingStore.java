@@ -1,5 +1,6 @@
 package io.tiercel.core.backing;
 
+import io.tiercel.core.ByteKey;
 import java.util.Collection;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package io.tiercel.core.backing;
 
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.KeySlot;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.tiercel.core.backing;
 
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.Clock;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -50,6 +50,8 @@ public final class RespDecoder {
   /** The length of the bulk string being read. */
   private int bulkLength;
   private boolean authenticated = true;
+  /** Where the CRLF after the last {@link #smallNumber} ends. */
+  private int numberEnd;
 
   /** Creates a decoder enforcing {@code limits}. */
   public RespDecoder(RespLimits limits) {
@@ -82,14 +84,18 @@ public final class RespDecoder {
     try {
       while (in.isReadable()) {
         int start = in.readerIndex();
-        if (!decodeOne(in, start)) {
-          if (in.readableBytes() > limits.maxQueryBuffer()) {
-            throw new RespProtocolException("query buffer length exceeds the client limit");
+        int consumed = state == State.START && in.getByte(start) == '*'
+            ? decodeWhole(in, start, in.writerIndex()) : -1;
+        if (consumed < 0) {
+          if (!decodeOne(in, start)) {
+            if (in.readableBytes() > limits.maxQueryBuffer()) {
+              throw new RespProtocolException("query buffer length exceeds the client limit");
+            }
+            return true;
           }
-          return true;
+          consumed = scan;
+          reset();
         }
-        int consumed = scan;
-        reset();
         if (args.count() == 0) {
           in.readerIndex(start + consumed);
           continue;
@@ -120,6 +126,71 @@ public final class RespDecoder {
     scan = 0;
     expected = 0;
     bulkLength = 0;
+  }
+
+  /**
+   * The fast path for the common shape: a whole multibulk whose count and lengths are short
+   * canonical numbers within the limits, read in one pass without the state machine's
+   * bookkeeping or a search for each CR. Returns the bytes of the command, with its arguments in
+   * {@link #args}, or -1 when anything is unusual (split, malformed, over a limit, empty): the
+   * state machine then reads the same bytes from the start and gives Redis's exact answer.
+   */
+  private int decodeWhole(ByteBuf in, int start, int end) {
+    int count = smallNumber(in, start + 1, end);
+    if (count <= 0 || count > limits.maxMultibulkLength()
+        || (!authenticated && count > RespLimits.UNAUTHENTICATED_MAX_MULTIBULK_LENGTH)) {
+      return -1;
+    }
+    args.reset(in, start);
+    int p = numberEnd;
+    for (int i = 0; i < count; i++) {
+      if (p >= end || in.getByte(p) != '$') {
+        return -1;
+      }
+      int length = smallNumber(in, p + 1, end);
+      if (length < 0 || length > limits.maxBulkLength()
+          || (!authenticated && length > RespLimits.UNAUTHENTICATED_MAX_BULK_LENGTH)) {
+        return -1;
+      }
+      int body = numberEnd;
+      if ((long) body + length + 2 > end
+          || in.getByte(body + length) != '\r' || in.getByte(body + length + 1) != '\n') {
+        return -1;
+      }
+      args.add(body - start, length);
+      p = body + length + 2;
+    }
+    return p - start;
+  }
+
+  /**
+   * Reads a canonical non-negative number of at most 9 digits at {@code p} followed by CRLF,
+   * before {@code end}; returns it and sets {@link #numberEnd}, or returns -1.
+   */
+  private int smallNumber(ByteBuf in, int p, int end) {
+    if (p >= end) {
+      return -1;
+    }
+    int value = in.getByte(p) - '0';
+    if (value < 0 || value > 9) {
+      return -1;
+    }
+    p++;
+    if (value != 0) {
+      for (int digits = 1; p < end && digits < 9; digits++) {
+        int d = in.getByte(p) - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        value = value * 10 + d;
+        p++;
+      }
+    }
+    if (p + 1 >= end || in.getByte(p) != '\r' || in.getByte(p + 1) != '\n') {
+      return -1;
+    }
+    numberEnd = p + 2;
+    return value;
   }
 
   /** Advances the state machine; returns true when a whole command (maybe empty) was read. */

@@ -62,6 +62,46 @@ class RespDecoderFuzzTest {
     assertThat(commands).isPositive();
   }
 
+  /**
+   * A frame read whole (the fast path for complete multibulks) gives the same commands and the
+   * same protocol error as the same bytes fed one at a time (always the state machine).
+   */
+  @Test
+  void wholeFramesDecodeExactlyAsByteByByte() {
+    int iterations = Integer.getInteger("tiercel.fuzz.iterations", 5_000);
+    SplittableRandom random = new SplittableRandom(0x51DE5L);
+    RespLimits limits = new RespLimits(1024, 64, 256, 4096);
+    for (int i = 0; i < iterations; i++) {
+      byte[] frame = frame(random);
+      boolean authenticated = random.nextInt(4) != 0;
+      assertThat(decodeAll(frame, frame.length, limits, authenticated))
+          .as("frame %s", new String(frame, StandardCharsets.ISO_8859_1))
+          .isEqualTo(decodeAll(frame, 1, limits, authenticated));
+    }
+  }
+
+  /** Decodes {@code frame} fed in chunks; returns the commands and any error, as text. */
+  private static String decodeAll(byte[] frame, int chunk, RespLimits limits, boolean auth) {
+    RespDecoder decoder = new RespDecoder(limits);
+    decoder.setAuthenticated(auth);
+    ByteBuf cumulation = PooledByteBufAllocator.DEFAULT.buffer(16);
+    StringBuilder out = new StringBuilder();
+    try {
+      for (int from = 0; from < frame.length; from += chunk) {
+        cumulation.writeBytes(frame, from, Math.min(chunk, frame.length - from));
+        decoder.decode(cumulation, args -> {
+          out.append(args).append(';');
+          return true;
+        });
+      }
+    } catch (RespProtocolException e) {
+      out.append("error ").append(e.getMessage());
+    } finally {
+      cumulation.release();
+    }
+    return out.toString();
+  }
+
   private static byte[] frame(SplittableRandom random) {
     if (random.nextInt(4) == 0) {
       byte[] noise = new byte[random.nextInt(64)];

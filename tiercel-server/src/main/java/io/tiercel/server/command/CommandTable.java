@@ -40,6 +40,12 @@ final class CommandTable {
     }
     long w0 = 0;
     long w1 = 0;
+    if (length <= 8 && index + 8 <= buf.writerIndex()) {
+      // One read for the usual short name. Clearing bit 5 of every byte folds a-z to A-Z and
+      // turns no other byte into a letter, so it matches exactly the names the loop below does.
+      w0 = buf.getLongLE(index) & (-1L >>> (64 - 8 * length)) & ~0x2020202020202020L;
+      return find(w0, 0, length);
+    }
     for (int i = 0; i < length; i++) {
       long b = upper(buf.getByte(index + i)) & 0xFFL;
       if (i < 8) {
@@ -48,6 +54,10 @@ final class CommandTable {
         w1 |= b << ((i - 8) * 8);
       }
     }
+    return find(w0, w1, length);
+  }
+
+  private static Command find(long w0, long w1, int length) {
     int slot = slot(w0, w1, length);
     for (int probes = 0; probes < SIZE; probes++) {
       Command c = COMMANDS[slot];

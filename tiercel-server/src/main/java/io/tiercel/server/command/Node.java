@@ -1,6 +1,7 @@
 package io.tiercel.server.command;
 
 import io.netty.buffer.ByteBuf;
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
@@ -38,8 +39,8 @@ public final class Node {
   final LongAdder commandsProcessed = new LongAdder();
   final LongAdder connectionsReceived = new LongAdder();
   final LongAdder rejectedConnections = new LongAdder();
-  final Map<Bytes, Set<Session>> channels = new ConcurrentHashMap<>();
-  final Map<Bytes, Set<Session>> patterns = new ConcurrentHashMap<>();
+  final Map<ByteKey, Set<Session>> channels = new ConcurrentHashMap<>();
+  final Map<ByteKey, Set<Session>> patterns = new ConcurrentHashMap<>();
   final Tracking tracking = new Tracking(clients);
   /** The agents' sequenced SYNC channel. */
   final SyncHub syncHub;
@@ -177,10 +178,10 @@ public final class Node {
     clients.remove(s.id);
     tracking.disable(s);
     syncHub.unsubscribe(s);
-    for (Bytes ch : s.channels) {
+    for (ByteKey ch : s.channels) {
       removeSubscriber(channels, ch, s);
     }
-    for (Bytes p : s.patterns) {
+    for (ByteKey p : s.patterns) {
       removeSubscriber(patterns, p, s);
     }
     s.channels.clear();
@@ -207,7 +208,7 @@ public final class Node {
     return s.cache;
   }
 
-  static void removeSubscriber(Map<Bytes, Set<Session>> map, Bytes key, Session s) {
+  static void removeSubscriber(Map<ByteKey, Set<Session>> map, ByteKey key, Session s) {
     map.computeIfPresent(key, (k, set) -> {
       set.remove(s);
       return set.isEmpty() ? null : set;
@@ -217,14 +218,14 @@ public final class Node {
   /** Sends {@code message} on {@code channel} to every subscriber; returns how many got it. */
   int publish(Session from, byte[] channel, byte[] message) {
     int receivers = 0;
-    Set<Session> direct = channels.get(new Bytes(channel));
+    Set<Session> direct = channels.get(new ByteKey(channel));
     if (direct != null) {
       for (Session s : direct) {
         deliver(from, s, null, channel, message);
         receivers++;
       }
     }
-    for (Map.Entry<Bytes, Set<Session>> e : patterns.entrySet()) {
+    for (Map.Entry<ByteKey, Set<Session>> e : patterns.entrySet()) {
       if (Glob.matches(e.getKey().bytes(), channel)) {
         for (Session s : e.getValue()) {
           deliver(from, s, e.getKey().bytes(), channel, message);

@@ -1,5 +1,6 @@
 package io.tiercel.server.command;
 
+import io.tiercel.core.ByteKey;
 import io.tiercel.protocol.resp.RespArgs;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,10 @@ final class PubSubCommands {
   }
 
   static void subscribe(Node n, Session s, RespArgs a, Reply r, boolean pattern) {
-    Map<Bytes, Set<Session>> registry = pattern ? n.patterns : n.channels;
-    Set<Bytes> mine = pattern ? s.patterns : s.channels;
+    Map<ByteKey, Set<Session>> registry = pattern ? n.patterns : n.channels;
+    Set<ByteKey> mine = pattern ? s.patterns : s.channels;
     for (int i = 1; i < a.count(); i++) {
-      Bytes name = new Bytes(a.bytes(i));
+      ByteKey name = new ByteKey(a.bytes(i));
       if (mine.add(name)) {
         registry.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(s);
       }
@@ -32,10 +33,10 @@ final class PubSubCommands {
   }
 
   static void unsubscribe(Node n, Session s, RespArgs a, Reply r, boolean pattern) {
-    Map<Bytes, Set<Session>> registry = pattern ? n.patterns : n.channels;
-    Set<Bytes> mine = pattern ? s.patterns : s.channels;
+    Map<ByteKey, Set<Session>> registry = pattern ? n.patterns : n.channels;
+    Set<ByteKey> mine = pattern ? s.patterns : s.channels;
     String kind = pattern ? "punsubscribe" : "unsubscribe";
-    List<Bytes> names = new ArrayList<>();
+    List<ByteKey> names = new ArrayList<>();
     if (a.count() == 1) {
       names.addAll(mine);
       if (names.isEmpty()) {
@@ -47,10 +48,10 @@ final class PubSubCommands {
       }
     } else {
       for (int i = 1; i < a.count(); i++) {
-        names.add(new Bytes(a.bytes(i)));
+        names.add(new ByteKey(a.bytes(i)));
       }
     }
-    for (Bytes name : names) {
+    for (ByteKey name : names) {
       if (mine.remove(name)) {
         Node.removeSubscriber(registry, name, s);
       }
@@ -63,10 +64,10 @@ final class PubSubCommands {
 
   /** Drops every subscription of {@code s} without replying (RESET). */
   static void unsubscribeAll(Node n, Session s) {
-    for (Bytes name : s.channels) {
+    for (ByteKey name : s.channels) {
       Node.removeSubscriber(n.channels, name, s);
     }
-    for (Bytes name : s.patterns) {
+    for (ByteKey name : s.patterns) {
       Node.removeSubscriber(n.patterns, name, s);
     }
     s.channels.clear();
@@ -76,21 +77,21 @@ final class PubSubCommands {
   static void pubsub(Node n, Session s, RespArgs a, Reply r) {
     if (a.equalsIgnoreCase(1, "CHANNELS") && a.count() <= 3) {
       byte[] pattern = a.count() == 3 ? a.bytes(2) : null;
-      Set<Bytes> names = new TreeSet<>((x, y) -> java.util.Arrays.compare(x.bytes(), y.bytes()));
-      for (Bytes name : n.channels.keySet()) {
+      Set<ByteKey> names = new TreeSet<>((x, y) -> java.util.Arrays.compare(x.bytes(), y.bytes()));
+      for (ByteKey name : n.channels.keySet()) {
         if (pattern == null || Glob.matches(pattern, name.bytes())) {
           names.add(name);
         }
       }
       r.array(names.size());
-      for (Bytes name : names) {
+      for (ByteKey name : names) {
         r.bulk(name.bytes());
       }
     } else if (a.equalsIgnoreCase(1, "NUMSUB")) {
       r.map(a.count() - 2);
       for (int i = 2; i < a.count(); i++) {
         byte[] name = a.bytes(i);
-        Set<Session> subs = n.channels.get(new Bytes(name));
+        Set<Session> subs = n.channels.get(new ByteKey(name));
         r.bulk(name);
         r.integer(subs == null ? 0 : subs.size());
       }

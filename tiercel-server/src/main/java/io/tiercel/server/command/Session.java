@@ -1,6 +1,7 @@
 package io.tiercel.server.command;
 
 import io.netty.channel.Channel;
+import io.tiercel.core.ByteKey;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.server.transport.CoalescedFlush;
@@ -29,9 +30,9 @@ public final class Session {
   volatile Cache cache;
   volatile String cacheName = CacheManager.DEFAULT_CACHE;
   /** Channel names subscribed to, as {@link Bytes} keys. */
-  final Set<Bytes> channels = new HashSet<>();
+  final Set<ByteKey> channels = new HashSet<>();
   /** Patterns subscribed to. */
-  final Set<Bytes> patterns = new HashSet<>();
+  final Set<ByteKey> patterns = new HashSet<>();
   /** Whether the client receives the agents' SYNC messages ({@link SyncHub}). */
   volatile boolean syncSubscribed;
   /** CLIENT TRACKING state, read by other connections' writers (see {@link Tracking}). */

@@ -1,6 +1,7 @@
 package io.tiercel.server.command;
 
 import io.netty.buffer.ByteBuf;
+import io.tiercel.core.ByteKey;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespWriter;
 import java.util.Arrays;
@@ -44,7 +45,7 @@ final class Tracking {
   private static final int MAX_KEYS = 1 << 20;
 
   private final Map<Long, Session> clients;
-  private final Map<Bytes, Set<Long>> readers = new ConcurrentHashMap<>();
+  private final Map<ByteKey, Set<Long>> readers = new ConcurrentHashMap<>();
   private final Set<Session> broadcasters = ConcurrentHashMap.newKeySet();
   private final Set<Session> tracking = ConcurrentHashMap.newKeySet();
 
@@ -87,14 +88,14 @@ final class Tracking {
     Long id = s.id;
     int last = cmd.lastKey < 0 ? a.count() + cmd.lastKey : cmd.lastKey;
     for (int i = cmd.firstKey; i <= last && i < a.count(); i += cmd.step) {
-      readers.compute(new Bytes(a.bytes(i)), (k, ids) -> {
+      readers.compute(new ByteKey(a.bytes(i)), (k, ids) -> {
         Set<Long> set = ids == null ? ConcurrentHashMap.newKeySet() : ids;
         set.add(id);
         return set;
       });
     }
     if (readers.size() > MAX_KEYS) {
-      Iterator<Bytes> it = readers.keySet().iterator();
+      Iterator<ByteKey> it = readers.keySet().iterator();
       if (it.hasNext()) {
         invalidate(null, it.next().bytes());
       }
@@ -123,7 +124,7 @@ final class Tracking {
   }
 
   private void invalidate(Session from, byte[] key) {
-    Set<Long> ids = readers.remove(new Bytes(key));
+    Set<Long> ids = readers.remove(new ByteKey(key));
     if (ids != null) {
       for (Long id : ids) {
         Session s = clients.get(id);
@@ -180,7 +181,7 @@ final class Tracking {
 
   /** Returns whether {@code target} can take a message; runs on its event loop. */
   private static boolean canReceive(Session target, boolean redirected) {
-    return target.resp3 || (redirected && target.channels.contains(new Bytes(CHANNEL)));
+    return target.resp3 || (redirected && target.channels.contains(new ByteKey(CHANNEL)));
   }
 
   private static void write(ByteBuf out, boolean resp3, byte[] key) {

@@ -182,7 +182,8 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return;
     }
     if (out != null) {
-      ctx.writeAndFlush(out);
+      // No promise per batch: a failed write reaches exceptionCaught, which closes.
+      ctx.writeAndFlush(out, ctx.voidPromise());
     }
     if (!ctx.channel().isWritable()) {
       // The client is not reading its replies: stop reading its commands until it catches up.

@@ -1,4 +1,4 @@
-package io.tiercel.core.backing;
+package io.tiercel.core;
 
 import java.util.Arrays;
 
