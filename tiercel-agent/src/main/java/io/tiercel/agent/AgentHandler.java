@@ -20,6 +20,8 @@ import io.tiercel.server.command.Session;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,10 +191,19 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       agent.stats().globalErrors.increment();
       ByteBuf b = ctx.alloc().ioBuffer(96);
       RespWriter.error(b, "ERR " + (err.getCause() != null ? err.getCause() : err).getMessage());
-      slot.buf = b;
+      completeSlot(slot, b);
     } else {
-      slot.buf = Unpooled.wrappedBuffer(raw);
+      completeSlot(slot, Unpooled.wrappedBuffer(raw));
     }
+  }
+
+  /** Fills {@code slot} with {@code buf} (owned from here on) and writes the done head. */
+  private void completeSlot(Slot slot, ByteBuf buf) {
+    if (!ctx.channel().isActive()) {
+      buf.release();
+      return;
+    }
+    slot.buf = buf;
     slot.done = true;
     boolean wrote = false;
     while (!queue.isEmpty() && queue.peek().done) {
@@ -230,15 +241,23 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       return;
     }
     byte[] key = a.bytes(1);
-    ByteBuf out = reply.out();
-    int start = out.writerIndex();
+    ByteBuf before = reply.take();
     Stamp stamp = agent.synchronizer().versions().writeLocal(cache.name(), key,
         agent.synchronizer()::nextStamp, () -> agent.dispatcher().execute(session, a));
-    boolean failed = reply.out().writerIndex() > start && reply.out().getByte(start) == '-';
-    if (!failed) {
-      publish(agent.synchronizer().describe(cache, key, stamp));
+    ByteBuf local = reply.take();
+    if (before != null) {
+      reply.out().writeBytes(before);
+      before.release();
     }
-    endSlot();
+    boolean failed = local != null && local.isReadable() && local.getByte(local.readerIndex()) == '-';
+    if (failed) {
+      reply.out().writeBytes(local);
+      local.release();
+      endSlot();
+      return;
+    }
+    answerWhenPublished(local,
+        List.of(publish(agent.synchronizer().describe(cache, key, stamp))));
   }
 
   /** DEL key [key ...] SYNC: removes locally, leaves a versioned tombstone, publishes it. */
@@ -256,6 +275,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       return;
     }
     long removed = 0;
+    List<CompletableFuture<byte[]>> published = new ArrayList<>(a.count() - 1);
     for (int i = 1; i < a.count(); i++) {
       byte[] key = a.bytes(i);
       boolean[] gone = {false};
@@ -264,10 +284,54 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       if (gone[0]) {
         removed++;
       }
-      publish(agent.synchronizer().describe(cache, key, stamp));
+      published.add(publish(agent.synchronizer().describe(cache, key, stamp)));
     }
-    reply.integer(removed);
-    endSlot();
+    ByteBuf local = ctx.alloc().ioBuffer(24);
+    RespWriter.integer(local, removed);
+    answerWhenPublished(local, published);
+  }
+
+  /**
+   * Answers a SYNC write with its local reply once the node has sequenced every publish of it,
+   * so {@code +OK} means every subscribed agent will get the change; if a publish fails (the
+   * node is unreachable or refused it), the answer is an error saying the change was made here
+   * only, and the client may repeat it. Replies stay in request order (a slot in the queue).
+   */
+  private void answerWhenPublished(ByteBuf local, List<CompletableFuture<byte[]>> published) {
+    if (queue.isEmpty()) {
+      ByteBuf before = reply.take();
+      if (before != null) {
+        ctx.write(before);
+      }
+    }
+    Slot slot = new Slot();
+    queue.add(slot);
+    CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+      String failure = e != null ? (e.getCause() != null ? e.getCause() : e).getMessage() : null;
+      for (CompletableFuture<byte[]> f : published) {
+        byte[] raw = failure == null ? f.getNow(null) : null;
+        if (raw != null && raw.length > 0 && raw[0] == '-') {
+          failure = new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).trim();
+        }
+      }
+      String error = failure;
+      Runnable done = () -> {
+        if (error == null) {
+          completeSlot(slot, local);
+        } else {
+          local.release();
+          ByteBuf b = ctx.alloc().ioBuffer(128);
+          RespWriter.error(b, "ERR SYNC not published (" + error + "); the change was made on "
+              + "this agent only: repeat the command");
+          completeSlot(slot, b);
+        }
+      };
+      if (ctx.executor().inEventLoop()) {
+        done.run();
+      } else {
+        ctx.executor().execute(done);
+      }
+    });
   }
 
   private String notSynced() {
@@ -275,16 +339,19 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         + " (reconnecting); nothing was written";
   }
 
-  private void publish(SyncMessage m) {
+  /** Publishes {@code m}; returns the future of the node's reply (failures are counted). */
+  private CompletableFuture<byte[]> publish(SyncMessage m) {
     agent.stats().syncSent.increment();
-    agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), m)
-        .whenComplete((raw, err) -> {
-          if (err != null || (raw != null && raw.length > 0 && raw[0] == '-')) {
-            agent.stats().syncPublishFailed.increment();
-            LOG.debug("publish failed: {}", err != null ? err.getMessage()
-                : new String(raw, StandardCharsets.UTF_8).trim());
-          }
-        });
+    CompletableFuture<byte[]> f =
+        agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), m);
+    f.whenComplete((raw, err) -> {
+      if (err != null || (raw != null && raw.length > 0 && raw[0] == '-')) {
+        agent.stats().syncPublishFailed.increment();
+        LOG.debug("publish failed: {}", err != null ? err.getMessage()
+            : new String(raw, StandardCharsets.UTF_8).trim());
+      }
+    });
+    return f;
   }
 
   @Override

@@ -166,13 +166,16 @@ class SyncRepairTest {
           () -> a.synchronizer().subscribed() && b.synchronizer().subscribed());
       assertThat(cb.call("GET", "k")).as("a restarted node cannot replay").isNull();
       assertThat(b.stats().syncDropped()).isEqualTo(1);
-      synced(ca, cb, "k", "v2");
+      // A's request connection may still be reconnecting: until it is, SET ... SYNC answers
+      // an error (made locally only) rather than +OK, and the client repeats it.
+      Poll.until("A publishes again", 30, () -> "OK".equals(ca.call("SET", "k", "v2", "SYNC")));
+      Poll.until("B sees k=v2", 10, () -> "v2".equals(cb.call("GET", "k")));
     }
   }
 
   /**
    * Waits until the node has sequenced message {@code seq} of {@code key}'s slot (A answers a
-   * SYNC write before the node has its publish).
+   * SYNC write only once the node sequenced it, so this holds at once; it documents the seq).
    */
   private void awaitPublished(String key, long seq) throws Exception {
     String slot = Integer.toString(KeySlot.of(key.getBytes(StandardCharsets.UTF_8)));
