@@ -150,12 +150,12 @@ sync_writer 3 "$WORK/sync-warmup.txt"
 sleep 1
 redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
 declare -A SCHED_BEFORE
-for i in 0 1 2; do SCHED_BEFORE[$i]="$(schedstat "${PIDS[$i]}")"; done
+for i in 0 1 2; do SCHED_BEFORE[$i]="$(schedstat "${BENCH_PIDS[$i]}")"; done
 sync_writer "$SYNC_SECONDS" "$WORK/sync.txt"
 for i in 0 1 2; do
   name=(node agent-a agent-b)
   read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
-  read -r c1 w1 n1 <<<"$(schedstat "${PIDS[$i]}")"
+  read -r c1 w1 n1 <<<"$(schedstat "${BENCH_PIDS[$i]}")"
   awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) 'BEGIN {
     printf "sync window %-8s cpu %6.0f ms, runnable but waiting for a core %6.0f ms over %d runs (%.0f us each)\n",
       p, c / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0 }' >>"$WORK/sched.txt"
