@@ -153,14 +153,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     UpstreamConnection up = agent.upstreamFor(ctx.channel().eventLoop());
     ByteBuf request = Requests.renamed(ctx.alloc(), name, a);
-    if (queue.isEmpty()) {
-      ByteBuf before = reply.take();
-      if (before != null) {
-        ctx.write(before);
-      }
-    }
-    Slot slot = new Slot();
-    queue.add(slot);
+    Slot slot = openSlot();
     CompletableFuture<byte[]> f =
         agent.nearCache().forward(up, name, a, session.cache().name(), request);
     f.whenComplete((raw, err) -> {
@@ -170,6 +163,19 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         ctx.executor().execute(() -> complete(slot, raw, err));
       }
     });
+  }
+
+  /** Queues a slot for a reply that comes later, writing the batch's replies before it first. */
+  private Slot openSlot() {
+    if (queue.isEmpty()) {
+      ByteBuf before = reply.take();
+      if (before != null) {
+        ctx.write(before);
+      }
+    }
+    Slot slot = new Slot();
+    queue.add(slot);
+    return slot;
   }
 
   /** Answers GGET from the near cache if it holds the key; returns whether it did. */
@@ -298,14 +304,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
    * only, and the client may repeat it. Replies stay in request order (a slot in the queue).
    */
   private void answerWhenPublished(ByteBuf local, List<CompletableFuture<byte[]>> published) {
-    if (queue.isEmpty()) {
-      ByteBuf before = reply.take();
-      if (before != null) {
-        ctx.write(before);
-      }
-    }
-    Slot slot = new Slot();
-    queue.add(slot);
+    Slot slot = openSlot();
     CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
       String failure = e != null ? (e.getCause() != null ? e.getCause() : e).getMessage() : null;
       for (CompletableFuture<byte[]> f : published) {
