@@ -4,7 +4,6 @@ import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.KeySlot;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,22 +30,9 @@ public final class Quarantine {
   private final CacheManager caches;
   private final VersionTable versions;
   private final Clock clock;
-  private final Map<HeldKey, Held> held = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Held> held = new ConcurrentHashMap<>();
 
   private record Held(byte[] value, long expireAt, Stamp stamp, int slot) {}
-
-  /** A key of a named cache, compared by content. */
-  private record HeldKey(String cache, byte[] key) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof HeldKey k && cache.equals(k.cache) && Arrays.equals(key, k.key);
-    }
-
-    @Override
-    public int hashCode() {
-      return cache.hashCode() * 31 + Arrays.hashCode(key);
-    }
-  }
 
   /** Creates the quarantine of the synced keys recorded in {@code versions}. */
   public Quarantine(CacheManager caches, VersionTable versions, Clock clock) {
@@ -70,7 +56,7 @@ public final class Quarantine {
       }
       long expireAt = cache.expireAt(key);
       if (cache.remove(key)) {
-        held.put(new HeldKey(name, key), new Held(value, expireAt < 0 ? Cache.NO_EXPIRY
+        held.put(new CacheKey(name, key), new Held(value, expireAt < 0 ? Cache.NO_EXPIRY
             : expireAt, stamp, slot));
         count[0]++;
       }
@@ -82,21 +68,21 @@ public final class Quarantine {
   public long release(IntPredicate slots) {
     long restored = 0;
     long now = clock.millis();
-    for (Iterator<Map.Entry<HeldKey, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<HeldKey, Held> e = it.next();
+    for (Iterator<Map.Entry<CacheKey, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<CacheKey, Held> e = it.next();
       Held h = e.getValue();
       if (!slots.test(h.slot)) {
         continue;
       }
       it.remove();
-      Cache cache = caches.get(e.getKey().cache);
+      Cache cache = caches.get(e.getKey().cache());
       if (cache == null || (h.expireAt != Cache.NO_EXPIRY && h.expireAt <= now)) {
         continue;
       }
       boolean[] put = {false};
-      versions.runIfStamp(e.getKey().cache, e.getKey().key, h.stamp, () -> {
-        if (!cache.containsKey(e.getKey().key)) {
-          cache.put(e.getKey().key, h.value, h.expireAt);
+      versions.runIfStamp(e.getKey().cache(), e.getKey().key(), h.stamp, () -> {
+        if (!cache.containsKey(e.getKey().key())) {
+          cache.put(e.getKey().key(), h.value, h.expireAt);
           put[0] = true;
         }
       });

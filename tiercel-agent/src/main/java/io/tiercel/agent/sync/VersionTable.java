@@ -1,7 +1,5 @@
 package io.tiercel.agent.sync;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +22,7 @@ import java.util.function.Supplier;
  * conservative choice: it can only drop a message at least as old as the evicted keys).
  */
 public final class VersionTable {
-  private final Map<Key, Stamp> stamps = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Stamp> stamps = new ConcurrentHashMap<>();
   private final int capacity;
   private volatile long floor = Long.MIN_VALUE;
 
@@ -42,7 +40,7 @@ public final class VersionTable {
    */
   public boolean applyIfNewer(String cache, byte[] key, Stamp stamp, Runnable apply) {
     boolean[] applied = {false};
-    stamps.compute(new Key(cache, key), (k, old) -> {
+    stamps.compute(new CacheKey(cache, key), (k, old) -> {
       if (old == null ? stamp.version() <= floor : !stamp.isNewerThan(old)) {
         return old;
       }
@@ -62,7 +60,7 @@ public final class VersionTable {
    */
   public Stamp writeLocal(String cache, byte[] key, Supplier<Stamp> next, Runnable write) {
     Stamp[] made = new Stamp[1];
-    stamps.compute(new Key(cache, key), (k, old) -> {
+    stamps.compute(new CacheKey(cache, key), (k, old) -> {
       write.run();
       made[0] = next.get();
       return made[0];
@@ -73,9 +71,9 @@ public final class VersionTable {
 
   /** Runs {@code action} on every remembered key under its lock (the stamps are kept). */
   public void forEachKey(BiConsumer<String, byte[]> action) {
-    for (Key k : stamps.keySet()) {
+    for (CacheKey k : stamps.keySet()) {
       stamps.computeIfPresent(k, (kk, stamp) -> {
-        action.accept(kk.cache, kk.key);
+        action.accept(kk.cache(), kk.key());
         return stamp;
       });
     }
@@ -89,9 +87,9 @@ public final class VersionTable {
 
   /** Runs {@code action} on every remembered key with its stamp, under the key's lock. */
   public void forEachStamped(StampedKeyAction action) {
-    for (Key k : stamps.keySet()) {
+    for (CacheKey k : stamps.keySet()) {
       stamps.computeIfPresent(k, (kk, stamp) -> {
-        action.accept(kk.cache, kk.key, stamp);
+        action.accept(kk.cache(), kk.key(), stamp);
         return stamp;
       });
     }
@@ -103,7 +101,7 @@ public final class VersionTable {
    */
   public boolean runIfStamp(String cache, byte[] key, Stamp expected, Runnable action) {
     boolean[] ran = {false};
-    stamps.computeIfPresent(new Key(cache, key), (k, stamp) -> {
+    stamps.computeIfPresent(new CacheKey(cache, key), (k, stamp) -> {
       if (stamp.equals(expected)) {
         action.run();
         ran[0] = true;
@@ -120,7 +118,7 @@ public final class VersionTable {
 
   /** Returns the stamp of a key, or null. */
   public Stamp stampOf(String cache, byte[] key) {
-    return stamps.get(new Key(cache, key));
+    return stamps.get(new CacheKey(cache, key));
   }
 
   private void trim() {
@@ -130,30 +128,12 @@ public final class VersionTable {
     synchronized (this) {
       int toDrop = stamps.size() - capacity + capacity / 8;
       long newest = floor;
-      Iterator<Map.Entry<Key, Stamp>> it = stamps.entrySet().iterator();
+      Iterator<Map.Entry<CacheKey, Stamp>> it = stamps.entrySet().iterator();
       while (toDrop-- > 0 && it.hasNext()) {
         newest = Math.max(newest, it.next().getValue().version());
         it.remove();
       }
       floor = newest;
-    }
-  }
-
-  /** A key of a named cache, compared by content. */
-  private record Key(String cache, byte[] key) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && cache.equals(k.cache) && Arrays.equals(key, k.key);
-    }
-
-    @Override
-    public int hashCode() {
-      return cache.hashCode() * 31 + Arrays.hashCode(key);
-    }
-
-    @Override
-    public String toString() {
-      return cache + "/" + new String(key, StandardCharsets.UTF_8);
     }
   }
 }
