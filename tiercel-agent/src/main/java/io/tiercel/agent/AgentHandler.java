@@ -165,14 +165,22 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     });
   }
 
-  /** Queues a slot for a reply that comes later, writing the batch's replies before it first. */
-  private Slot openSlot() {
+  /**
+   * Writes the replies gathered since the last slot, so that what follows can be taken on its
+   * own; with slots queued there are none (each command's reply went into a slot).
+   */
+  private void writeBatchSoFar() {
     if (queue.isEmpty()) {
       ByteBuf before = reply.take();
       if (before != null) {
         ctx.write(before);
       }
     }
+  }
+
+  /** Queues a slot for a reply that comes later, writing the batch's replies before it first. */
+  private Slot openSlot() {
+    writeBatchSoFar();
     Slot slot = new Slot();
     queue.add(slot);
     return slot;
@@ -247,14 +255,10 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       return;
     }
     byte[] key = a.bytes(1);
-    ByteBuf before = reply.take();
+    writeBatchSoFar();
     Stamp stamp = agent.synchronizer().versions().writeLocal(cache.name(), key,
         agent.synchronizer()::nextStamp, () -> agent.dispatcher().execute(session, a));
     ByteBuf local = reply.take();
-    if (before != null) {
-      reply.out().writeBytes(before);
-      before.release();
-    }
     boolean failed = local != null && local.isReadable() && local.getByte(local.readerIndex()) == '-';
     if (failed) {
       reply.out().writeBytes(local);
