@@ -111,7 +111,7 @@ public final class BoundedCache implements Cache {
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final LongAdder entries = new LongAdder();
   /** Hits that the read buffer did not record; the others are its {@link ReadBuffer#recorded}. */
-  private final LongAdder unbufferedHits = new LongAdder();
+  private final HitCounter unbufferedHits = new HitCounter();
   private final LongAdder misses = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder expirations = new LongAdder();
