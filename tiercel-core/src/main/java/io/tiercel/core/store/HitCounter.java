@@ -12,11 +12,11 @@ import java.util.List;
  *
  * <p><b>Why not a LongAdder.</b> A {@code LongAdder} increment is a compare-and-swap, and on x86
  * every locked instruction is a full fence: the next lookup's loads cannot start before it
- * retires, so consecutive reads no longer overlap their cache misses. Counting each hit with one
- * cost a read of a cache that records no reads (below half its budget) about a third of its
- * throughput in the JMH benchmark (docs/benchmarks.md, branch {@code coreperf4}). A cell written
- * by one thread only needs a plain store; {@link #sum} reads each cell's last value (opaque
- * loads, so a long never tears).
+ * retires, which is the likely reason (not verified: this machine has no hardware counters) that
+ * counting each hit with one cost a read of a cache that records no reads (below half its
+ * budget) about a third of its throughput in the JMH benchmark at 2 threads (docs/benchmarks.md,
+ * branch {@code coreperf4}). A cell written by one thread only needs a plain store;
+ * {@link #sum} reads each cell's last value (opaque loads, so a long never tears).
  *
  * <p><b>Cells of ended threads.</b> A cell is found through a {@link ThreadLocal} and listed for
  * {@link #sum}. A thread that ends leaves its cell behind; its count stays in the sum, so a cell
