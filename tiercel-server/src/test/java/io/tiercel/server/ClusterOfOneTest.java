@@ -2,51 +2,34 @@ package io.tiercel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
-import io.lettuce.core.cluster.models.partitions.Partitions;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.protocol.ProtocolVersion;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 
-/** A lone node is a Redis Cluster of one: cluster clients discover it and route every key to it. */
+/**
+ * A lone node is a Redis Cluster of one: cluster clients discover it and route every key to it
+ * (Lettuce's cluster client in {@link LettuceClientTest}, {@code redis-cli -c} in {@link
+ * RedisCliTest}).
+ */
 class ClusterOfOneTest {
   static Path dir;
   static ServerFixture fixture;
-  static ClientResources resources;
 
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("tiercel-cluster1");
     fixture = ServerFixture.start(dir);
-    resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
-        .build();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    resources.shutdown(0, 2, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
     fixture.close();
     Files.deleteIfExists(dir.resolve("tiercel.sock"));
     Files.deleteIfExists(dir);
@@ -71,49 +54,6 @@ class ClusterOfOneTest {
       assertThat(cluster.mget("{user}:a", "{user}:b")).containsExactly("1", "2");
       assertThat(cluster.del("jc:7")).isEqualTo(1);
     }
-  }
-
-  @ParameterizedTest
-  @EnumSource(ProtocolVersion.class)
-  void lettuceClusterClientSeesOneMasterOwningAllSlots(ProtocolVersion version) {
-    RedisClusterClient client = RedisClusterClient.create(resources, RedisURI.Builder
-        .redis("127.0.0.1", fixture.port()).withTimeout(Duration.ofSeconds(10)).build());
-    client.setOptions(ClusterClientOptions.builder().protocolVersion(version).build());
-    try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
-      Partitions partitions = client.getPartitions();
-      assertThat(partitions.size()).isEqualTo(1);
-      RedisClusterNode only = partitions.getPartition(0);
-      assertThat(only.getNodeId()).isEqualTo(id());
-      assertThat(only.getUri().getPort()).isEqualTo(fixture.port());
-      assertThat(only.getSlots()).hasSize(16384);
-      assertThat(only.is(RedisClusterNode.NodeFlag.UPSTREAM)).isTrue();
-      RedisAdvancedClusterCommands<String, String> redis = connection.sync();
-      for (int i = 0; i < 100; i++) {
-        redis.set("lc:" + version + ":" + i, "v" + i);
-      }
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        keys.add("lc:" + version + ":" + i);
-      }
-      // Keys of many slots in one MGET: Lettuce splits it by slot, all to this node.
-      assertThat(redis.mget(keys.toArray(String[]::new))).hasSize(100)
-          .allSatisfy(kv -> assertThat(kv.getValue()).isEqualTo("v" + kv.getKey()
-              .substring(kv.getKey().lastIndexOf(':') + 1)));
-      assertThat(redis.clusterKeyslot("somekey")).isEqualTo(11058);
-    } finally {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-  }
-
-  @Test
-  void redisCliFollowsTheClusterInClusterMode() throws Exception {
-    String cli = find("redis-cli");
-    org.junit.jupiter.api.Assumptions.assumeTrue(cli != null, "redis-cli is not installed");
-    String port = Integer.toString(fixture.port());
-    assertThat(run(cli, "-c", "-p", port, "SET", "cli:{a}", "x")).isEqualTo("OK");
-    assertThat(run(cli, "-c", "-p", port, "GET", "cli:{a}")).isEqualTo("x");
-    assertThat(run(cli, "-p", port, "CLUSTER", "INFO")).contains("cluster_state:ok",
-        "cluster_slots_assigned:16384", "cluster_known_nodes:1");
   }
 
   @Test
@@ -228,23 +168,5 @@ class ClusterOfOneTest {
       now = clients(c);
     }
     return now;
-  }
-
-  private static String find(String binary) {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(entry, binary);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
-  }
-
-  private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new String(out, StandardCharsets.UTF_8).strip();
   }
 }

@@ -74,4 +74,12 @@ class RedisCliTest {
     assertThat(tcp("HSET", "h", "f", "v"))
         .isEqualTo("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v'");
   }
+
+  @Test
+  void redisCliFollowsTheClusterInClusterMode() throws Exception {
+    assertThat(tcp("-c", "SET", "cli:{a}", "x")).isEqualTo("OK");
+    assertThat(tcp("-c", "GET", "cli:{a}")).isEqualTo("x");
+    assertThat(tcp("CLUSTER", "INFO")).contains("cluster_state:ok",
+        "cluster_slots_assigned:16384", "cluster_known_nodes:1");
+  }
 }
