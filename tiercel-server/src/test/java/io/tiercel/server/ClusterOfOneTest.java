@@ -2,8 +2,6 @@ package io.tiercel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -19,20 +17,16 @@ import redis.clients.jedis.JedisCluster;
  * RedisCliTest}).
  */
 class ClusterOfOneTest {
-  static Path dir;
   static ServerFixture fixture;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("tiercel-cluster1");
-    fixture = ServerFixture.start(dir);
+    fixture = ServerFixture.startInTempDir("tiercel-cluster1");
   }
 
   @AfterAll
   static void stop() throws Exception {
     fixture.close();
-    Files.deleteIfExists(dir.resolve("tiercel.sock"));
-    Files.deleteIfExists(dir);
   }
 
   private static String id() {

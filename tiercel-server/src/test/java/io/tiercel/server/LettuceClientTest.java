@@ -23,7 +23,6 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +38,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Lettuce over TCP and the UNIX socket, RESP2 and RESP3: commands, pipelining, pub/sub. */
 class LettuceClientTest {
-  static Path dir;
   static ServerFixture fixture;
   static ClientResources resources;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("tiercel-lettuce");
-    fixture = ServerFixture.start(dir);
+    fixture = ServerFixture.startInTempDir("tiercel-lettuce");
     resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
         .build();
   }
@@ -55,8 +52,6 @@ class LettuceClientTest {
   static void stop() throws Exception {
     resources.shutdown(0, 2, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
     fixture.close();
-    Files.deleteIfExists(dir.resolve("tiercel.sock"));
-    Files.deleteIfExists(dir);
   }
 
   static RedisClient client(RedisURI uri, ProtocolVersion version) {

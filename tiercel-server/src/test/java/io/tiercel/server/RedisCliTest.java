@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** redis-cli (Debian's redis-tools) against a node; skipped only when the binary is missing. */
 class RedisCliTest {
-  static Path dir;
   static ServerFixture fixture;
   static String redisCli;
 
@@ -24,16 +23,13 @@ class RedisCliTest {
   static void start() throws Exception {
     redisCli = find("redis-cli");
     assumeTrue(redisCli != null, "redis-cli is not installed");
-    dir = Files.createTempDirectory("tiercel-cli");
-    fixture = ServerFixture.start(dir);
+    fixture = ServerFixture.startInTempDir("tiercel-cli");
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (fixture != null) {
       fixture.close();
-      Files.deleteIfExists(dir.resolve("tiercel.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 
