@@ -113,10 +113,10 @@ public final class BoundedCache implements Cache {
   /*
    * Hits are the read buffer's recorded reads (ReadBuffer.recorded) plus the two counts below.
    * Below half the budget a hit is counted in a HitCounter, whose increment is a plain store (see
-   * its essay): in JMH, 2-thread reads of such a cache went from 11-12 M to 17-19 M ops/s when
-   * it replaced a LongAdder. A read the buffer dropped still goes to a LongAdder: a HitCounter
-   * there too measured 10-20 % slower on full caches at 2 threads (docs/benchmarks.md, branch
-   * coreperf4); the cause was not found.
+   * its essay): in JMH, 2-thread reads of such a cache ran at 17-20 M ops/s in 3 of 4 runs, at
+   * 11-14 M with a LongAdder (no gain showed at 1 thread). A read the buffer dropped still goes
+   * to a LongAdder: a HitCounter there too measured 15-25 % slower on full caches at 2 threads
+   * (docs/benchmarks.md, branch coreperf4); the cause was not found.
    */
   /** Hits made while reads were not recorded (below half the budget). */
   private final HitCounter unrecordedHits = new HitCounter();
