@@ -12,10 +12,35 @@ BENCH_LOCK=/tmp/tiercel-mvn.lock
 BENCH_PIDS=()
 
 # bench_lock ARGS... -> re-executes the calling script under the shared build lock, once.
+# A script started as `flock /tmp/tiercel-mvn.lock bench/x.sh` already runs under the lock: taking
+# it again would wait for itself forever (flock locks belong to open files, not processes).
 bench_lock() {
-  if [[ -z "${TIERCEL_BENCH_LOCKED:-}" ]]; then
-    exec env TIERCEL_BENCH_LOCKED=1 flock "$BENCH_LOCK" "$0" "$@"
+  if [[ -n "${TIERCEL_BENCH_LOCKED:-}" ]]; then
+    return
   fi
+  if bench_lock_held_by_ancestor; then
+    export TIERCEL_BENCH_LOCKED=1
+    return
+  fi
+  exec env TIERCEL_BENCH_LOCKED=1 flock "$BENCH_LOCK" "$0" "$@"
+}
+
+# bench_lock_held_by_ancestor -> whether this process or one of its parents holds $BENCH_LOCK
+# (read from /proc/locks: "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END").
+bench_lock_held_by_ancestor() {
+  [[ -e "$BENCH_LOCK" && -r /proc/locks ]] || return 1
+  local inode holders p h
+  inode=$(stat -c %i "$BENCH_LOCK")
+  holders=$(awk -v ino="$inode" '$2 == "FLOCK" { n = split($6, f, ":"); if (f[n] == ino) print $5 }' /proc/locks)
+  [[ -n "$holders" ]] || return 1
+  p=$$
+  while [[ -n "$p" && "$p" -gt 1 ]]; do
+    for h in $holders; do
+      [[ "$h" == "$p" ]] && return 0
+    done
+    p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+  done
+  return 1
 }
 
 # bench_require NAME TOOL... -> exits 1 if a tool is not on the PATH.
