@@ -31,11 +31,22 @@ import java.security.SecureRandom;
 public final class KeyHash {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final long SEED = new SecureRandom().nextLong();
+  /** The system property that fixes the seed, for reproducible benchmarks only. */
+  public static final String SEED_PROPERTY = "tiercel.keyHashSeed";
+  private static final long SEED = seed();
   private static final long M1 = 0x9E3779B97F4A7C15L;
   private static final long M2 = 0xBF58476D1CE4E5B9L;
 
   private KeyHash() {}
+
+  /**
+   * Returns the seed: random per process, unless {@link #SEED_PROPERTY} gives one (the hit-ratio
+   * benchmark uses it to measure how much results depend on the seed).
+   */
+  private static long seed() {
+    String fixed = System.getProperty(SEED_PROPERTY);
+    return fixed == null ? new SecureRandom().nextLong() : Long.parseLong(fixed.trim());
+  }
 
   /** Returns the 30-bit hash of {@code key} (the top two bits are zero). */
   public static int hash(byte[] key) {

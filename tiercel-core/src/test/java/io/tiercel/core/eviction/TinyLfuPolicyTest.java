@@ -239,4 +239,50 @@ class TinyLfuPolicyTest {
     assertThat(policy.windowMaximum()).isEqualTo(40);
     assertThat(policy.mainProtectedMaximum()).isEqualTo(3_168);
   }
+
+  /** Sweeps keys 0..749 up, then down, and so on: every key about equally frequent. */
+  private static double backAndForth(EvictionPolicy policy, int passes) {
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (int pass = 0; pass < passes; pass++) {
+      for (int i = 0; i < 750; i++) {
+        sim.get(pass % 2 == 0 ? i : 749 - i);
+      }
+    }
+    return sim.hitRatio();
+  }
+
+  @Test
+  void backAndForthScansLearnToKeepVictimsInsteadOfChurning() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(300, 1);
+    double tinyLfu = backAndForth(policy, 12);
+    double lru = backAndForth(new LruPolicy(300), 12);
+
+    // Each candidate leads its victim by its own fresh count; admitting it evicts the key the
+    // sweep needs next.
+    assertThat(policy.marginal().keepsVictim()).isTrue();
+    assertThat(tinyLfu).isGreaterThan(0.3);
+    assertThat(tinyLfu).isGreaterThan(0.8 * lru);
+  }
+
+  @Test
+  void driftingWorkingSetKeepsAdmittingMarginalCandidates() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    Random random = new Random(7);
+    // The popular keys drift: a newcomer is wanted again soon, an old victim never
+    for (int i = 0; i < 100_000; i++) {
+      sim.get(i / 10 + random.nextInt(150));
+    }
+
+    assertThat(policy.marginal().votes()).isNegative();
+    assertThat(policy.marginal().keepsVictim()).isFalse();
+  }
+
+  @Test
+  void sameSeedAndHashesReplayIdentically() {
+    double first = backAndForth(new TinyLfuPolicy(300, 42), 12);
+    double second = backAndForth(new TinyLfuPolicy(300, 42), 12);
+
+    assertThat(second).isEqualTo(first);
+  }
 }
