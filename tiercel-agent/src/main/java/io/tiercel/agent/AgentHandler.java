@@ -173,7 +173,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     if (queue.isEmpty()) {
       ByteBuf before = reply.take();
       if (before != null) {
-        ctx.write(before);
+        ctx.write(before, ctx.voidPromise());
       }
     }
   }
@@ -223,7 +223,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     while (!queue.isEmpty() && queue.peek().done) {
       ByteBuf b = queue.poll().buf;
       if (b != null) {
-        ctx.write(b);
+        ctx.write(b, ctx.voidPromise());
         wrote = true;
       }
     }
@@ -231,7 +231,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       // Replies of commands run since the last slot (none if the batch already ended).
       ByteBuf rest = reply.take();
       if (rest != null) {
-        ctx.write(rest);
+        ctx.write(rest, ctx.voidPromise());
         wrote = true;
       }
     }
@@ -372,7 +372,8 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
           .addListener(ChannelFutureListener.CLOSE);
     } else if (out != null) {
-      ctx.writeAndFlush(out);
+      // No promise per batch (as on a node): a failed write reaches exceptionCaught, which closes.
+      ctx.writeAndFlush(out, ctx.voidPromise());
     } else {
       ctx.flush();
     }
