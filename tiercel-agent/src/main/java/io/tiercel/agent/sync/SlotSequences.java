@@ -94,6 +94,10 @@ public final class SlotSequences {
    * Returns the gaps now confirmed.
    */
   public List<Gap> published(int slot, long seq, boolean ownPending) {
+    if (seq == last[slot] + 1 && (ahead.isEmpty() || !ahead.containsKey(slot))) {
+      last[slot] = seq;
+      return List.of();
+    }
     return record(slot, seq, false, ownPending);
   }
 
