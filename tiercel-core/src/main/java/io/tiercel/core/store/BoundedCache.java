@@ -110,8 +110,18 @@ public final class BoundedCache implements Cache {
   private final AtomicInteger pendingWrites = new AtomicInteger();
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final LongAdder entries = new LongAdder();
-  /** Hits that the read buffer did not record; the others are its {@link ReadBuffer#recorded}. */
-  private final LongAdder unbufferedHits = new LongAdder();
+  /*
+   * Hits are the read buffer's recorded reads (ReadBuffer.recorded) plus the two counts below.
+   * Below half the budget a hit is counted in a HitCounter, whose increment is a plain store (see
+   * its essay): in JMH, 2-thread reads of such a cache ran at 17-20 M ops/s in 3 of 4 runs, at
+   * 11-14 M with a LongAdder (no gain showed at 1 thread). A read the buffer dropped still goes
+   * to a LongAdder: a HitCounter there too measured 15-25 % slower on full caches at 2 threads
+   * (docs/benchmarks.md, branch coreperf4); the cause was not found.
+   */
+  /** Hits made while reads were not recorded (below half the budget). */
+  private final HitCounter unrecordedHits = new HitCounter();
+  /** Hits the read buffer dropped: its ring was full or its tail was contended. */
+  private final LongAdder droppedHits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder expirations = new LongAdder();
@@ -229,12 +239,12 @@ public final class BoundedCache implements Cache {
       return null;
     }
     if (!recordingReads) {
-      unbufferedHits.increment();
+      unrecordedHits.increment();
       return e;
     }
     int offered = readBuffer.offer(e);
     if (offered != ReadBuffer.RECORDED) {
-      unbufferedHits.increment();
+      droppedHits.increment();
       if (offered == ReadBuffer.FULL) {
         scheduleDrain();
       }
@@ -731,7 +741,7 @@ public final class BoundedCache implements Cache {
   @Override
   public CacheStats stats() {
     return new CacheStats(
-        readBuffer.recorded() + unbufferedHits.sum(),
+        readBuffer.recorded() + unrecordedHits.sum() + droppedHits.sum(),
         misses.sum(),
         evictions.sum(),
         expirations.sum(),
@@ -800,10 +810,17 @@ public final class BoundedCache implements Cache {
     } while (!writeBuffer.isEmpty());
   }
 
-  /** Applies pending work if no other thread is doing it. */
+  /**
+   * Applies pending work if no other thread is doing it, and again while writes are pending: a
+   * writer that found the lock taken meanwhile left its task to the holder (see
+   * {@link #afterWrite}).
+   */
   private void tryMaintenance() {
-    if (evictionLock.tryLock()) {
+    while (evictionLock.tryLock()) {
       runMaintenanceAndUnlock();
+      if (writeBuffer.isEmpty()) {
+        return;
+      }
     }
   }
 
@@ -826,6 +843,10 @@ public final class BoundedCache implements Cache {
       runMaintenanceAndUnlock();
     } finally {
       drainScheduled.set(false);
+    }
+    if (!writeBuffer.isEmpty()) {
+      // A writer may have found the lock taken by this drain and left its task to it.
+      tryMaintenance();
     }
   }
 

@@ -7,15 +7,19 @@ import io.tiercel.core.CacheConfig;
 import io.tiercel.core.Caches;
 import io.tiercel.core.Clock;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.RemovalListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Several threads hammer a small cache with mixed operations; afterwards the store's own books must
@@ -92,5 +96,65 @@ class BoundedCacheConcurrencyTest {
     // Every inserted entry is either still there or was reported removed exactly once
     // (replacements are reported too, so count them apart).
     assertThat(inserts.get()).isLessThanOrEqualTo(reachable.size() + removals.get());
+  }
+
+  /**
+   * Hits are counted three ways (recorded reads, unrecorded hits below half the budget, reads the
+   * buffer dropped); under concurrent readers on a pool-draining cache the three must still add
+   * up to exactly the hits the readers saw, whether the cache is full or a sixth full.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void hitsAndMissesCountEveryConcurrentReadExactly(boolean full) throws Exception {
+    int keys = 600;
+    long weight = EntrySizes.weight(4 + 20, false);
+    long budget = full ? keys * weight : 6 * keys * weight;
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Cache cache = Caches.create("hits", CacheConfig.builder().maxMemory(budget).build(),
+          Clock.system(), RemovalListener.none(), pool);
+      // A tenth of the names are never written, so reads miss too.
+      byte[][] names = new byte[keys + keys / 10][];
+      for (int k = 0; k < names.length; k++) {
+        names[k] = String.format("k%03d", k).getBytes();
+      }
+      for (int k = 0; k < keys; k++) {
+        cache.put(names[k], new byte[20]);
+      }
+      cache.cleanUp();
+      long present = cache.size();
+      AtomicLong hits = new AtomicLong();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      CyclicBarrier start = new CyclicBarrier(THREADS);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        long seed = t;
+        threads.add(Thread.ofPlatform().start(() -> {
+          try {
+            Random random = new Random(seed);
+            long seen = 0;
+            start.await();
+            for (int i = 0; i < OPS_PER_THREAD; i++) {
+              if (cache.get(names[random.nextInt(names.length)]) != null) {
+                seen++;
+              }
+            }
+            hits.addAndGet(seen);
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        }));
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      assertThat(failure.get()).isNull();
+      assertThat(cache.size()).as("nothing was evicted").isEqualTo(present);
+      assertThat(cache.stats().hits()).isEqualTo(hits.get());
+      assertThat(cache.stats().hits() + cache.stats().misses())
+          .isEqualTo((long) THREADS * OPS_PER_THREAD);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

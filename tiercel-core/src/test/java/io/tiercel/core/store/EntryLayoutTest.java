@@ -54,6 +54,20 @@ class EntryLayoutTest {
   }
 
   @Test
+  void keyEqualsSeesADifferenceInAnyByteOfTheKey() {
+    for (int length = 1; length <= 40; length++) {
+      byte[] key = bytes(length, length);
+      Entry e = new Entry(Entry.layout(key, bytes(20, 5)), 0);
+      for (int at = 0; at < length; at++) {
+        byte[] other = key.clone();
+        other[at] ^= 0x10;
+        assertThat(e.keyEquals(other)).as("length %d, byte %d", length, at).isFalse();
+      }
+      assertThat(e.keyEquals(key.clone())).isTrue();
+    }
+  }
+
+  @Test
   void hashesHaveThirtyBitsSoTheQueueIdFitsBesideThem() {
     for (int i = 0; i < 1000; i++) {
       byte[] key = bytes(i % 40, i);
