@@ -173,7 +173,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     if (queue.isEmpty()) {
       ByteBuf before = reply.take();
       if (before != null) {
-        ctx.write(before);
+        ctx.write(before, ctx.voidPromise());
       }
     }
   }
@@ -223,7 +223,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     while (!queue.isEmpty() && queue.peek().done) {
       ByteBuf b = queue.poll().buf;
       if (b != null) {
-        ctx.write(b);
+        ctx.write(b, ctx.voidPromise());
         wrote = true;
       }
     }
@@ -231,7 +231,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       // Replies of commands run since the last slot (none if the batch already ended).
       ByteBuf rest = reply.take();
       if (rest != null) {
-        ctx.write(rest);
+        ctx.write(rest, ctx.voidPromise());
         wrote = true;
       }
     }
@@ -309,12 +309,16 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
    */
   private void answerWhenPublished(ByteBuf local, List<CompletableFuture<byte[]>> published) {
     Slot slot = openSlot();
-    CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-      String failure = e != null ? (e.getCause() != null ? e.getCause() : e).getMessage() : null;
+    CompletableFuture<?> all = published.size() == 1 ? published.get(0)
+        : CompletableFuture.allOf(published.toArray(CompletableFuture[]::new));
+    all.whenComplete((v, e) -> {
+      String failure = null;
       for (CompletableFuture<byte[]> f : published) {
-        byte[] raw = failure == null ? f.getNow(null) : null;
-        if (raw != null && raw.length > 0 && raw[0] == '-') {
-          failure = new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).trim();
+        String failed = failure(f);
+        if (failed != null) {
+          agent.stats().syncPublishFailed.increment();
+          LOG.debug("publish failed: {}", failed);
+          failure = failed;
         }
       }
       String error = failure;
@@ -342,19 +346,26 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         + " (reconnecting); nothing was written";
   }
 
-  /** Publishes {@code m}; returns the future of the node's reply (failures are counted). */
+  /** Publishes {@code m}; returns the future of the node's reply. */
   private CompletableFuture<byte[]> publish(SyncMessage m) {
     agent.stats().syncSent.increment();
-    CompletableFuture<byte[]> f =
-        agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), m);
-    f.whenComplete((raw, err) -> {
-      if (err != null || (raw != null && raw.length > 0 && raw[0] == '-')) {
-        agent.stats().syncPublishFailed.increment();
-        LOG.debug("publish failed: {}", err != null ? err.getMessage()
-            : new String(raw, StandardCharsets.UTF_8).trim());
-      }
-    });
-    return f;
+    return agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), m);
+  }
+
+  /** Returns why a completed publish failed (unreachable node or an error reply), or null. */
+  private static String failure(CompletableFuture<byte[]> f) {
+    byte[] raw;
+    try {
+      raw = f.getNow(null);
+    } catch (java.util.concurrent.CompletionException
+        | java.util.concurrent.CancellationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return String.valueOf(cause.getMessage());
+    }
+    if (raw != null && raw.length > 0 && raw[0] == '-') {
+      return new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).trim();
+    }
+    return null;
   }
 
   @Override
@@ -372,7 +383,8 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
           .addListener(ChannelFutureListener.CLOSE);
     } else if (out != null) {
-      ctx.writeAndFlush(out);
+      // No promise per batch (as on a node): a failed write reaches exceptionCaught, which closes.
+      ctx.writeAndFlush(out, ctx.voidPromise());
     } else {
       ctx.flush();
     }

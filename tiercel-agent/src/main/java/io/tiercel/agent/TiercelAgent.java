@@ -96,7 +96,7 @@ public final class TiercelAgent implements AutoCloseable {
   public TiercelAgent(AgentConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
-    long id = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     this.agentId = Long.toHexString(id);
     this.origin = id;
   }
@@ -142,6 +142,7 @@ public final class TiercelAgent implements AutoCloseable {
     connections.addAll(requestConnections);
     near.requestConnections(() -> requestConnections);
     EventLoop syncLoop = workers.next();
+    synchronizer.runOn(syncLoop);
     subscriber = new UpstreamConnection(nodeAddress, syncLoop, synchronizer, true,
         new Backoff(50, 1_000));
     connections.add(subscriber);
@@ -277,6 +278,7 @@ public final class TiercelAgent implements AutoCloseable {
   private final class RequestConnectionListener implements UpstreamConnection.Listener {
     @Override
     public void connected(UpstreamConnection c) {
+      synchronizer.identify(c);
       near.requestConnected(c);
     }
 

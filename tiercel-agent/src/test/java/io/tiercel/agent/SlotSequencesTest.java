@@ -58,6 +58,59 @@ class SlotSequencesTest {
   }
 
   @Test
+  void ownSequencesFillHolesAndAJumpWaitsWhileAnOwnPublishIsUnanswered() {
+    SlotSequences s = new SlotSequences();
+    s.reset(7, table(5, 2));
+    assertThat(s.pushed(5, 4, true)).as("3 may be our own, still unanswered").isEmpty();
+    assertThat(s.last(5)).isEqualTo(2);
+    assertThat(s.waiting()).isEqualTo(1);
+    assertThat(s.published(5, 3, false)).as("it was").isEmpty();
+    assertThat(s.last(5)).isEqualTo(4);
+    assertThat(s.waiting()).isZero();
+
+    assertThat(s.published(5, 6, false)).as("5 is another agent's push, maybe on the wire")
+        .isEmpty();
+    assertThat(s.last(5)).isEqualTo(4);
+    assertThat(s.pushed(5, 5, false)).isEmpty();
+    assertThat(s.last(5)).isEqualTo(6);
+    assertThat(s.pushed(5, 7, false)).isEmpty();
+    assertThat(s.last(5)).isEqualTo(7);
+  }
+
+  @Test
+  void aHoleBelowAPushIsAGapOnceNoOwnPublishCanFillIt() {
+    SlotSequences s = new SlotSequences();
+    s.reset(7, table(5, 2));
+    assertThat(s.pushed(5, 5, true)).isEmpty();
+    assertThat(s.published(5, 3, false)).as("4 was pushed before 5: lost")
+        .containsExactly(new Gap(5, 3, 5));
+    assertThat(s.last(5)).isEqualTo(5);
+
+    assertThat(s.pushed(5, 8, true)).isEmpty();
+    assertThat(s.settle(5)).as("the own publish failed: 6 and 7 are lost")
+        .containsExactly(new Gap(5, 5, 8));
+    assertThat(s.settle(5)).isEmpty();
+
+    assertThat(s.published(5, 10, false)).as("9 may still come").isEmpty();
+    assertThat(s.pushed(5, 12, false)).as("9 and 11 were pushed before 12")
+        .containsExactly(new Gap(5, 8, 10), new Gap(5, 10, 12));
+    assertThat(s.last(5)).isEqualTo(12);
+    assertThat(s.waiting()).isZero();
+  }
+
+  @Test
+  void aCheckOrResubscriptionPastWaitingNumbersForgetsThem() {
+    SlotSequences s = new SlotSequences();
+    s.reset(7, table(1, 1));
+    s.published(1, 4, false);
+    assertThat(s.behind(table(1, 5))).containsExactly(new Gap(1, 1, 6));
+    assertThat(s.waiting()).isZero();
+    s.published(1, 8, false);
+    s.reset(9, table(1, 0));
+    assertThat(s.waiting()).as("a new epoch starts over").isZero();
+  }
+
+  @Test
   void tableDecodingRejectsBadBytes() {
     byte[] ok = ByteBuffer.allocate(20).putShort((short) 2).putLong(9).putShort((short) 16383)
         .putLong(1).array();

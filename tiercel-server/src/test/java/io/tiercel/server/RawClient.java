@@ -28,8 +28,12 @@ final class RawClient implements AutoCloseable {
   }
 
   static RawClient tcp(int port) throws IOException {
+    return tcp("127.0.0.1", port);
+  }
+
+  static RawClient tcp(String host, int port) throws IOException {
     Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.connect(new InetSocketAddress(host, port), 5_000);
     s.setSoTimeout(5_000);
     s.setTcpNoDelay(true);
     return new RawClient(s, s.getInputStream(), s.getOutputStream());

@@ -1,11 +1,16 @@
 package io.tiercel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tiercel.core.KeySlot;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +88,33 @@ class SyncHubTest {
   }
 
   @Test
+  void publishFromAnOriginSkipsThatOriginsSubscriberAndAnswersItsSequence() throws Exception {
+    int slot = KeySlot.of("{o}k".getBytes(StandardCharsets.UTF_8));
+    try (RawClient own = RawClient.tcp(node.port()); RawClient other = RawClient.tcp(node.port());
+        RawClient pub = RawClient.tcp(node.port())) {
+      assertThat(own.command("SYNCHUB", "ORIGIN", "7").reply().text()).isEqualTo("OK");
+      long epoch = integer(own.command("SYNCHUB", "SUBSCRIBE").reply().children().get(1));
+      other.command("SYNCHUB", "SUBSCRIBE").reply();
+      assertThat(pub.command("SYNCHUB", "ORIGIN", "7").reply().text()).isEqualTo("OK");
+
+      assertThat(pub.command("SYNCHUB", "PUBLISH", "{o}k", "mine").reply().raw())
+          .as("an origin's publish answers [epoch, seq]")
+          .isEqualTo("*2\r\n:" + epoch + "\r\n:1\r\n");
+      assertThat(other.reply().raw()).isEqualTo("*5\r\n$4\r\nsync\r\n:" + epoch + "\r\n:"
+          + slot + "\r\n:1\r\n$4\r\nmine\r\n");
+
+      assertThat(pub.command("SYNCHUB", "ORIGIN", "0").reply().text()).isEqualTo("OK");
+      assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "{o}k", "anon").reply()))
+          .as("without an origin: delivered to both, the receiver count answered").isEqualTo(2);
+      assertThat(own.reply().raw()).as("the origin's own message never reached it")
+          .isEqualTo("*5\r\n$4\r\nsync\r\n:" + epoch + "\r\n:" + slot
+              + "\r\n:2\r\n$4\r\nanon\r\n");
+      assertThat(other.reply().raw()).endsWith(":2\r\n$4\r\nanon\r\n");
+      assertThat(pub.command("SYNCHUB", "ORIGIN", "x").reply().isError()).isTrue();
+    }
+  }
+
+  @Test
   void badArgumentsGetClearErrorsAndAClosedSubscriberIsForgotten() throws Exception {
     try (RawClient pub = RawClient.tcp(node.port())) {
       assertThat(pub.command("SYNCHUB", "REPLAY", "16384", "0").reply().text())
@@ -129,6 +161,40 @@ class SyncHubTest {
           .as("loopback is local").isEqualTo("OK");
       assertThat(unix.command("SYNCHUB", "DEBUG", "FORGET").reply().text())
           .as("a UNIX socket is local").isEqualTo("OK");
+    }
+  }
+
+  /** Returns an IPv4 address of this host that is not loopback, or null if it has none. */
+  private static String nonLoopbackAddress() throws Exception {
+    for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nif.isUp() || nif.isLoopback()) {
+        continue;
+      }
+      for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+        if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+          return a.getHostAddress();
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void localDebugHooksRefuseAClientOnANonLoopbackAddress() throws Exception {
+    String address = nonLoopbackAddress();
+    assumeTrue(address != null, "this host has no non-loopback IPv4 address (DebugAccessTest "
+        + "covers the decision on such an address)");
+    node.close();
+    node = ServerFixture.start(dir, c -> c.set("enable-debug-command", "local")
+        .set("bind", "0.0.0.0"));
+    try (RawClient remote = RawClient.tcp(address, node.port());
+        RawClient loopback = RawClient.tcp(node.port())) {
+      RespValue refused = remote.command("SYNCHUB", "DEBUG", "FORGET").reply();
+      assertThat(refused.isError()).as(address + " is not local").isTrue();
+      assertThat(refused.text()).contains("enable-debug-command local")
+          .contains("this client is not local");
+      assertThat(remote.command("SYNCHUB", "DEBUG", "DROPNEXT", "1").reply().isError()).isTrue();
+      assertThat(loopback.command("SYNCHUB", "DEBUG", "FORGET").reply().text()).isEqualTo("OK");
     }
   }
 

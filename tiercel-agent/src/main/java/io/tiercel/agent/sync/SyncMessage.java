@@ -37,7 +37,12 @@ public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long exp
    * an agent skips its own messages, which the hub sends back to it, this way.
    */
   public static long originOf(byte[] bytes) {
-    return bytes.length < 17 ? -1 : ByteBuffer.wrap(bytes, 9, 8).getLong();
+    return originOf(bytes, 0, bytes.length);
+  }
+
+  /** Returns the origin of the message in {@code bytes[offset, offset + length)}, or -1. */
+  public static long originOf(byte[] bytes, int offset, int length) {
+    return length < 17 ? -1 : ByteBuffer.wrap(bytes, offset + 9, 8).getLong();
   }
 
   /**
@@ -46,8 +51,17 @@ public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long exp
    * @throws IllegalArgumentException if the bytes are not a sync message
    */
   public static SyncMessage decode(byte[] bytes) {
+    return decode(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Parses the message in {@code bytes[offset, offset + length)}.
+   *
+   * @throws IllegalArgumentException if the bytes are not a sync message
+   */
+  public static SyncMessage decode(byte[] bytes, int offset, int length) {
     try {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
+      ByteBuffer b = ByteBuffer.wrap(bytes, offset, length);
       byte kind = b.get();
       if (kind != SET && kind != DEL) {
         throw new IllegalArgumentException("unknown sync message kind " + kind);

@@ -7,13 +7,19 @@ import io.tiercel.agent.upstream.UpstreamConnection;
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
+import io.tiercel.core.KeySlot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -35,9 +41,17 @@ import org.slf4j.LoggerFactory;
  * can be replayed. A repair cut off by a disconnect rewinds its slot, so the next subscription
  * finds it behind again.
  *
+ * <p><b>Own messages.</b> Every connection of the agent says {@code SYNCHUB ORIGIN id}, so the
+ * hub does not send the agent its own publishes back; a publish answers {@code [epoch, seq]}
+ * instead, and that sequence is recorded as seen ({@link SlotSequences#published}). Until the
+ * answer is in, the slot counts an own publish pending, and a sequence jump in it is not yet a
+ * gap: the missing number may be the agent's own.
+ *
  * <p><b>Threads.</b> Everything but {@link #publish} and {@link #apply} runs on the subscriber
  * connection's event loop: its callbacks, the replies to the commands it sends (matched in order
- * through {@code expected}), and {@link #check}, which the agent schedules there.
+ * through {@code expected}), {@link #check}, which the agent schedules there, and the recording
+ * of own sequences, which the publish replies hand over through {@code published} (one task per
+ * burst, not per reply). {@code pending} (per slot) is the only state shared across threads.
  */
 public final class Synchronizer implements UpstreamConnection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Synchronizer.class);
@@ -45,6 +59,7 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   private static final byte[] PUBLISH = "PUBLISH".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SUBSCRIBE = "SUBSCRIBE".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SEQS = "SEQS".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ORIGIN = "ORIGIN".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REPLAY = "REPLAY".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SYNC_KIND = "sync".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SUBSCRIBE_KIND = "subscribe".getBytes(StandardCharsets.US_ASCII);
@@ -94,6 +109,15 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   private final Quarantine quarantine;
   private final Counters counters;
   private final SlotSequences sequences = new SlotSequences();
+  /** Own publishes per slot not yet answered, or answered but not yet recorded. */
+  private final AtomicIntegerArray pending = new AtomicIntegerArray(KeySlot.SLOTS);
+  /** Answered own publishes waiting to be recorded on the subscriber's loop. */
+  private final Queue<OwnSequence> published = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean recordScheduled = new AtomicBoolean();
+  private final byte[] originText;
+  private volatile Executor loop = Runnable::run;
+  /** {@link HubReplies#parsePush}'s output, reused: pushes are read on one loop. */
+  private final long[] pushFields = new long[5];
   private final ArrayDeque<Expected> expected = new ArrayDeque<>();
   private final Map<Integer, SlotRepair> repairs = new HashMap<>();
   private UpstreamConnection connection;
@@ -110,6 +134,29 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     this.versions = versions;
     this.quarantine = new Quarantine(caches, versions, clock);
     this.counters = counters;
+    this.originText = Long.toString(origin).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The sequence the node gave an own publish of {@code slot}; {@code seq} -1 if unknown. */
+  private record OwnSequence(int slot, long epoch, long seq) {}
+
+  /** Runs the recording of own sequences on {@code subscriberLoop} (set before starting). */
+  public void runOn(Executor subscriberLoop) {
+    this.loop = subscriberLoop;
+  }
+
+  /**
+   * Tells the node that {@code via} speaks for this agent ({@code SYNCHUB ORIGIN}), so its
+   * publishes are not sent back to this agent; call first on every new connection.
+   */
+  public void identify(UpstreamConnection via) {
+    via.send(Requests.of(ByteBufAllocator.DEFAULT, SYNCHUB, ORIGIN, originText))
+        .whenComplete((raw, err) -> {
+          if (raw != null && raw.length > 0 && raw[0] == '-') {
+            LOG.warn("node refused SYNCHUB ORIGIN: {}",
+                new String(raw, StandardCharsets.UTF_8).trim());
+          }
+        });
   }
 
   /** Returns this agent's origin id. */
@@ -160,10 +207,55 @@ public final class Synchronizer implements UpstreamConnection.Listener {
         expireAt < 0 ? Cache.NO_EXPIRY : expireAt, cache.name(), key, value);
   }
 
-  /** Publishes {@code m} through {@code via}; returns the future of the node's reply. */
+  /**
+   * Publishes {@code m} through {@code via} (a connection {@link #identify}d); returns the future
+   * of the node's reply, {@code [epoch, seq]}, whose sequence is recorded as seen.
+   */
   public CompletableFuture<byte[]> publish(UpstreamConnection via, SyncMessage m) {
-    return via.send(Requests.of(ByteBufAllocator.DEFAULT, SYNCHUB, PUBLISH, m.key(),
-        m.encode()));
+    int slot = KeySlot.of(m.key());
+    pending.incrementAndGet(slot);
+    CompletableFuture<byte[]> f = via.send(Requests.of(ByteBufAllocator.DEFAULT, SYNCHUB,
+        PUBLISH, m.key(), m.encode()));
+    f.whenComplete((raw, err) -> answered(slot, raw));
+    return f;
+  }
+
+  /** Hands the sequence of an answered own publish to the subscriber's loop. */
+  private void answered(int slot, byte[] raw) {
+    long[] epochSeq = raw == null ? null : HubReplies.parsePublish(raw);
+    published.add(epochSeq == null ? new OwnSequence(slot, 0, -1)
+        : new OwnSequence(slot, epochSeq[0], epochSeq[1]));
+    if (recordScheduled.compareAndSet(false, true)) {
+      loop.execute(this::recordPublished);
+    }
+  }
+
+  /** Records the answered own publishes' sequences; runs on the subscriber's loop. */
+  private void recordPublished() {
+    recordScheduled.set(false);
+    OwnSequence o;
+    while ((o = published.poll()) != null) {
+      boolean stillPending = pending.decrementAndGet(o.slot) > 0;
+      List<SlotSequences.Gap> gaps;
+      if (o.seq > 0 && o.epoch == sequences.epoch()) {
+        gaps = sequences.published(o.slot, o.seq, stillPending);
+      } else {
+        gaps = stillPending ? List.of() : sequences.settle(o.slot);
+      }
+      repairAll(gaps);
+    }
+  }
+
+  private void repairAll(List<SlotSequences.Gap> gaps) {
+    for (SlotSequences.Gap gap : gaps) {
+      if (subscribed) {
+        LOG.warn("sync: {} message(s) of slot {} missed; repairing", gap.missed(), gap.slot());
+        repair(gap);
+      } else {
+        // Away from the node: the resubscription finds the slot behind and repairs it.
+        sequences.rewind(gap.slot(), gap.after());
+      }
+    }
   }
 
   /** Applies another agent's change if newer; returns whether it was applied. */
@@ -207,6 +299,7 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   public void connected(UpstreamConnection c) {
     connection = c;
     expected.clear();
+    send(new Expected("origin", null), SYNCHUB, ORIGIN, originText);
     send(new Expected("setname", null), "CLIENT".getBytes(StandardCharsets.US_ASCII),
         "SETNAME".getBytes(StandardCharsets.US_ASCII), connectionName().getBytes(
         StandardCharsets.US_ASCII));
@@ -229,6 +322,11 @@ public final class Synchronizer implements UpstreamConnection.Listener {
 
   @Override
   public void push(byte[] raw) {
+    if (HubReplies.parsePush(raw, pushFields)) {
+      long[] f = pushFields;
+      message(f[0], f[1], f[2], raw, (int) f[3], (int) f[4]);
+      return;
+    }
     Object reply;
     try {
       reply = ReplyFramer.parse(raw);
@@ -253,6 +351,11 @@ public final class Synchronizer implements UpstreamConnection.Listener {
         case "setname" -> {
           // The name only labels the connection in CLIENT LIST.
         }
+        case "origin" -> {
+          if (reply instanceof ReplyFramer.ErrorReply e) {
+            LOG.warn("node refused SYNCHUB ORIGIN: {}", e.message());
+          }
+        }
         default -> replayReply(what.gap, reply);
       }
     } catch (RuntimeException e) {
@@ -264,27 +367,32 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     }
   }
 
-  /** A live message {@code [sync, epoch, slot, seq, payload]}. */
+  /** A live message {@code [sync, epoch, slot, seq, payload]} in the general reply form. */
   private void message(List<?> l) {
     if (!(l.get(1) instanceof Long epoch) || !(l.get(2) instanceof Long slot)
-        || !(l.get(3) instanceof Long seq) || !(l.get(4) instanceof byte[] payload)
-        || slot < 0 || slot >= io.tiercel.core.KeySlot.SLOTS) {
+        || !(l.get(3) instanceof Long seq) || !(l.get(4) instanceof byte[] payload)) {
+      counters.malformed();
+      return;
+    }
+    message(epoch, slot, seq, payload, 0, payload.length);
+  }
+
+  /** A live message whose payload is {@code raw[offset, offset + length)}. */
+  private void message(long epoch, long slot, long seq, byte[] raw, int offset, int length) {
+    if (slot < 0 || slot >= KeySlot.SLOTS) {
       counters.malformed();
       return;
     }
     if (epoch == sequences.epoch()) {
-      SlotSequences.Gap gap = sequences.advance(slot.intValue(), seq);
-      if (gap != null) {
-        LOG.warn("sync: {} message(s) of slot {} missed; repairing", gap.missed(), gap.slot());
-        repair(gap);
-      }
+      int s = (int) slot;
+      repairAll(sequences.pushed(s, seq, pending.get(s) > 0));
     }
-    if (SyncMessage.originOf(payload) == origin) {
-      // Our own write, back from the hub: it only advanced the slot's sequence.
+    if (SyncMessage.originOf(raw, offset, length) == origin) {
+      // Our own write (a node that does not know SYNCHUB ORIGIN echoes it): only a sequence.
       return;
     }
     try {
-      apply(SyncMessage.decode(payload));
+      apply(SyncMessage.decode(raw, offset, length));
     } catch (IllegalArgumentException e) {
       counters.malformed();
       LOG.debug("malformed sync message ignored: {}", e.getMessage());

@@ -25,9 +25,14 @@ final class DebugAccess {
 
   /** Returns whether {@code s} may call a debugging hook. */
   boolean allows(Session s) {
+    return allowsPeer(s.channel.remoteAddress());
+  }
+
+  /** Returns whether a client at {@code peer} (its remote address) may call a debugging hook. */
+  boolean allowsPeer(SocketAddress peer) {
     return switch (mode) {
       case "yes" -> true;
-      case "local" -> isLocal(s.channel.remoteAddress());
+      case "local" -> isLocal(peer);
       default -> false;
     };
   }

@@ -35,6 +35,8 @@ public final class Session {
   final Set<ByteKey> patterns = new HashSet<>();
   /** Whether the client receives the agents' SYNC messages ({@link SyncHub}). */
   volatile boolean syncSubscribed;
+  /** The agent this connection speaks for ({@code SYNCHUB ORIGIN}), 0 if none. */
+  volatile long syncOrigin;
   /** CLIENT TRACKING state, read by other connections' writers (see {@link Tracking}). */
   volatile boolean tracking;
   volatile boolean trackingBcast;

@@ -33,6 +33,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * last + 1} knows it lost {@code seq - last - 1} messages of that slot. A changed epoch means the
  * node restarted and every sequence began again.
  *
+ * <p><b>No echo.</b> An agent publishes on its request connections and receives on its
+ * subscriber connection; both first say {@code SYNCHUB ORIGIN id}. A publish from a connection
+ * with an origin is not delivered to subscribers of the same origin (the agent made the change
+ * itself) and answers {@code [epoch, seq]} instead of the receiver count, so the agent records
+ * its own sequence number and does not mistake the message it did not receive for a lost one.
+ *
  * <p><b>Anti-entropy.</b> {@code SYNCHUB SUBSCRIBE} and {@code SYNCHUB SEQS} answer the epoch and
  * the current sequence of every slot that has one, so a subscriber that reconnects (or checks
  * periodically) finds the slots it is behind on even when no later message reveals the gap.
@@ -95,7 +101,18 @@ final class SyncHub {
   /** Runs {@code SYNCHUB subcommand ...}. */
   void command(Session s, RespArgs a, Reply r) {
     if (a.equalsIgnoreCase(1, "PUBLISH") && a.count() == 4) {
-      r.integer(publish(a.bytes(2), a.bytes(3)));
+      long origin = s.syncOrigin;
+      if (origin == 0) {
+        r.integer(publish(a.bytes(2), a.bytes(3), 0));
+      } else {
+        long seq = publish(a.bytes(2), a.bytes(3), origin);
+        r.array(2);
+        r.integer(epoch);
+        r.integer(seq);
+      }
+    } else if (a.equalsIgnoreCase(1, "ORIGIN") && a.count() == 3) {
+      s.syncOrigin = Args.integer(a, 2);
+      r.ok();
     } else if (a.equalsIgnoreCase(1, "SUBSCRIBE") && a.count() == 2) {
       subscribers.computeIfAbsent(s, Outbox::new);
       s.syncSubscribed = true;
@@ -134,7 +151,7 @@ final class SyncHub {
       r.ok();
     } else if (a.equalsIgnoreCase(1, "HELP")) {
       r.array(1);
-      r.simple("SYNCHUB PUBLISH key payload | SUBSCRIBE | UNSUBSCRIBE | SEQS | "
+      r.simple("SYNCHUB PUBLISH key payload | ORIGIN id | SUBSCRIBE | UNSUBSCRIBE | SEQS | "
           + "REPLAY slot after-seq | DEBUG DROPNEXT n | DEBUG FORGET");
     } else {
       AdminCommands.unknownSubcommand(a, "SYNCHUB");
@@ -164,21 +181,26 @@ final class SyncHub {
     }
   }
 
-  /** Sequences, retains and delivers one message; returns how many subscribers got it. */
-  private int publish(byte[] key, byte[] payload) {
+  /**
+   * Sequences, retains and delivers one message to every subscriber not of {@code origin} (0:
+   * to all); returns how many subscribers got it, or its sequence if {@code origin} is not 0.
+   */
+  private long publish(byte[] key, byte[] payload, long origin) {
     int slot = KeySlot.of(key);
     synchronized (locks[slot % STRIPES]) {
       long seq = seqs.incrementAndGet(slot);
       retain(slot, seq, payload);
       if (dropNext.get() > 0 && dropNext.getAndDecrement() > 0) {
-        return 0;
+        return origin == 0 ? 0 : seq;
       }
       int receivers = 0;
       for (Outbox to : subscribers.values()) {
-        to.offer(slot, seq, payload);
-        receivers++;
+        if (origin == 0 || to.to.syncOrigin != origin) {
+          to.offer(slot, seq, payload);
+          receivers++;
+        }
       }
-      return receivers;
+      return origin == 0 ? receivers : seq;
     }
   }
 
