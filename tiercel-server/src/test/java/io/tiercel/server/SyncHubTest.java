@@ -111,6 +111,13 @@ class SyncHubTest {
               + "\r\n:2\r\n$4\r\nanon\r\n");
       assertThat(other.reply().raw()).endsWith(":2\r\n$4\r\nanon\r\n");
       assertThat(pub.command("SYNCHUB", "ORIGIN", "x").reply().isError()).isTrue();
+
+      assertThat(pub.command("SYNCHUB", "ORIGIN", "7").reply().text()).isEqualTo("OK");
+      assertThat(pub.command("RESET").reply().text()).isEqualTo("RESET");
+      assertThat(integer(pub.command("SYNCHUB", "PUBLISH", "{o}k", "after-reset").reply()))
+          .as("RESET forgets the origin: delivered to both again").isEqualTo(2);
+      assertThat(own.reply().raw()).endsWith(":3\r\n$11\r\nafter-reset\r\n");
+      assertThat(other.reply().raw()).endsWith(":3\r\n$11\r\nafter-reset\r\n");
     }
   }
 

@@ -344,6 +344,7 @@ public final class CommandDispatcher {
   private void reset(Session s, Reply r) {
     PubSubCommands.unsubscribeAll(node, s);
     node.syncHub.unsubscribe(s);
+    s.syncOrigin = 0;
     s.resp3 = false;
     r.setResp3(false);
     s.name = "";
