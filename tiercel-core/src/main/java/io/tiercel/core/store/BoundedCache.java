@@ -12,6 +12,7 @@ import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.core.KeySlot;
 import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
+import io.tiercel.core.PackedKeyValue;
 import io.tiercel.core.RemovalCause;
 import io.tiercel.core.RemovalListener;
 import io.tiercel.core.ValueReader;
@@ -260,11 +261,31 @@ public final class BoundedCache implements Cache {
       removeKey(slot, hash, key, RemovalCause.EXPIRED);
       return;
     }
-    Entry entry = Entry.create(concat(key, value), hash, expireAt);
+    store(slot, Entry.create(PackedKeyValue.pack(key, value), hash, expireAt), now);
+  }
+
+  /** Stores the packed array itself as the entry's data: no copy of the key or the value. */
+  @Override
+  public void putPacked(byte[] packed, long expireAtMillis) {
+    int keyLength = PackedKeyValue.keyLength(packed);
+    long now = clock.millis();
+    long expireAt = resolveExpiry(expireAtMillis, now);
+    long code = KeyHash.code(packed, keyLength);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
+    if (expireAt != NO_EXPIRY && expireAt <= now) {
+      removeKey(slot, hash, PackedKeyValue.key(packed), RemovalCause.EXPIRED);
+      return;
+    }
+    store(slot, Entry.create(packed, hash, expireAt), now);
+  }
+
+  /** The rest of a put once the entry is built: link it, tell of the one it replaced, maintain. */
+  private void store(int slot, Entry entry, long now) {
     checkFits(entry);
     Entry old;
     synchronized (lock(slot)) {
-      old = link(slot, entry, key);
+      old = link(slot, entry);
     }
     if (old != null) {
       notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
@@ -339,10 +360,10 @@ public final class BoundedCache implements Cache {
             wrote = true;
           }
         } else {
-          byte[] data = mutation.valueSet ? concat(key, mutation.newValue) : live.data;
+          byte[] data = mutation.valueSet ? PackedKeyValue.pack(key, mutation.newValue) : live.data;
           Entry entry = Entry.create(data, hash, expireAt);
           checkFits(entry);
-          Entry old = link(slot, entry, key);
+          Entry old = link(slot, entry);
           if (old != null) {
             if (live == null) {
               removed = old;
@@ -451,7 +472,7 @@ public final class BoundedCache implements Cache {
       if (expireAt != NO_EXPIRY && expireAt <= now) {
         continue;
       }
-      byte[] data = m.valueSet ? concat(keys.get(i), m.newValue) : m.live.data;
+      byte[] data = m.valueSet ? PackedKeyValue.pack(keys.get(i), m.newValue) : m.live.data;
       created[i] = Entry.create(data, hashes[i], expireAt);
       checkFits(created[i]);
     }
@@ -462,7 +483,7 @@ public final class BoundedCache implements Cache {
         continue;
       }
       if (created[i] != null) {
-        Entry old = link(slots[i], created[i], keys.get(i));
+        Entry old = link(slots[i], created[i]);
         if (old != null && (m.live == null || m.valueSet)) {
           outcome.removed.add(old);
           outcome.causes.add(m.live == null ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
@@ -506,13 +527,6 @@ public final class BoundedCache implements Cache {
     }
   }
 
-  private static byte[] concat(byte[] key, byte[] value) {
-    if ((long) key.length + value.length > Integer.MAX_VALUE - 32) {
-      throw new CacheFullException("key and value together exceed 2 GB");
-    }
-    return Entry.layout(key, value);
-  }
-
   private Object lock(int slot) {
     return locks[slot & (STRIPES - 1)];
   }
@@ -521,8 +535,8 @@ public final class BoundedCache implements Cache {
    * Maps the entry's key to {@code entry}, counts it and queues its policy task; returns the entry
    * it replaced, or null. Caller holds the slot's stripe lock.
    */
-  private Entry link(int slot, Entry entry, byte[] key) {
-    Entry old = index.put(slot, entry, key);
+  private Entry link(int slot, Entry entry) {
+    Entry old = index.put(slot, entry);
     if (old == null) {
       entries.increment();
       queue(WriteTask.add(entry));
