@@ -59,6 +59,15 @@ import org.slf4j.LoggerFactory;
  * do not replay the policy themselves. Lock order is eviction lock, then stripe lock; a stripe holder never waits
  * for the eviction lock, so there is no deadlock.
  *
+ * <p><b>Writes that find the eviction lock free.</b> A put whose writer gets the eviction lock
+ * with {@code tryLock} while it still holds the stripe lock (the usual case: one event loop, or
+ * writers that do not overlap) applies the queued tasks and then its own change to the policy
+ * directly, instead of queueing a task and polling it back a moment later: no task object, no
+ * queue node, no queue or counter updates. One key's changes still reach the policy in table
+ * order, since every earlier one was queued before this writer took the stripe. The writer never
+ * waits for the eviction lock while holding a stripe, so the lock order holds; it evicts only
+ * after releasing the stripe, as eviction takes the victims' stripes.
+ *
  * <p><b>Races the policy tolerates.</b> The policy may pick a victim whose key was meanwhile
  * rewritten or deleted (its task still queued): the victim's conditional removal from the table
  * fails, the policy drops it anyway, and the queued task later finds it unlinked and treats a
@@ -280,15 +289,41 @@ public final class BoundedCache implements Cache {
     store(slot, Entry.create(packed, hash, expireAt), now);
   }
 
-  /** The rest of a put once the entry is built: link it, tell of the one it replaced, maintain. */
+  /**
+   * The rest of a put once the entry is built: link it, tell of the one it replaced, maintain.
+   * When the eviction lock is free, the policy learns of the write at once, without a task (see
+   * "Writes that find the eviction lock free" above).
+   */
   private void store(int slot, Entry entry, long now) {
     checkFits(entry);
     Entry old;
+    boolean maintaining;
     synchronized (lock(slot)) {
-      old = link(slot, entry);
+      old = index.put(slot, entry);
+      if (old == null) {
+        entries.increment();
+      }
+      // tryLock never waits, so holding a stripe here cannot deadlock with maintenance.
+      maintaining = evictionLock.tryLock();
+      if (maintaining) {
+        applyQueuedWrites();
+        if (old == null) {
+          applyAdd(entry);
+        } else {
+          applyReplace(old, entry);
+        }
+      } else {
+        queue(old == null ? WriteTask.add(entry) : WriteTask.replace(old, entry));
+      }
     }
     if (old != null) {
       notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
+    }
+    if (maintaining) {
+      runMaintenanceAndUnlock();
+      if (writeBuffer.isEmpty()) {
+        return;
+      }
     }
     afterWrite();
   }
@@ -867,15 +902,7 @@ public final class BoundedCache implements Cache {
   /** Replays buffered reads and writes, expires due entries and evicts; under the lock. */
   private void maintenance() {
     readBuffer.drainTo(accessRecorder);
-    WriteTask task;
-    int applied = 0;
-    while ((task = writeBuffer.poll()) != null) {
-      apply(task);
-      applied++;
-    }
-    if (applied != 0) {
-      pendingWrites.addAndGet(-applied);
-    }
+    applyQueuedWrites();
     wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
     policy.evict(evictor);
     long size = policy.weightedSize();
@@ -889,29 +916,44 @@ public final class BoundedCache implements Cache {
     policy.onAccess(entry);
   }
 
-  private void apply(WriteTask task) {
-    switch (task.kind()) {
-      case ADD -> {
-        policy.onAdd(task.entry());
-        if (task.entry() instanceof TimedEntry t) {
-          wheel.schedule(t);
-        }
+  /** Applies the queued write tasks in queue order; under the eviction lock. */
+  private void applyQueuedWrites() {
+    WriteTask task;
+    int applied = 0;
+    while ((task = writeBuffer.poll()) != null) {
+      switch (task.kind()) {
+        case ADD -> applyAdd(task.entry());
+        case REPLACE -> applyReplace(task.old(), task.entry());
+        case REMOVE -> applyRemove(task.old());
       }
-      case REPLACE -> {
-        policy.onReplace(task.old(), task.entry());
-        if (task.old() instanceof TimedEntry t) {
-          wheel.deschedule(t);
-        }
-        if (task.entry() instanceof TimedEntry t) {
-          wheel.schedule(t);
-        }
-      }
-      case REMOVE -> {
-        policy.onRemove(task.old());
-        if (task.old() instanceof TimedEntry t) {
-          wheel.deschedule(t);
-        }
-      }
+      applied++;
+    }
+    if (applied != 0) {
+      pendingWrites.addAndGet(-applied);
+    }
+  }
+
+  private void applyAdd(Entry entry) {
+    policy.onAdd(entry);
+    if (entry instanceof TimedEntry t) {
+      wheel.schedule(t);
+    }
+  }
+
+  private void applyReplace(Entry old, Entry entry) {
+    policy.onReplace(old, entry);
+    if (old instanceof TimedEntry t) {
+      wheel.deschedule(t);
+    }
+    if (entry instanceof TimedEntry t) {
+      wheel.schedule(t);
+    }
+  }
+
+  private void applyRemove(Entry old) {
+    policy.onRemove(old);
+    if (old instanceof TimedEntry t) {
+      wheel.deschedule(t);
     }
   }
 
