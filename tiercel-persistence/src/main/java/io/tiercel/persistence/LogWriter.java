@@ -2,11 +2,10 @@ package io.tiercel.persistence;
 
 import io.tiercel.core.Clock;
 import io.tiercel.core.FsyncPolicy;
+import io.tiercel.core.TicketWaiters;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that writes every cache's append-only log and forces it to disk.
@@ -47,7 +44,6 @@ import org.slf4j.LoggerFactory;
  * admitted at the same moment, one record each.
  */
 final class LogWriter implements CommitGate, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
   static final long WRITE_PERIOD_MS = 10;
 
   private final Clock clock;
@@ -56,7 +52,7 @@ final class LogWriter implements CommitGate, AutoCloseable {
   private final long admitWaitNanos;
   private final List<AppendLog> logs = new CopyOnWriteArrayList<>();
   private final ThreadLocal<long[]> threadTicket = ThreadLocal.withInitial(() -> new long[1]);
-  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  private final TicketWaiters waiters = new TicketWaiters();
   private final AtomicLong buffered = new AtomicLong();
   private final ReentrantLock roomLock = new ReentrantLock();
   private final Condition room = roomLock.newCondition();
@@ -69,8 +65,6 @@ final class LogWriter implements CommitGate, AutoCloseable {
   private volatile long durableCycle;
   private volatile boolean sleeping;
   private volatile boolean running = true;
-
-  private record Waiter(long ticket, Runnable action) {}
 
   /**
    * Starts the writer thread; at most {@code bufferLimit} bytes wait in memory, and a writer waits
@@ -146,7 +140,8 @@ final class LogWriter implements CommitGate, AutoCloseable {
       action.run();
       return;
     }
-    waiters.add(new Waiter(ticket, action));
+    // Never failed: the writer retries a failed write until it lands (see run()).
+    waiters.add(ticket, action, e -> { });
     LockSupport.unpark(thread);
   }
 
@@ -277,18 +272,7 @@ final class LogWriter implements CommitGate, AutoCloseable {
 
   /** Runs the actions of waiters whose ticket is durable. */
   private void release() {
-    long durable = durableCycle;
-    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (w.ticket() <= durable) {
-        it.remove();
-        try {
-          w.action().run();
-        } catch (RuntimeException e) {
-          LOG.warn("a durability callback failed", e);
-        }
-      }
-    }
+    waiters.release(durableCycle, null);
   }
 
   /** Stops the thread after its current cycle and runs every waiter still waiting. */

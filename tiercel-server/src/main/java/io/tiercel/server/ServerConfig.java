@@ -187,6 +187,11 @@ public final class ServerConfig {
     return get(ConfigKeys.AOF_BUFFER_LIMIT);
   }
 
+  /** Returns how long a write waits for room in a full log buffer. */
+  public java.time.Duration aofBufferWait() {
+    return get(ConfigKeys.AOF_BUFFER_WAIT);
+  }
+
   /** Returns whether a damaged log tail is cut off at start (else the node refuses to start). */
   public boolean aofLoadTruncated() {
     return get(ConfigKeys.AOF_LOAD_TRUNCATED);

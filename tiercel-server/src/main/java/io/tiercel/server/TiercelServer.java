@@ -203,7 +203,7 @@ public final class TiercelServer implements AutoCloseable {
     return new PersistenceConfig(config.dir(), config.appendOnly(),
         FsyncPolicy.parse(config.appendFsync()), config.snapshotInterval(),
         config.aofLoadTruncated(), config.autoAofRewriteMinSize(), config.aofBufferLimit(),
-        PersistenceConfig.DEFAULT_BUFFER_WAIT);
+        config.aofBufferWait());
   }
 
   private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {

@@ -3,8 +3,6 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import redis.clients.jedis.util.SafeEncoder;
 
 /** Every command family through Jedis; subclasses pick RESP2 or RESP3. */
 abstract class AbstractJedisTest {
-  static Path dir;
   static ServerFixture fixture;
   Jedis jedis;
 
@@ -38,15 +35,12 @@ abstract class AbstractJedisTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    dir = Files.createTempDirectory("tiercel-jedis");
-    fixture = ServerFixture.start(dir);
+    fixture = ServerFixture.startInTempDir("tiercel-jedis");
   }
 
   @AfterAll
   static void stopServer() throws Exception {
     fixture.close();
-    Files.deleteIfExists(dir.resolve("tiercel.sock"));
-    Files.deleteIfExists(dir);
   }
 
   @BeforeEach

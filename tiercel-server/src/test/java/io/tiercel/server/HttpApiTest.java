@@ -182,7 +182,7 @@ class HttpApiTest {
     assertThat(text(health)).startsWith("{\"status\":\"ok\",\"uptime_seconds\":");
     HttpResponse<byte[]> cluster = send("GET", "/cluster", null);
     assertThat(cluster.statusCode()).isEqualTo(200);
-    assertThat(text(cluster)).isEqualTo("{\"cluster_enabled\":false,\"epoch\":0,\"nodes\":[{"
+    assertThat(text(cluster)).isEqualTo("{\"cluster_enabled\":true,\"epoch\":0,\"nodes\":[{"
         + "\"id\":\"" + f.server.node().runId() + "\",\"host\":\"127.0.0.1\",\"port\":" + f.port()
         + ",\"http_port\":" + f.server.httpPort() + ",\"role\":\"master\","
         + "\"slots\":[[0,16383]]}]}\n");

@@ -11,15 +11,21 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,14 +38,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Lettuce over TCP and the UNIX socket, RESP2 and RESP3: commands, pipelining, pub/sub. */
 class LettuceClientTest {
-  static Path dir;
   static ServerFixture fixture;
   static ClientResources resources;
 
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("tiercel-lettuce");
-    fixture = ServerFixture.start(dir);
+    fixture = ServerFixture.startInTempDir("tiercel-lettuce");
     resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
         .build();
   }
@@ -48,8 +52,6 @@ class LettuceClientTest {
   static void stop() throws Exception {
     resources.shutdown(0, 2, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
     fixture.close();
-    Files.deleteIfExists(dir.resolve("tiercel.sock"));
-    Files.deleteIfExists(dir);
   }
 
   static RedisClient client(RedisURI uri, ProtocolVersion version) {
@@ -169,5 +171,36 @@ class LettuceClientTest {
   void unixSocketFileIsPrivateToItsOwner() throws Exception {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fixture.socket())))
         .isEqualTo("rwx------");
+  }
+
+  @ParameterizedTest
+  @EnumSource(ProtocolVersion.class)
+  void lettuceClusterClientSeesOneMasterOwningAllSlots(ProtocolVersion version) {
+    RedisClusterClient client = RedisClusterClient.create(resources, tcp());
+    client.setOptions(ClusterClientOptions.builder().protocolVersion(version).build());
+    try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
+      Partitions partitions = client.getPartitions();
+      assertThat(partitions.size()).isEqualTo(1);
+      RedisClusterNode only = partitions.getPartition(0);
+      assertThat(only.getNodeId()).isEqualTo(fixture.server.node().runId());
+      assertThat(only.getUri().getPort()).isEqualTo(fixture.port());
+      assertThat(only.getSlots()).hasSize(16384);
+      assertThat(only.is(RedisClusterNode.NodeFlag.UPSTREAM)).isTrue();
+      RedisAdvancedClusterCommands<String, String> redis = connection.sync();
+      for (int i = 0; i < 100; i++) {
+        redis.set("lc:" + version + ":" + i, "v" + i);
+      }
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        keys.add("lc:" + version + ":" + i);
+      }
+      // Keys of many slots in one MGET: Lettuce splits it by slot, all to this node.
+      assertThat(redis.mget(keys.toArray(String[]::new))).hasSize(100)
+          .allSatisfy(kv -> assertThat(kv.getValue()).isEqualTo("v" + kv.getKey()
+              .substring(kv.getKey().lastIndexOf(':') + 1)));
+      assertThat(redis.clusterKeyslot("somekey")).isEqualTo(11058);
+    } finally {
+      client.shutdown(0, 2, TimeUnit.SECONDS);
+    }
   }
 }

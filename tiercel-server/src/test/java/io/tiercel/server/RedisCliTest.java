@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** redis-cli (Debian's redis-tools) against a node; skipped only when the binary is missing. */
 class RedisCliTest {
-  static Path dir;
   static ServerFixture fixture;
   static String redisCli;
 
@@ -24,16 +23,13 @@ class RedisCliTest {
   static void start() throws Exception {
     redisCli = find("redis-cli");
     assumeTrue(redisCli != null, "redis-cli is not installed");
-    dir = Files.createTempDirectory("tiercel-cli");
-    fixture = ServerFixture.start(dir);
+    fixture = ServerFixture.startInTempDir("tiercel-cli");
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (fixture != null) {
       fixture.close();
-      Files.deleteIfExists(dir.resolve("tiercel.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -73,5 +69,13 @@ class RedisCliTest {
     assertThat(tcp("INFO", "server")).contains("redis_version:");
     assertThat(tcp("HSET", "h", "f", "v"))
         .isEqualTo("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v'");
+  }
+
+  @Test
+  void redisCliFollowsTheClusterInClusterMode() throws Exception {
+    assertThat(tcp("-c", "SET", "cli:{a}", "x")).isEqualTo("OK");
+    assertThat(tcp("-c", "GET", "cli:{a}")).isEqualTo("x");
+    assertThat(tcp("CLUSTER", "INFO")).contains("cluster_state:ok",
+        "cluster_slots_assigned:16384", "cluster_known_nodes:1");
   }
 }

@@ -50,6 +50,17 @@ class ServerConfigTest {
   }
 
   @Test
+  void aofBufferWaitDefaultsToFiveSecondsAndTakesADuration() {
+    assertThat(ServerConfig.parse().aofBufferWait()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(ServerConfig.parse("--aof-buffer-wait", "250ms").aofBufferWait())
+        .isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(ServerConfig.parse("--aof-buffer-wait", "0").aofBufferWait())
+        .isEqualTo(java.time.Duration.ZERO);
+    assertThatThrownBy(() -> ServerConfig.parse("--aof-buffer-wait", "soon"))
+        .hasMessageStartingWith("aof-buffer-wait: 'soon'");
+  }
+
+  @Test
   void badValuesNameTheFlagAndWhatWasExpected() throws Exception {
     assertThatThrownBy(() -> ServerConfig.parse("--port", "x"))
         .hasMessage("port: 'x' (expected: an integer in 0..65535)");

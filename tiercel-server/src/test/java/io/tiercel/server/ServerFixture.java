@@ -8,10 +8,20 @@ import java.util.function.Consumer;
 final class ServerFixture implements AutoCloseable {
   final ManualClock clock;
   final TiercelServer server;
+  /** A directory the fixture made and deletes on close, or null. */
+  private Path ownDir;
 
   private ServerFixture(ManualClock clock, TiercelServer server) {
     this.clock = clock;
     this.server = server;
+  }
+
+  /** Starts a node whose UNIX socket lives in a new temporary directory, deleted on close. */
+  static ServerFixture startInTempDir(String prefix) throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory(prefix);
+    ServerFixture fixture = start(dir);
+    fixture.ownDir = dir;
+    return fixture;
   }
 
   static ServerFixture start(Path dir, Consumer<ServerConfig> settings) throws Exception {
@@ -40,5 +50,13 @@ final class ServerFixture implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (ownDir != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(ownDir.resolve("tiercel.sock"));
+        java.nio.file.Files.deleteIfExists(ownDir);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 }

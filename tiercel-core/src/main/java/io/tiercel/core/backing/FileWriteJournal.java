@@ -2,6 +2,7 @@ package io.tiercel.core.backing;
 
 import io.tiercel.core.Clock;
 import io.tiercel.core.FsyncPolicy;
+import io.tiercel.core.TicketWaiters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -13,10 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,7 +70,7 @@ public final class FileWriteJournal implements WriteJournal {
   private final ReentrantLock commitLock = new ReentrantLock();
   private final Object batchLock = new Object();
   private final List<ByteBuffer> batch = new ArrayList<>();
-  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  private final TicketWaiters waiters = new TicketWaiters();
   private final Thread committer;
   /** Records appended so far: the last ticket issued. Guarded by batchLock. */
   private long appended;
@@ -83,8 +82,6 @@ public final class FileWriteJournal implements WriteJournal {
   private volatile long size;
   private volatile boolean closed;
   private long lastSyncMillis;
-
-  private record Waiter(long ticket, CompletableFuture<Void> done) {}
 
   /** Opens (creating if missing) the journal at {@code path}, forcing it per {@code policy}. */
   public FileWriteJournal(Path path, FsyncPolicy policy, Clock clock) throws IOException {
@@ -217,7 +214,7 @@ public final class FileWriteJournal implements WriteJournal {
       return CompletableFuture.failedFuture(new ClosedChannelException());
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    waiters.add(new Waiter(ticket, done));
+    waiters.add(ticket, () -> done.complete(null), done::completeExceptionally);
     LockSupport.unpark(committer);
     return done;
   }
@@ -240,10 +237,7 @@ public final class FileWriteJournal implements WriteJournal {
   }
 
   private void commitForWaiters() {
-    long max = 0;
-    for (Waiter w : waiters) {
-      max = Math.max(max, w.ticket());
-    }
+    long max = waiters.maxTicket();
     IOException error = null;
     try {
       sync(max);
@@ -256,17 +250,7 @@ public final class FileWriteJournal implements WriteJournal {
 
   /** Completes the waiters whose ticket is durable, and fails the rest if {@code error}. */
   private void release(IOException error) {
-    long durable = durable();
-    for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-      Waiter w = it.next();
-      if (w.ticket() <= durable) {
-        it.remove();
-        w.done().complete(null);
-      } else if (error != null) {
-        it.remove();
-        w.done().completeExceptionally(error);
-      }
-    }
+    waiters.release(durable(), error);
   }
 
   /** Forces what was written to the OS so far (everysec), without holding up the leaders. */

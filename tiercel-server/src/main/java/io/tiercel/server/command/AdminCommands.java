@@ -57,7 +57,7 @@ final class AdminCommands {
       section(sb, "Server");
       field(sb, "redis_version", REDIS_VERSION);
       field(sb, "tiercel_version", TIERCEL_VERSION);
-      field(sb, "redis_mode", "standalone");
+      field(sb, "redis_mode", "cluster");
       field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version")
           + " " + System.getProperty("os.arch"));
       field(sb, "arch_bits", "64");
@@ -127,6 +127,10 @@ final class AdminCommands {
     if (all || wanted.contains("persistence")) {
       section(sb, "Persistence");
       PersistenceCommands.info(n).forEach((k, v) -> field(sb, k, v));
+    }
+    if (all || wanted.contains("cluster")) {
+      section(sb, "Cluster");
+      field(sb, "cluster_enabled", "1");
     }
     if (all || wanted.contains("keyspace")) {
       section(sb, "Keyspace");

@@ -48,6 +48,9 @@ public enum Command {
   UNSUBSCRIBE(-1, "pubsub,noscript,loading,stale,sub"),
   PSUBSCRIBE(-2, "pubsub,noscript,loading,stale,sub"),
   PUNSUBSCRIBE(-1, "pubsub,noscript,loading,stale,sub"), PUBSUB(-2, "pubsub,loading,stale"),
+  // Cluster (a cluster of one until nodes join a coordinator; see ClusterCommands)
+  CLUSTER(-2, "loading,stale"), READONLY(1, "loading,stale,fast"),
+  READWRITE(1, "loading,stale,fast"), WAIT(3, "noscript"),
   // Agents' sequenced SYNC channel (see SyncHub)
   SYNCHUB(-2, "pubsub,loading,stale");
 

@@ -186,6 +186,9 @@ public final class CommandDispatcher {
       case UNSUBSCRIBE -> PubSubCommands.unsubscribe(n, s, a, r, false);
       case PUNSUBSCRIBE -> PubSubCommands.unsubscribe(n, s, a, r, true);
       case PUBSUB -> PubSubCommands.pubsub(n, s, a, r);
+      case CLUSTER -> ClusterCommands.cluster(n, s, a, r);
+      case READONLY, READWRITE -> ClusterCommands.readMode(r);
+      case WAIT -> ClusterCommands.waitReplicas(s, a, r);
       case SYNCHUB -> n.syncHub.command(s, a, r);
       default -> throw new AssertionError(cmd);
     }
@@ -311,7 +314,7 @@ public final class CommandDispatcher {
     r.bulk("id");
     r.integer(s.id);
     r.bulk("mode");
-    r.bulk("standalone");
+    r.bulk("cluster");
     r.bulk("role");
     r.bulk("master");
     r.bulk("modules");

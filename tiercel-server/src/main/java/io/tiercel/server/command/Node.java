@@ -34,6 +34,8 @@ public final class Node {
   final Clock clock;
   final long startMillis;
   final String runId;
+  /** The id of the shard this node serves, as CLUSTER MYSHARDID and SHARDS show it. */
+  final String shardId;
   final Map<Long, Session> clients = new ConcurrentHashMap<>();
   final AtomicLong nextClientId = new AtomicLong();
   final LongAdder commandsProcessed = new LongAdder();
@@ -62,6 +64,8 @@ public final class Node {
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
+    ThreadLocalRandom.current().nextBytes(id);
+    this.shardId = HexFormat.of().formatHex(id);
     this.requirePass = config.requirePass();
     this.maxClients = config.maxClients();
     this.timeout = config.timeout();

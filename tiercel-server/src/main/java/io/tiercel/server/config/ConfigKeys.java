@@ -133,8 +133,13 @@ public final class ConfigKeys {
   /** The log writer's memory bound. */
   public static final ConfigKey<Long> AOF_BUFFER_LIMIT = ConfigKey.of("aof-buffer-limit",
       bytes(64L << 10, Integer.MAX_VALUE), 64L << 20, STARTUP,
-      "most bytes of log records held in memory for the disk; then writers wait (up to 5s, then "
-          + "the write is refused)");
+      "most bytes of log records held in memory for the disk; then writers wait (up to "
+          + "aof-buffer-wait, then the write is refused)");
+  /** How long a write waits for room in a full log buffer before it is refused. */
+  public static final ConfigKey<Duration> AOF_BUFFER_WAIT = ConfigKey.of("aof-buffer-wait",
+      duration(), Duration.ofSeconds(5), STARTUP,
+      "how long a write waits for room in a full aof-buffer-limit before it is refused; 0 refuses "
+          + "at once");
   /** Redis's snapshot schedule, accepted for clients that set it. */
   public static final ConfigKey<String> SAVE = ConfigKey.of("save", text(true), "", RUNTIME,
       "Redis's snapshot schedule; accepted for client compatibility, ignored (use "
@@ -192,7 +197,7 @@ public final class ConfigKeys {
       PROTO_MAX_BULK_LEN, MAX_MULTIBULK_LEN, MAX_INLINE_LEN, CLIENT_QUERY_BUFFER_LIMIT,
       HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE, HTTP_MAX_INITIAL_LINE_LENGTH,
       MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, AOF_LOAD_TRUNCATED,
-      AUTO_AOF_REWRITE_MIN_SIZE, AOF_BUFFER_LIMIT, SAVE, REQUIREPASS,
+      AUTO_AOF_REWRITE_MIN_SIZE, AOF_BUFFER_LIMIT, AOF_BUFFER_WAIT, SAVE, REQUIREPASS,
       COORDINATOR, LOGLEVEL, LOGFILE, LOGFILE_MAX_SIZE, LOGFILE_MAX_HISTORY,
       SYNCHUB_BACKLOG_SIZE, ENABLE_DEBUG_COMMAND, DATABASES);
 

@@ -249,7 +249,7 @@ final class RestApi {
   }
 
   private String cluster() {
-    StringBuilder sb = new StringBuilder("{\"cluster_enabled\":false,\"epoch\":0,\"nodes\":[{");
+    StringBuilder sb = new StringBuilder("{\"cluster_enabled\":true,\"epoch\":0,\"nodes\":[{");
     Json.quote(sb.append("\"id\":"), node.runId());
     Json.quote(sb.append(",\"host\":"), node.config().bind());
     sb.append(",\"port\":").append(node.config().settings().show(ConfigKeys.PORT))
