@@ -306,11 +306,16 @@ public final class BoundedCache implements Cache {
       // tryLock never waits, so holding a stripe here cannot deadlock with maintenance.
       maintaining = evictionLock.tryLock();
       if (maintaining) {
-        applyQueuedWrites();
-        if (old == null) {
-          applyAdd(entry);
-        } else {
-          applyReplace(old, entry);
+        try {
+          applyQueuedWrites();
+          if (old == null) {
+            applyAdd(entry);
+          } else {
+            applyReplace(old, entry);
+          }
+        } catch (RuntimeException | Error e) {
+          evictionLock.unlock();
+          throw e;
         }
       } else {
         queue(old == null ? WriteTask.add(entry) : WriteTask.replace(old, entry));
@@ -395,7 +400,8 @@ public final class BoundedCache implements Cache {
             wrote = true;
           }
         } else {
-          byte[] data = mutation.valueSet ? PackedKeyValue.pack(key, mutation.newValue) : live.data;
+          byte[] data =
+              mutation.valueSet ? PackedKeyValue.pack(key, mutation.newValue) : live.data;
           Entry entry = Entry.create(data, hash, expireAt);
           checkFits(entry);
           Entry old = link(slot, entry);
