@@ -50,6 +50,19 @@ public interface Cache {
    */
   void put(byte[] key, byte[] value, long expireAtMillis);
 
+  /**
+   * Stores the key and value packed in {@code packed} ({@link PackedKeyValue}) as {@link #put(byte[],
+   * byte[], long)} does. The array becomes the cache's: a cache that keeps entries in this layout
+   * stores it as it is, so a writer that fills it straight from its input copies the data once.
+   * This default unpacks it into a key and a value.
+   *
+   * @throws IllegalArgumentException if {@code packed} does not end in a packed key length
+   * @throws CacheFullException if the entry alone is larger than the cache's budget
+   */
+  default void putPacked(byte[] packed, long expireAtMillis) {
+    put(PackedKeyValue.key(packed), PackedKeyValue.value(packed), expireAtMillis);
+  }
+
   /** Removes {@code key}; returns whether a live value was removed. */
   boolean remove(byte[] key);
 

@@ -8,6 +8,7 @@ import io.tiercel.core.EntryVisitor;
 import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
+import io.tiercel.core.PackedKeyValue;
 import io.tiercel.core.ValueReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +106,20 @@ final class LoggedCache implements Cache {
       }
       return null;
     });
+  }
+
+  /**
+   * Without a log, hands the packed array to the inner cache as it is; with one, unpacks it and
+   * logs it as {@link #put(byte[], byte[], long)} does.
+   */
+  @Override
+  public void putPacked(byte[] packed, long expireAtMillis) {
+    if (log == null) {
+      changes.increment();
+      inner.putPacked(packed, expireAtMillis);
+      return;
+    }
+    put(PackedKeyValue.key(packed), PackedKeyValue.value(packed), expireAtMillis);
   }
 
   @Override

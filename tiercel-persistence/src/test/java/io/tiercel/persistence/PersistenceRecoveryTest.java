@@ -8,6 +8,7 @@ import io.tiercel.core.CacheConfig;
 import io.tiercel.core.CacheManager;
 import io.tiercel.core.FsyncPolicy;
 import io.tiercel.core.ManualClock;
+import io.tiercel.core.PackedKeyValue;
 import io.tiercel.core.RemovalListener;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -300,6 +301,37 @@ class PersistenceRecoveryTest {
 
     Cache r = open(snapshots).defaultCache();
     assertThat(r.size()).isZero();
+  }
+
+  @Test
+  void packedPutsAreLoggedWithTheirKeyValueAndExpiry() throws IOException {
+    Cache c = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
+    byte[] longKey = b("k".repeat(300));
+    c.putPacked(PackedKeyValue.pack(b("a"), b("1")), Cache.DEFAULT_TTL);
+    c.putPacked(PackedKeyValue.pack(b("b"), b("2")), clock.millis() + 60_000);
+    c.putPacked(PackedKeyValue.pack(longKey, b("long")), Cache.NO_EXPIRY);
+    c.put(b("gone"), b("x"));
+    c.putPacked(PackedKeyValue.pack(b("gone"), b("y")), clock.millis() - 1);
+
+    Cache r = open(aof(FsyncPolicy.ALWAYS, true)).defaultCache();
+    assertThat(s(r.get(b("a")))).isEqualTo("1");
+    assertThat(r.expireAt(b("a"))).isEqualTo(Cache.NO_EXPIRY);
+    assertThat(s(r.get(b("b")))).isEqualTo("2");
+    assertThat(r.expireAt(b("b"))).isEqualTo(clock.millis() + 60_000);
+    assertThat(s(r.get(longKey))).isEqualTo("long");
+    assertThat(r.get(b("gone"))).isNull();
+    assertThat(r.size()).isEqualTo(3);
+  }
+
+  @Test
+  void packedPutsWithoutALogReachTheSnapshot() throws IOException {
+    PersistenceConfig snapshots = PersistenceConfig.snapshotsOnly(dir, Duration.ofHours(1));
+    Cache c = open(snapshots).defaultCache();
+    c.putPacked(PackedKeyValue.pack(b("packed"), b("1")), clock.millis() + 60_000);
+
+    Cache r = open(snapshots).defaultCache();
+    assertThat(s(r.get(b("packed")))).isEqualTo("1");
+    assertThat(r.expireAt(b("packed"))).isEqualTo(clock.millis() + 60_000);
   }
 
   @Test

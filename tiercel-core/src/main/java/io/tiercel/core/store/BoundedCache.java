@@ -12,6 +12,7 @@ import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.core.KeySlot;
 import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
+import io.tiercel.core.PackedKeyValue;
 import io.tiercel.core.RemovalCause;
 import io.tiercel.core.RemovalListener;
 import io.tiercel.core.ValueReader;
@@ -57,6 +58,15 @@ import org.slf4j.LoggerFactory;
  * a drain on the cache's executor (the caller's thread by default, a pool in a node), so readers
  * do not replay the policy themselves. Lock order is eviction lock, then stripe lock; a stripe holder never waits
  * for the eviction lock, so there is no deadlock.
+ *
+ * <p><b>Writes that find the eviction lock free.</b> A put whose writer gets the eviction lock
+ * with {@code tryLock} while it still holds the stripe lock (the usual case: one event loop, or
+ * writers that do not overlap) applies the queued tasks and then its own change to the policy
+ * directly, instead of queueing a task and polling it back a moment later: no task object, no
+ * queue node, no queue or counter updates. One key's changes still reach the policy in table
+ * order, since every earlier one was queued before this writer took the stripe. The writer never
+ * waits for the eviction lock while holding a stripe, so the lock order holds; it evicts only
+ * after releasing the stripe, as eviction takes the victims' stripes.
  *
  * <p><b>Races the policy tolerates.</b> The policy may pick a victim whose key was meanwhile
  * rewritten or deleted (its task still queued): the victim's conditional removal from the table
@@ -270,14 +280,65 @@ public final class BoundedCache implements Cache {
       removeKey(slot, hash, key, RemovalCause.EXPIRED);
       return;
     }
-    Entry entry = Entry.create(concat(key, value), hash, expireAt);
+    store(slot, Entry.create(PackedKeyValue.pack(key, value), hash, expireAt), now);
+  }
+
+  /** Stores the packed array itself as the entry's data: no copy of the key or the value. */
+  @Override
+  public void putPacked(byte[] packed, long expireAtMillis) {
+    int keyLength = PackedKeyValue.keyLength(packed);
+    long now = clock.millis();
+    long expireAt = resolveExpiry(expireAtMillis, now);
+    long code = KeyHash.code(packed, keyLength);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
+    if (expireAt != NO_EXPIRY && expireAt <= now) {
+      removeKey(slot, hash, PackedKeyValue.key(packed), RemovalCause.EXPIRED);
+      return;
+    }
+    store(slot, Entry.create(packed, hash, expireAt), now);
+  }
+
+  /**
+   * The rest of a put once the entry is built: link it, tell of the one it replaced, maintain.
+   * When the eviction lock is free, the policy learns of the write at once, without a task (see
+   * "Writes that find the eviction lock free" above).
+   */
+  private void store(int slot, Entry entry, long now) {
     checkFits(entry);
     Entry old;
+    boolean maintaining;
     synchronized (lock(slot)) {
-      old = link(slot, entry, key);
+      old = index.put(slot, entry);
+      if (old == null) {
+        entries.increment();
+      }
+      // tryLock never waits, so holding a stripe here cannot deadlock with maintenance.
+      maintaining = evictionLock.tryLock();
+      if (maintaining) {
+        try {
+          applyQueuedWrites();
+          if (old == null) {
+            applyAdd(entry);
+          } else {
+            applyReplace(old, entry);
+          }
+        } catch (RuntimeException | Error e) {
+          evictionLock.unlock();
+          throw e;
+        }
+      } else {
+        queue(old == null ? WriteTask.add(entry) : WriteTask.replace(old, entry));
+      }
     }
     if (old != null) {
       notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
+    }
+    if (maintaining) {
+      runMaintenanceAndUnlock();
+      if (writeBuffer.isEmpty()) {
+        return;
+      }
     }
     afterWrite();
   }
@@ -349,10 +410,11 @@ public final class BoundedCache implements Cache {
             wrote = true;
           }
         } else {
-          byte[] data = mutation.valueSet ? concat(key, mutation.newValue) : live.data;
+          byte[] data =
+              mutation.valueSet ? PackedKeyValue.pack(key, mutation.newValue) : live.data;
           Entry entry = Entry.create(data, hash, expireAt);
           checkFits(entry);
-          Entry old = link(slot, entry, key);
+          Entry old = link(slot, entry);
           if (old != null) {
             if (live == null) {
               removed = old;
@@ -461,7 +523,7 @@ public final class BoundedCache implements Cache {
       if (expireAt != NO_EXPIRY && expireAt <= now) {
         continue;
       }
-      byte[] data = m.valueSet ? concat(keys.get(i), m.newValue) : m.live.data;
+      byte[] data = m.valueSet ? PackedKeyValue.pack(keys.get(i), m.newValue) : m.live.data;
       created[i] = Entry.create(data, hashes[i], expireAt);
       checkFits(created[i]);
     }
@@ -472,7 +534,7 @@ public final class BoundedCache implements Cache {
         continue;
       }
       if (created[i] != null) {
-        Entry old = link(slots[i], created[i], keys.get(i));
+        Entry old = link(slots[i], created[i]);
         if (old != null && (m.live == null || m.valueSet)) {
           outcome.removed.add(old);
           outcome.causes.add(m.live == null ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
@@ -516,13 +578,6 @@ public final class BoundedCache implements Cache {
     }
   }
 
-  private static byte[] concat(byte[] key, byte[] value) {
-    if ((long) key.length + value.length > Integer.MAX_VALUE - 32) {
-      throw new CacheFullException("key and value together exceed 2 GB");
-    }
-    return Entry.layout(key, value);
-  }
-
   private Object lock(int slot) {
     return locks[slot & (STRIPES - 1)];
   }
@@ -531,8 +586,8 @@ public final class BoundedCache implements Cache {
    * Maps the entry's key to {@code entry}, counts it and queues its policy task; returns the entry
    * it replaced, or null. Caller holds the slot's stripe lock.
    */
-  private Entry link(int slot, Entry entry, byte[] key) {
-    Entry old = index.put(slot, entry, key);
+  private Entry link(int slot, Entry entry) {
+    Entry old = index.put(slot, entry);
     if (old == null) {
       entries.increment();
       queue(WriteTask.add(entry));
@@ -874,15 +929,7 @@ public final class BoundedCache implements Cache {
   /** Replays buffered reads and writes, expires due entries and evicts; under the lock. */
   private void maintenance() {
     readBuffer.drainTo(accessRecorder);
-    WriteTask task;
-    int applied = 0;
-    while ((task = writeBuffer.poll()) != null) {
-      apply(task);
-      applied++;
-    }
-    if (applied != 0) {
-      pendingWrites.addAndGet(-applied);
-    }
+    applyQueuedWrites();
     wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
     policy.evict(evictor);
     long size = policy.weightedSize();
@@ -896,29 +943,44 @@ public final class BoundedCache implements Cache {
     policy.onAccess(entry);
   }
 
-  private void apply(WriteTask task) {
-    switch (task.kind()) {
-      case ADD -> {
-        policy.onAdd(task.entry());
-        if (task.entry() instanceof TimedEntry t) {
-          wheel.schedule(t);
-        }
+  /** Applies the queued write tasks in queue order; under the eviction lock. */
+  private void applyQueuedWrites() {
+    WriteTask task;
+    int applied = 0;
+    while ((task = writeBuffer.poll()) != null) {
+      switch (task.kind()) {
+        case ADD -> applyAdd(task.entry());
+        case REPLACE -> applyReplace(task.old(), task.entry());
+        case REMOVE -> applyRemove(task.old());
       }
-      case REPLACE -> {
-        policy.onReplace(task.old(), task.entry());
-        if (task.old() instanceof TimedEntry t) {
-          wheel.deschedule(t);
-        }
-        if (task.entry() instanceof TimedEntry t) {
-          wheel.schedule(t);
-        }
-      }
-      case REMOVE -> {
-        policy.onRemove(task.old());
-        if (task.old() instanceof TimedEntry t) {
-          wheel.deschedule(t);
-        }
-      }
+      applied++;
+    }
+    if (applied != 0) {
+      pendingWrites.addAndGet(-applied);
+    }
+  }
+
+  private void applyAdd(Entry entry) {
+    policy.onAdd(entry);
+    if (entry instanceof TimedEntry t) {
+      wheel.schedule(t);
+    }
+  }
+
+  private void applyReplace(Entry old, Entry entry) {
+    policy.onReplace(old, entry);
+    if (old instanceof TimedEntry t) {
+      wheel.deschedule(t);
+    }
+    if (entry instanceof TimedEntry t) {
+      wheel.schedule(t);
+    }
+  }
+
+  private void applyRemove(Entry old) {
+    policy.onRemove(old);
+    if (old instanceof TimedEntry t) {
+      wheel.deschedule(t);
     }
   }
 

@@ -2,6 +2,7 @@ package io.tiercel.core.store;
 
 import io.tiercel.core.Cache;
 import io.tiercel.core.KeySlot;
+import io.tiercel.core.PackedKeyValue;
 import io.tiercel.core.eviction.PolicyNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,7 +13,8 @@ import java.util.Arrays;
  * One key and its value, stored together in a single array so an entry costs one array header
  * instead of two.
  *
- * <p><b>Layout.</b> {@code data = key ++ value ++ key length}. The key length is one byte for keys
+ * <p><b>Layout.</b> {@code data = key ++ value ++ key length} ({@link PackedKeyValue}, which
+ * writers use to fill an entry's array themselves). The key length is one byte for keys
  * under 128 bytes (nearly every cache key); longer keys end in their length as a 4-byte int and a
  * marker byte, {@link #LONG_KEY}. An array's padding to 8 bytes often absorbs that byte. The key
  * hash (30 bits, see {@link KeyHash}) shares an int with the policy's queue id, and the cluster
@@ -33,9 +35,9 @@ class Entry extends PolicyNode {
   /** Keys up to this many bytes are compared inline. */
   private static final int INLINE_COMPARE = 32;
   /** Keys shorter than this store their length in one trailing byte. */
-  static final int SHORT_KEY = 128;
+  static final int SHORT_KEY = PackedKeyValue.SHORT_KEY;
   /** The last byte of an entry whose key length is the int before it. */
-  static final byte LONG_KEY = -1;
+  static final byte LONG_KEY = PackedKeyValue.LONG_KEY;
 
   final byte[] data;
 
@@ -46,22 +48,12 @@ class Entry extends PolicyNode {
 
   /** Returns {@code key ++ value ++ key length}, the data array of an entry. */
   static byte[] layout(byte[] key, byte[] value) {
-    int keyLength = key.length;
-    int suffix = keyLength < SHORT_KEY ? 1 : 5;
-    byte[] data = Arrays.copyOf(key, keyLength + value.length + suffix);
-    System.arraycopy(value, 0, data, keyLength, value.length);
-    if (suffix == 1) {
-      data[data.length - 1] = (byte) keyLength;
-    } else {
-      INTS.set(data, data.length - 5, keyLength);
-      data[data.length - 1] = LONG_KEY;
-    }
-    return data;
+    return PackedKeyValue.pack(key, value);
   }
 
   /** Returns the bytes {@link #layout} adds to a key and value of these lengths. */
   static int layoutOverhead(int keyLength) {
-    return keyLength < SHORT_KEY ? 1 : 5;
+    return PackedKeyValue.overhead(keyLength);
   }
 
   /** Returns the key's hash, as {@link KeyHash#hash} gave it. */
@@ -119,6 +111,36 @@ class Entry extends PolicyNode {
     }
     for (; i < length; i++) {
       if (d[i] != key[i]) {
+        return false;
+      }
+    }
+    return d[d.length - 1] == length;
+  }
+
+  /**
+   * Returns whether this entry's key equals the first {@code length} bytes of {@code other}: the
+   * write path's form, where the key is the prefix of the new entry's packed data. Compares as
+   * {@link #keyEquals(byte[])} does.
+   */
+  final boolean keyEquals(byte[] other, int length) {
+    byte[] d = data;
+    if (d.length <= length) {
+      return false;
+    }
+    if (d == other) {
+      return keyLength() == length;
+    }
+    if (length > INLINE_COMPARE) {
+      return Arrays.equals(d, 0, length, other, 0, length) && keyLength() == length;
+    }
+    int i = 0;
+    for (; length - i >= 8; i += 8) {
+      if ((long) LONGS.get(d, i) != (long) LONGS.get(other, i)) {
+        return false;
+      }
+    }
+    for (; i < length; i++) {
+      if (d[i] != other[i]) {
         return false;
       }
     }

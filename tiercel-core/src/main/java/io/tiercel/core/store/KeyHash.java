@@ -68,7 +68,11 @@ public final class KeyHash {
    * over its bytes.
    */
   static long code(byte[] key) {
-    int length = key.length;
+    return code(key, key.length);
+  }
+
+  /** Returns the {@link #code} of the key held in the first {@code length} bytes of {@code key}. */
+  static long code(byte[] key, int length) {
     long h = SEED ^ (length * M1);
     int crc = 0;
     boolean brace = false;
@@ -94,7 +98,7 @@ public final class KeyHash {
     h ^= h >>> 33;
     h *= 0xC4CEB9FE1A85EC53L;
     h ^= h >>> 33;
-    int slot = brace ? KeySlot.of(key) : crc & (KeySlot.SLOTS - 1);
+    int slot = brace ? KeySlot.of(key, 0, length) : crc & (KeySlot.SLOTS - 1);
     return ((long) slot << 32) | ((int) h & PolicyNode.LOW_BITS);
   }
 }

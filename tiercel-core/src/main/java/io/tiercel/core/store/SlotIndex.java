@@ -68,9 +68,12 @@ final class SlotIndex {
 
   /**
    * Maps the entry's key (in {@code slot}) to {@code entry}, replacing the entry for the same key
-   * if there is one; returns the replaced entry or null. Caller holds the slot's stripe lock.
+   * if there is one; returns the replaced entry or null. The key is read from the entry's own
+   * data, so a write needs no separate key array. Caller holds the slot's stripe lock.
    */
-  Entry put(int slot, Entry entry, byte[] key) {
+  Entry put(int slot, Entry entry) {
+    byte[] key = entry.data;
+    int keyLength = entry.keyLength();
     Entry[] table = tables[slot];
     if (table == null) {
       table = new Entry[MIN_CAPACITY];
@@ -89,7 +92,7 @@ final class SlotIndex {
         if (free < 0) {
           free = i;
         }
-      } else if (e.hash() == hash && e.keyEquals(key)) {
+      } else if (e.hash() == hash && e.keyEquals(key, keyLength)) {
         SLOTS.setRelease(table, i, entry);
         return e;
       }

@@ -117,6 +117,11 @@ public final class RespArgs {
     return b;
   }
 
+  /** Copies argument {@code i} into {@code dst} at {@code dstIndex}. */
+  public void copyTo(int i, byte[] dst, int dstIndex) {
+    buf.getBytes(index(i), dst, dstIndex, length(i));
+  }
+
   /** Returns argument {@code i} decoded as UTF-8; for names and messages, not for hot paths. */
   public String string(int i) {
     return buf.toString(index(i), length(i), StandardCharsets.UTF_8);

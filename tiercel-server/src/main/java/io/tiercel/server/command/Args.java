@@ -1,12 +1,25 @@
 package io.tiercel.server.command;
 
 import io.tiercel.core.Cache;
+import io.tiercel.core.PackedKeyValue;
 import io.tiercel.protocol.resp.RespArgs;
 import java.nio.charset.StandardCharsets;
 
 /** Argument parsing shared by the command families, failing with Redis's error texts. */
 final class Args {
   private Args() {}
+
+  /**
+   * Returns key argument {@code key} and value argument {@code value} copied once, straight from
+   * the request buffer, into a {@link PackedKeyValue} array for {@link Cache#putPacked}.
+   */
+  static byte[] packed(RespArgs a, int key, int value) {
+    int keyLength = a.length(key);
+    byte[] packed = PackedKeyValue.allocate(keyLength, a.length(value));
+    a.copyTo(key, packed, 0);
+    a.copyTo(value, packed, keyLength);
+    return packed;
+  }
 
   /** Returns argument {@code i} as an integer, or fails with Redis's integer error. */
   static long integer(RespArgs a, int i) {

@@ -100,15 +100,21 @@ final class StringCommands {
 
   static void set(Node n, Session s, RespArgs a, Reply r) {
     Cache cache = s.cache;
-    byte[] key = a.bytes(1);
-    byte[] value = a.bytes(2);
     if (a.count() == 3) {
-      cache.put(key, value);
+      cache.putPacked(Args.packed(a, 1, 2), Cache.DEFAULT_TTL);
       r.ok();
       return;
     }
     Options o = options(n, a, 3, true, "set");
     long now = n.clock.millis();
+    if (o.flags == EXPIRE && o.expireAt > now) {
+      // SET key value EX/PX/EXAT/PXAT with a future expiry: a plain put, like SETEX.
+      cache.putPacked(Args.packed(a, 1, 2), o.expireAt);
+      r.ok();
+      return;
+    }
+    byte[] key = a.bytes(1);
+    byte[] value = a.bytes(2);
     long defaultExpiry = Args.defaultExpireAt(n, cache);
     Object[] result = new Object[2];
     cache.compute(key, e -> {
@@ -156,7 +162,7 @@ final class StringCommands {
   static void setex(Node n, Session s, RespArgs a, Reply r, boolean seconds, String command) {
     long when = Args.integer(a, 2);
     long expireAt = expireAt(n, when, seconds, true, command);
-    s.cache.put(a.bytes(1), a.bytes(3), expireAt);
+    s.cache.putPacked(Args.packed(a, 1, 3), expireAt);
     r.ok();
   }
 
