@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writes that find the eviction lock free.</b> A put whose writer gets the eviction lock
  * with {@code tryLock} while it still holds the stripe lock (the usual case: one event loop, or
- * writers that do not overlap) applies the queued tasks and then its own change to the policy
- * directly, instead of queueing a task and polling it back a moment later: no task object, no
+ * writers that do not overlap) replays the buffered reads and the queued tasks, as maintenance
+ * does, and then applies its own change to the policy directly, instead of queueing a task and polling it back a moment later: no task object, no
  * queue node, no queue or counter updates. One key's changes still reach the policy in table
  * order, since every earlier one was queued before this writer took the stripe. The writer never
  * waits for the eviction lock while holding a stripe, so the lock order holds; it evicts only
@@ -317,6 +317,9 @@ public final class BoundedCache implements Cache {
       maintaining = evictionLock.tryLock();
       if (maintaining) {
         try {
+          // Buffered reads first, then queued writes, as maintenance() replays them: the policy
+          // sees the same order either way (W-TinyLFU's hit ratio depends on it).
+          readBuffer.drainTo(accessRecorder);
           applyQueuedWrites();
           if (old == null) {
             applyAdd(entry);
