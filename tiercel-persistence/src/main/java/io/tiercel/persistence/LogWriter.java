@@ -275,7 +275,10 @@ final class LogWriter implements CommitGate, AutoCloseable {
     waiters.release(durableCycle, null);
   }
 
-  /** Stops the thread after its current cycle and runs every waiter still waiting. */
+  /**
+   * Stops the thread after its current cycle, which runs the waiters it made durable; a waiter
+   * whose ticket no cycle reached is not run (its reply is never sent).
+   */
   @Override
   public void close() {
     running = false;
