@@ -95,40 +95,18 @@ class Entry extends PolicyNode {
    * the stored length, which sits at the end of the array, so the two loads overlap.
    */
   final boolean keyEquals(byte[] key) {
-    byte[] d = data;
-    int length = key.length;
-    if (d.length <= length) {
-      return false;
-    }
-    if (length > INLINE_COMPARE) {
-      return Arrays.equals(d, 0, length, key, 0, length) && keyLength() == length;
-    }
-    int i = 0;
-    for (; length - i >= 8; i += 8) {
-      if ((long) LONGS.get(d, i) != (long) LONGS.get(key, i)) {
-        return false;
-      }
-    }
-    for (; i < length; i++) {
-      if (d[i] != key[i]) {
-        return false;
-      }
-    }
-    return d[d.length - 1] == length;
+    return keyEquals(key, key.length);
   }
 
   /**
    * Returns whether this entry's key equals the first {@code length} bytes of {@code other}: the
-   * write path's form, where the key is the prefix of the new entry's packed data. Compares as
-   * {@link #keyEquals(byte[])} does.
+   * write path's form, where the key is the prefix of the new entry's packed data, and the
+   * lookups' (the whole of {@code other}) through {@link #keyEquals(byte[])}.
    */
   final boolean keyEquals(byte[] other, int length) {
     byte[] d = data;
     if (d.length <= length) {
       return false;
-    }
-    if (d == other) {
-      return keyLength() == length;
     }
     if (length > INLINE_COMPARE) {
       return Arrays.equals(d, 0, length, other, 0, length) && keyLength() == length;
