@@ -37,7 +37,8 @@ final class AdminCommands {
         + " HELP.");
   }
 
-  private static void arity(RespArgs a, String name, int arity) {
+  /** Fails with Redis's wrong-arity error unless {@code a} has {@code arity} (< 0: at least) args. */
+  static void arity(RespArgs a, String name, int arity) {
     if (arity > 0 ? a.count() != arity : a.count() < -arity) {
       throw new CommandError(CommandDispatcher.wrongArity(name));
     }
@@ -330,7 +331,8 @@ final class AdminCommands {
     r.array(0);
   }
 
-  private static void help(Reply r, String... lines) {
+  /** Writes a HELP reply: one simple string a line. */
+  static void help(Reply r, String... lines) {
     r.array(lines.length);
     for (String line : lines) {
       r.simple(line);

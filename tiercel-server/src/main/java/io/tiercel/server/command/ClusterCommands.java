@@ -1,6 +1,5 @@
 package io.tiercel.server.command;
 
-import io.netty.buffer.ByteBuf;
 import io.tiercel.core.KeySlot;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespWriter;
@@ -9,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * CLUSTER, READONLY, READWRITE and WAIT as a cluster of one node that owns every slot.
@@ -24,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * does on a master without replicas (timeout 0 blocks until the client goes away).
  */
 final class ClusterCommands {
-  /** Redis's cluster bus port offset; Tiercel has no bus, so nodes announce bus port 0. */
+  /** The cluster bus port a node announces: Tiercel has no bus, so 0. */
   private static final int NO_BUS_PORT = 0;
 
   private ClusterCommands() {}
@@ -33,23 +31,23 @@ final class ClusterCommands {
     String sub = a.string(1);
     switch (sub.toUpperCase(java.util.Locale.ROOT)) {
       case "INFO" -> {
-        arity(a, "cluster|info", 2);
+        AdminCommands.arity(a, "cluster|info", 2);
         r.verbatim(info());
       }
       case "MYID" -> {
-        arity(a, "cluster|myid", 2);
+        AdminCommands.arity(a, "cluster|myid", 2);
         r.bulk(n.runId);
       }
       case "MYSHARDID" -> {
-        arity(a, "cluster|myshardid", 2);
+        AdminCommands.arity(a, "cluster|myshardid", 2);
         r.bulk(n.shardId);
       }
       case "KEYSLOT" -> {
-        arity(a, "cluster|keyslot", 3);
+        AdminCommands.arity(a, "cluster|keyslot", 3);
         r.integer(KeySlot.of(a.bytes(2)));
       }
       case "COUNTKEYSINSLOT" -> {
-        arity(a, "cluster|countkeysinslot", 3);
+        AdminCommands.arity(a, "cluster|countkeysinslot", 3);
         long slot = Args.integer(a, 2);
         if (slot < 0 || slot >= KeySlot.SLOTS) {
           throw new CommandError("ERR Invalid slot");
@@ -57,38 +55,32 @@ final class ClusterCommands {
         r.integer(s.cache.countKeysInSlot((int) slot));
       }
       case "GETKEYSINSLOT" -> {
-        arity(a, "cluster|getkeysinslot", 4);
+        AdminCommands.arity(a, "cluster|getkeysinslot", 4);
         getKeysInSlot(s, a, r);
       }
       case "SLOTS" -> {
-        arity(a, "cluster|slots", 2);
+        AdminCommands.arity(a, "cluster|slots", 2);
         slots(n, s, r);
       }
       case "SHARDS" -> {
-        arity(a, "cluster|shards", 2);
+        AdminCommands.arity(a, "cluster|shards", 2);
         shards(n, s, r);
       }
       case "NODES" -> {
-        arity(a, "cluster|nodes", 2);
+        AdminCommands.arity(a, "cluster|nodes", 2);
         r.verbatim(nodeLine(n, s, true));
       }
       case "REPLICAS", "SLAVES" -> {
-        arity(a, "cluster|" + sub.toLowerCase(java.util.Locale.ROOT), 3);
+        AdminCommands.arity(a, "cluster|" + sub.toLowerCase(java.util.Locale.ROOT), 3);
         if (!a.string(2).equalsIgnoreCase(n.runId)) {
           throw new CommandError("ERR Unknown node " + a.string(2));
         }
         r.array(0);
       }
-      case "HELP" -> {
-        String[] lines = {"CLUSTER INFO", "CLUSTER MYID", "CLUSTER MYSHARDID",
-            "CLUSTER KEYSLOT <key>", "CLUSTER COUNTKEYSINSLOT <slot>",
-            "CLUSTER GETKEYSINSLOT <slot> <count>", "CLUSTER SLOTS", "CLUSTER SHARDS",
-            "CLUSTER NODES", "CLUSTER REPLICAS <node-id>"};
-        r.array(lines.length);
-        for (String line : lines) {
-          r.simple(line);
-        }
-      }
+      case "HELP" -> AdminCommands.help(r, "CLUSTER INFO", "CLUSTER MYID", "CLUSTER MYSHARDID",
+          "CLUSTER KEYSLOT <key>", "CLUSTER COUNTKEYSINSLOT <slot>",
+          "CLUSTER GETKEYSINSLOT <slot> <count>", "CLUSTER SLOTS", "CLUSTER SHARDS",
+          "CLUSTER NODES", "CLUSTER REPLICAS <node-id>");
       default -> AdminCommands.unknownSubcommand(a, "CLUSTER");
     }
   }
@@ -209,20 +201,11 @@ final class ClusterCommands {
       r.integer(0);
       return;
     }
-    s.awaitingReply = true;
     if (timeout == 0) {
-      return; // as Redis: blocks until the client disconnects; nothing will ever acknowledge
+      // As Redis: blocks until the client disconnects; nothing will ever acknowledge.
+      s.awaitingReply = true;
+      return;
     }
-    s.channel.eventLoop().schedule(() -> {
-      ByteBuf zero = s.channel.alloc().ioBuffer(4);
-      RespWriter.integer(zero, 0);
-      s.deliver(zero);
-    }, timeout, TimeUnit.MILLISECONDS);
-  }
-
-  private static void arity(RespArgs a, String name, int arity) {
-    if (a.count() != arity) {
-      throw new CommandError(CommandDispatcher.wrongArity(name));
-    }
+    s.replyLater(timeout, zero -> RespWriter.integer(zero, 0));
   }
 }

@@ -119,6 +119,25 @@ public final class Session {
     return replySink != null;
   }
 
+  /**
+   * Answers the running command later, on this connection's event loop: after {@code delayMillis}
+   * (0: its next turn), with what {@code write} puts into a fresh buffer. The handler reads no
+   * further command meanwhile.
+   */
+  void replyLater(long delayMillis, java.util.function.Consumer<io.netty.buffer.ByteBuf> write) {
+    awaitingReply = true;
+    Runnable answer = () -> {
+      io.netty.buffer.ByteBuf out = channel.alloc().ioBuffer(16);
+      write.accept(out);
+      deliver(out);
+    };
+    if (delayMillis == 0) {
+      channel.eventLoop().execute(answer);
+    } else {
+      channel.eventLoop().schedule(answer, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** Hands the reply of a command run off the event loop to the handler, which then owns it. */
   void deliver(io.netty.buffer.ByteBuf reply) {
     awaitingReply = false;

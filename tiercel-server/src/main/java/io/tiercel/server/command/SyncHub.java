@@ -164,12 +164,7 @@ final class SyncHub {
    * reaches the subscriber before the {@code +OK}. The handler reads no further command meanwhile.
    */
   private static void replyAfterQueuedMessages(Session s) {
-    s.awaitingReply = true;
-    s.channel.eventLoop().execute(() -> {
-      ByteBuf ok = s.channel.alloc().ioBuffer(8);
-      RespWriter.simpleString(ok, "OK");
-      s.deliver(ok);
-    });
+    s.replyLater(0, ok -> RespWriter.simpleString(ok, "OK"));
   }
 
   /** Forgets a subscriber (its connection closed or it sent RESET or UNSUBSCRIBE). */
