@@ -240,6 +240,27 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       if (rest != null) {
         slotReplies.write(rest);
       }
+      if (session != null && session.closing()) {
+        // QUIT, a protocol error or the agent's shutdown waited for this reply.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+
+  /**
+   * Closes the connection once every command already run is answered: at once, or when the last
+   * outstanding global command's reply is written; runs on the connection's loop (shutdown).
+   */
+  void closeAfterReplies() {
+    if (session == null) {
+      ctx.close();
+      return;
+    }
+    session.markClosing();
+    if (queue.isEmpty()) {
+      ByteBuf out = reply.take();
+      ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 

@@ -372,8 +372,10 @@ public final class TiercelAgent implements AutoCloseable {
     if (node != null) {
       for (Session s : node.sessions()) {
         Channel ch = s.channel();
-        ch.eventLoop().execute(() -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
-            .addListener(ChannelFutureListener.CLOSE));
+        // After the batch in progress; outstanding GGET/SYNC replies are sent before the close.
+        AgentHandler handler = ch.pipeline().get(AgentHandler.class);
+        ch.eventLoop().execute(handler != null ? handler::closeAfterReplies
+            : () -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
         ch.closeFuture().awaitUninterruptibly(5_000);
       }
     }

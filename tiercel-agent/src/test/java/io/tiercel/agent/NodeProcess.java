@@ -66,6 +66,24 @@ final class NodeProcess implements AutoCloseable {
     return port;
   }
 
+  /** Stops the node with SIGSTOP: it holds its connections but answers nothing until resumed. */
+  void suspend() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a suspended node run again (SIGCONT). */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Kills the node with SIGKILL and waits for it to be gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
