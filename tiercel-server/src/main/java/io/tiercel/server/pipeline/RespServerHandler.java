@@ -52,6 +52,12 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private ArrayDeque<ByteBuf> held;
   private long heldTicket;
   private boolean heldClose;
+  /**
+   * Where the next command's time starts ({@link System#nanoTime}): taken before a batch is
+   * decoded, then each command's end; 0 when commands are not timed. So a command's latency covers
+   * its decoding and its run, and a pipelined batch of n commands reads the clock n + 1 times.
+   */
+  private long commandStart;
 
   /** Creates the handler of one connection. */
   public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
@@ -95,6 +101,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   }
 
   private void decodeCumulation() {
+    commandStart = dispatcher.timed() ? System.nanoTime() : 0;
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
@@ -112,7 +119,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public boolean onCommand(RespArgs args) {
-    dispatcher.execute(session, args);
+    commandStart = dispatcher.execute(session, args, commandStart);
     decoder.setAuthenticated(session.authenticated());
     if (session.awaitingReply()) {
       return false;
