@@ -58,6 +58,8 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
    * its decoding and its run, and a pipelined batch of n commands reads the clock n + 1 times.
    */
   private long commandStart;
+  /** The node's clock when it is read once per batch; null for any other clock (tests' own). */
+  private BatchClock batchClock;
 
   /** Creates the handler of one connection. */
   public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
@@ -77,6 +79,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return;
     }
     gate = dispatcher.node().commitGate();
+    batchClock = dispatcher.node().clock() instanceof BatchClock b ? b : null;
     session.onAsyncReply(this::resumeAfterAsync);
     decoder = new RespDecoder(dispatcher.node().limits());
     decoder.setAuthenticated(session.authenticated());
@@ -102,12 +105,18 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
 
   private void decodeCumulation() {
     commandStart = dispatcher.timed() ? System.nanoTime() : 0;
+    if (batchClock != null) {
+      batchClock.begin();
+    }
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
       reply.error("ERR " + e.getMessage());
       session.markClosing();
     } finally {
+      if (batchClock != null) {
+        batchClock.end();
+      }
       if (!cumulation.isReadable() || session.closing()) {
         cumulation.release();
         cumulation = null;
