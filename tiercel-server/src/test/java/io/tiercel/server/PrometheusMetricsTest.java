@@ -90,9 +90,9 @@ class PrometheusMetricsTest {
       }
       c.send(batch.toString());
       for (int i = 0; i < 40; i++) {
-        assertThat(c.readLine()).isEqualTo("+OK");
-        assertThat(c.readLine()).isEqualTo("$1");
-        assertThat(c.readLine()).isEqualTo("v");
+        assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        assertThat(c.readLine()).isEqualTo("$1\r\n");
+        assertThat(c.readLine()).isEqualTo("v\r\n");
       }
       Prometheus after = Prometheus.scrape(http, f);
       for (String kind : new String[] {"read", "write"}) {
