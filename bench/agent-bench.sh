@@ -10,14 +10,14 @@
 #           until the node invalidates them)
 #   redis   GET  on redis-server over TCP (the baseline of the local-GET target: >= 1.5x)
 # for --rounds rounds (medians of ops/s and p99 are printed), then writes SET ... SYNC to agent A
-# at a fixed --sync-rate (default 10000/s) for 3 s of warm-up, resets agent B's stats (CONFIG
-# RESETSTAT), writes again for --sync-seconds and reads the sync lag p50/p99
-# that agent B measured (INFO agent: origin send -> applied at B). The writer sends its writes
+# at a fixed --sync-rate (default 10000/s) for --sync-warmup-seconds (default 3) of warm-up,
+# resets agent B's stats (CONFIG RESETSTAT), writes again for --sync-seconds and reads the sync
+# lag p50/p99 that agent B measured (INFO agent: origin send -> applied at B). The writer sends its writes
 # in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). --sync-only skips the
 # GET rounds.
 #
 #   bench/agent-bench.sh [--rounds 3] [--requests 200000] [--sync-rate 10000] [--sync-seconds 10]
-#                        [--sync-tick-ms 10] [--sync-only]
+#                        [--sync-warmup-seconds 3] [--sync-tick-ms 10] [--sync-only]
 #
 # Runs under the shared build lock (/tmp/tiercel-mvn.lock), like every benchmark here.
 set -euo pipefail
@@ -32,11 +32,12 @@ KEYS=100000
 VALUE_SIZE=100
 SYNC_RATE=10000
 SYNC_SECONDS=10
+SYNC_WARMUP_SECONDS=3
 SYNC_TICK_MS=10
 SYNC_ONLY=0
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -46,6 +47,7 @@ while [[ $# -gt 0 ]]; do
     --requests) REQUESTS="$2"; shift 2 ;;
     --sync-rate) SYNC_RATE="$2"; shift 2 ;;
     --sync-seconds) SYNC_SECONDS="$2"; shift 2 ;;
+    --sync-warmup-seconds) SYNC_WARMUP_SECONDS="$2"; shift 2 ;;
     --sync-tick-ms) SYNC_TICK_MS="$2"; shift 2 ;;
     --sync-only) SYNC_ONLY=1; shift ;;
     -h|--help) usage ;;
@@ -110,7 +112,7 @@ done
 fi
 
 # Paced SET ... SYNC writes on agent A: batches every --sync-tick-ms, replies read back each batch. The
-# first run (3 s) warms the sync path up; CONFIG RESETSTAT on B then zeroes its lag histogram.
+# first run (--sync-warmup-seconds) warms the sync path up; CONFIG RESETSTAT on B then zeroes its lag histogram.
 sync_writer() { # SECONDS OUTFILE
 python3 - "$WORK/a.sock" "$SYNC_RATE" "$1" "$VALUE" "$SYNC_TICK_MS" >"$2" <<'PY'
 import socket, sys, time
@@ -146,19 +148,31 @@ PY
 schedstat() {
   cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{c += $1; w += $2; n += $3} END {print c, w, n}'
 }
-sync_writer 3 "$WORK/sync-warmup.txt"
+# cputicks PID -> "user system": the process's CPU time in clock ticks (/proc/PID/stat fields 14
+# and 15), to tell the kernel's share (system calls, wake-ups) from the JVM's own work.
+cputicks() {
+  awk '{print $14, $15}' /proc/"$1"/stat
+}
+sync_writer "$SYNC_WARMUP_SECONDS" "$WORK/sync-warmup.txt"
 sleep 1
 redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
 declare -A SCHED_BEFORE
-for i in 0 1 2; do SCHED_BEFORE[$i]="$(schedstat "${BENCH_PIDS[$i]}")"; done
+declare -A TICKS_BEFORE
+for i in 0 1 2; do
+  SCHED_BEFORE[$i]="$(schedstat "${BENCH_PIDS[$i]}")"
+  TICKS_BEFORE[$i]="$(cputicks "${BENCH_PIDS[$i]}")"
+done
 sync_writer "$SYNC_SECONDS" "$WORK/sync.txt"
 for i in 0 1 2; do
   name=(node agent-a agent-b)
   read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
   read -r c1 w1 n1 <<<"$(schedstat "${BENCH_PIDS[$i]}")"
-  awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) 'BEGIN {
-    printf "sync window %-8s cpu %6.0f ms, runnable but waiting for a core %6.0f ms over %d runs (%.0f us each)\n",
-      p, c / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0 }' >>"$WORK/sched.txt"
+  read -r u0 s0 <<<"${TICKS_BEFORE[$i]}"
+  read -r u1 s1 <<<"$(cputicks "${BENCH_PIDS[$i]}")"
+  awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
+      -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each)\n",
+      p, c / 1e6, u * 1000 / hz, s * 1000 / hz, w / 1e6, n, n ? w / n / 1e3 : 0 }' >>"$WORK/sched.txt"
 done
 # Let B drain, then read its lag.
 for _ in $(seq 1 50); do

@@ -17,6 +17,7 @@ import io.tiercel.protocol.resp.RespProtocolException;
 import io.tiercel.protocol.resp.RespWriter;
 import io.tiercel.server.command.Reply;
 import io.tiercel.server.command.Session;
+import io.tiercel.server.transport.CoalescedFlush;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * connection's loop: the upstream connection is pinned to the same loop, and completions from
  * elsewhere hop onto it), the queue's completed head is written in order. Nothing blocks.
  *
+ * <p>Flushes: replies that complete slots are flushed once at the end of the loop's turn
+ * ({@link CoalescedFlush}), not one by one: the node answers a burst of SYNC publishes (or GGETs)
+ * in one read, and flushing each completed slot made one {@code write} system call, and one
+ * wake-up of the client, per reply.
+ *
  * <p>Ownership: the handler owns the cumulation buffer and every slot buffer until written.
  */
 final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
@@ -49,6 +55,8 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
   private ByteBuf cumulation;
   private Session session;
   private Reply reply;
+  /** Writes completed slots' replies, flushed once a turn. */
+  private CoalescedFlush slotReplies;
   /** Replies behind an outstanding global command, oldest first. */
   private final ArrayDeque<Slot> queue = new ArrayDeque<>();
 
@@ -65,6 +73,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    slotReplies = new CoalescedFlush(ctx.channel());
     reply = new Reply(ctx.alloc());
     session = agent.node().open(ctx.channel(), reply);
     if (session == null) {
@@ -219,24 +228,18 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     slot.buf = buf;
     slot.done = true;
-    boolean wrote = false;
     while (!queue.isEmpty() && queue.peek().done) {
       ByteBuf b = queue.poll().buf;
       if (b != null) {
-        ctx.write(b, ctx.voidPromise());
-        wrote = true;
+        slotReplies.write(b);
       }
     }
     if (queue.isEmpty()) {
       // Replies of commands run since the last slot (none if the batch already ended).
       ByteBuf rest = reply.take();
       if (rest != null) {
-        ctx.write(rest, ctx.voidPromise());
-        wrote = true;
+        slotReplies.write(rest);
       }
-    }
-    if (wrote) {
-      ctx.flush();
     }
   }
 

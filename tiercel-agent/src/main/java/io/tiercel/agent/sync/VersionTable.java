@@ -20,9 +20,17 @@ import java.util.function.Supplier;
  * to the newest version forgotten. A message for a key with no stamp is applied only if it is
  * above the floor; below it, it might be older than the forgotten stamp, so it is ignored (a
  * conservative choice: it can only drop a message at least as old as the evicted keys).
+ *
+ * <p>Sized once: the map is created for {@code capacity} keys plus the eighth it may exceed it
+ * by, so it never resizes. A growing {@link ConcurrentHashMap} copies its whole table on the
+ * thread that crosses the threshold, and here that is an event loop: at 49,152 and 98,304 keys
+ * those copies held the sync bench's messages up for 5-18 ms, on the writing agent and on the
+ * applying one (docs/benchmarks.md, branch agentperf3). The table is allocated on the first put (2^21 slots for
+ * the agent's million keys, 8 MB with compressed references), so an agent that never syncs does
+ * not pay it.
  */
 public final class VersionTable {
-  private final Map<CacheKey, Stamp> stamps = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Stamp> stamps;
   private final int capacity;
   private volatile long floor = Long.MIN_VALUE;
 
@@ -32,6 +40,7 @@ public final class VersionTable {
       throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 8)");
     }
     this.capacity = capacity;
+    this.stamps = new ConcurrentHashMap<>(capacity + capacity / 8 + 1);
   }
 
   /**
