@@ -30,6 +30,7 @@ import io.tiercel.server.config.ConfigKeys;
 import io.tiercel.server.config.Settings;
 import io.tiercel.server.http.HttpServerInitializer;
 import io.tiercel.server.metrics.NodeMetrics;
+import io.tiercel.server.pipeline.BatchClock;
 import io.tiercel.server.pipeline.RespServerHandler;
 import io.tiercel.server.pipeline.TiercelChannelInitializer;
 import io.tiercel.server.transport.LeastConnectionsChooser;
@@ -83,9 +84,12 @@ public final class TiercelServer implements AutoCloseable {
   private boolean daemonThreads;
   private LogSync logSync = LogSync.FORCE;
 
-  /** Creates a node on the system clock; {@link #start()} makes it listen. */
+  /**
+   * Creates a node on the system clock, read once per read batch on the event loops
+   * ({@link BatchClock}); {@link #start()} makes it listen.
+   */
   public TiercelServer(ServerConfig config) {
-    this(config, Clock.system());
+    this(config, new BatchClock(Clock.system()));
   }
 
   /** Creates a node whose expiry reads {@code clock}. */

@@ -78,6 +78,38 @@ class PrometheusMetricsTest {
   }
 
   @Test
+  void pipelinedCommandsAreEachCountedAndTimedOnce() throws Exception {
+    try (ServerFixture f = ServerFixture.start(dir);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        RawClient c = RawClient.tcp(f.port())) {
+      Prometheus before = Prometheus.scrape(http, f);
+      StringBuilder batch = new StringBuilder();
+      for (int i = 0; i < 40; i++) {
+        batch.append("*3\r\n$3\r\nSET\r\n$2\r\nk").append(i % 10).append("\r\n$1\r\nv\r\n");
+        batch.append("*2\r\n$3\r\nGET\r\n$2\r\nk").append(i % 10).append("\r\n");
+      }
+      c.send(batch.toString());
+      for (int i = 0; i < 40; i++) {
+        assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        assertThat(c.readLine()).isEqualTo("$1\r\n");
+        assertThat(c.readLine()).isEqualTo("v\r\n");
+      }
+      Prometheus after = Prometheus.scrape(http, f);
+      for (String kind : new String[] {"read", "write"}) {
+        String series = "tiercel_command_duration_seconds_%s{kind=\"" + kind + "\"}";
+        assertThat(after.value(series.formatted("count")) - before.value(series.formatted("count")))
+            .isEqualTo(40.0);
+        // Each command's time runs from the previous one's end: none is zero or negative.
+        assertThat(after.value(series.formatted("sum")) - before.value(series.formatted("sum")))
+            .isPositive();
+        assertThat(after.value(series.formatted("bucket").replace("}", ",le=\"+Inf\"}"))
+            - before.value(series.formatted("bucket").replace("}", ",le=\"+Inf\"}")))
+            .isEqualTo(40.0);
+      }
+    }
+  }
+
+  @Test
   void httpKeyOperationsCountAsGetSetAndDel() throws Exception {
     try (ServerFixture f = ServerFixture.start(dir);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {

@@ -31,27 +31,46 @@ public final class CommandDispatcher {
 
   /** Runs {@code a} for {@code s}, writing the reply to {@code s}'s reply batch. */
   public void execute(Session s, RespArgs a) {
+    execute(s, a, 0);
+  }
+
+  /**
+   * Runs {@code a} for {@code s} and times it from {@code startNanos} ({@link System#nanoTime},
+   * or 0 to start now); returns the time it ended, to start the next command of a pipelined
+   * batch from, or 0 when no observer times commands. Chaining saves one clock read a command.
+   */
+  public long execute(Session s, RespArgs a, long startNanos) {
     CommandObserver observer = node.observer;
     if (observer == CommandObserver.NONE) {
       dispatch(s, a);
-      return;
+      return 0;
     }
     Reply r = s.reply;
     int errors = r.errors;
     int nulls = r.nulls;
-    long start = System.nanoTime();
+    long start = startNanos != 0 ? startNanos : System.nanoTime();
     Command cmd = dispatch(s, a);
-    long nanos = System.nanoTime() - start;
+    long end = System.nanoTime();
     int result = r.errors != errors ? CommandObserver.ERROR
         : r.nulls != nulls ? CommandObserver.MISS : CommandObserver.OK;
-    observer.completed(cmd, result, nanos);
+    observer.completed(cmd, result, end - start);
+    return end;
+  }
+
+  /** Returns whether commands are timed, i.e. whether a batch should read the clock first. */
+  public boolean timed() {
+    return node.observer != CommandObserver.NONE;
   }
 
   /** Runs {@code a} for {@code s}; returns the command, or null if the name is unknown. */
   private Command dispatch(Session s, RespArgs a) {
     Reply r = s.reply;
     Command cmd = CommandTable.lookup(a.buffer(), a.index(0), a.length(0));
-    s.lastInteractionMillis = node.clock.millis();
+    long now = node.clock.millis();
+    if (now != s.lastInteractionMillis) {
+      // A volatile store only when the millisecond changed: most commands of a busy client skip it.
+      s.lastInteractionMillis = now;
+    }
     if (cmd == null) {
       r.error(unknownCommand(a));
       return cmd;

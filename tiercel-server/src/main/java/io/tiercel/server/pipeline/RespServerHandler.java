@@ -52,6 +52,14 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private ArrayDeque<ByteBuf> held;
   private long heldTicket;
   private boolean heldClose;
+  /**
+   * Where the next command's time starts ({@link System#nanoTime}): taken before a batch is
+   * decoded, then each command's end; 0 when commands are not timed. So a command's latency covers
+   * its decoding and its run, and a pipelined batch of n commands reads the clock n + 1 times.
+   */
+  private long commandStart;
+  /** The node's clock when it is read once per batch; null for any other clock (tests' own). */
+  private BatchClock batchClock;
 
   /** Creates the handler of one connection. */
   public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
@@ -71,6 +79,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return;
     }
     gate = dispatcher.node().commitGate();
+    batchClock = dispatcher.node().clock() instanceof BatchClock b ? b : null;
     session.onAsyncReply(this::resumeAfterAsync);
     decoder = new RespDecoder(dispatcher.node().limits());
     decoder.setAuthenticated(session.authenticated());
@@ -95,12 +104,19 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   }
 
   private void decodeCumulation() {
+    commandStart = dispatcher.timed() ? System.nanoTime() : 0;
+    if (batchClock != null) {
+      batchClock.begin();
+    }
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
       reply.error("ERR " + e.getMessage());
       session.markClosing();
     } finally {
+      if (batchClock != null) {
+        batchClock.end();
+      }
       if (!cumulation.isReadable() || session.closing()) {
         cumulation.release();
         cumulation = null;
@@ -112,7 +128,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public boolean onCommand(RespArgs args) {
-    dispatcher.execute(session, args);
+    commandStart = dispatcher.execute(session, args, commandStart);
     decoder.setAuthenticated(session.authenticated());
     if (session.awaitingReply()) {
       return false;
