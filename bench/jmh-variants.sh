@@ -15,13 +15,44 @@
 #   bench/jmh-variants.sh /tmp/jv 'main|/tmp/lib-main|' 'branch||' \
 #     'caffeine|/tmp/lib-main||-p impl=caffeine_bytes'
 # A fourth field overrides PARAMS for that variant (its rows then pair with the first variant's
-# rows in the same position).
+# rows in the same position). `bench/jmh-variants.sh --summary OUTDIR name...` prints the summary
+# of a finished OUTDIR again.
 set -u
 
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
+
+# summarize RUNS NAME... -> per parameter row and variant: the median ops/s, the median of the
+# per-round ratios to the first NAME, then every run and every ratio in round order.
+summarize() {
+  python3 - "$@" <<'PY'
+import sys, statistics, collections
+names = sys.argv[2:]
+rows = collections.defaultdict(list)   # (name, round) -> [(row, ops)] in the CSV's order
+for line in open(sys.argv[1]):
+    p = line.split()
+    rows[(p[1], p[0])].append((p[2], float(p[3])))
+base = names[0]
+for pos in range(max(len(v) for v in rows.values())):
+    for n in names:
+        rounds = sorted((r for (m, r) in rows if m == n and pos < len(rows[(m, r)])), key=int)
+        if not rounds:
+            continue
+        ops = [rows[(n, r)][pos][1] for r in rounds]
+        ratios = [rows[(n, r)][pos][1] / rows[(base, r)][pos][1] for r in rounds
+                  if pos < len(rows.get((base, r), []))]
+        print("%-10s %-30s %7.2f M  ratio %5.2f   runs %s   ratios %s" % (
+            n, rows[(n, rounds[0])][pos][0], statistics.median(ops) / 1e6,
+            statistics.median(ratios) if ratios else float("nan"),
+            " ".join("%.1f" % (x / 1e6) for x in ops), " ".join("%.2f" % x for x in ratios)))
+PY
+}
+
+if [[ "${1:-}" == --summary ]]; then   # bench/jmh-variants.sh --summary OUTDIR name... (no runs)
+  shift; dir=$1; shift; summarize "$dir/runs.txt" "$@"; exit
+fi
 bench_lock "$@"
-[[ $# -ge 2 ]] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-4}; BENCH=${BENCH:-GetPutBenchmark.get}
 PARAMS=${PARAMS:-"-p impl=tiercel_read -p fill=sparse"}; THREADS=${THREADS:-1}
@@ -52,35 +83,10 @@ for round in $(seq 1 "$ROUNDS"); do
     others=$(awk -v b="$busy" -v o="$own" 'BEGIN { split(o, t, " "); x = b / 100 - t[1] - t[2]; printf "%.1f", x < 0 ? 0 : x }')
     steal=$(awk -v s=$(( c1[8] - c0[8] )) 'BEGIN { printf "%.1f", s / 100 }')
     # one line per parameter row: round name row ops/s others_cpu_s steal_s
-    awk -F, -v r="$round" -v n="$name" -v x="$others $steal" 'NR > 1 { row = "";
+    awk -F, -v r="$round" -v n="$name" -v x="$others $steal" 'NR > 1 { sub(/\r$/, ""); row = "";
       for (i = 8; i <= NF; i++) row = row $i "/"; gsub(/"/, "", row);
       printf "%s %s %s %.0f %s\n", r, n, row, $5, x }' "$csv" 2>/dev/null | tee -a "$OUT/runs.txt"
   done
 done
 echo "end load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/meta"
-python3 - "$OUT/runs.txt" "${NAMES[@]}" <<'PY'
-import sys, statistics, collections
-names = sys.argv[2:]
-runs = collections.defaultdict(list)   # (name, row position) -> [(round, row, ops)]
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    r, n, row, ops = line.split()[:4]
-    rows[(n, r)].append((row, float(ops)))
-base = names[0]
-print("%-10s %-34s %14s %s" % ("variant", "row", "median ops/s", "median ratio to " + base + " [per round]"))
-for n in names:
-    width = max((len(v) for (m, _), v in rows.items() if m == n), default=0)
-    for pos in range(width):
-        ops, ratios, label = [], [], ""
-        for (m, r), v in sorted(rows.items()):
-            if m != n or pos >= len(v):
-                continue
-            label = v[pos][0]
-            ops.append(v[pos][1])
-            b = rows.get((base, r))
-            if b and pos < len(b):
-                ratios.append(v[pos][1] / b[pos][1])
-        print("%-10s %-34s %14.0f %6.2f  [%s]" % (n, label, statistics.median(ops),
-              statistics.median(ratios) if ratios else float("nan"),
-              " ".join("%.2f" % x for x in ratios)))
-PY
+summarize "$OUT/runs.txt" "${NAMES[@]}"
