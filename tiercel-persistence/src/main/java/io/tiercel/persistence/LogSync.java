@@ -5,7 +5,7 @@ import java.nio.channels.FileChannel;
 
 /** Forces a log file's written bytes to disk; tests inject a slow or blocked one. */
 @FunctionalInterface
-interface LogSync {
+public interface LogSync {
   /** Forces what was written to {@code channel} to the device. */
   void force(FileChannel channel) throws IOException;
 

@@ -70,7 +70,7 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
   }
 
   /** Creates the persistence of a node whose logs are forced through {@code sync}. */
-  Persistence(PersistenceConfig config, Clock clock, LogSync sync) {
+  public Persistence(PersistenceConfig config, Clock clock, LogSync sync) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     try {

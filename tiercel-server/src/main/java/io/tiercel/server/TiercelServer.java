@@ -17,6 +17,7 @@ import io.tiercel.core.CacheManager;
 import io.tiercel.core.Clock;
 import io.tiercel.core.FsyncPolicy;
 import io.tiercel.persistence.CacheSettings;
+import io.tiercel.persistence.LogSync;
 import io.tiercel.persistence.Persistence;
 import io.tiercel.persistence.PersistenceConfig;
 import io.tiercel.server.backing.StoreCaches;
@@ -29,6 +30,7 @@ import io.tiercel.server.config.ConfigKeys;
 import io.tiercel.server.config.Settings;
 import io.tiercel.server.http.HttpServerInitializer;
 import io.tiercel.server.metrics.NodeMetrics;
+import io.tiercel.server.pipeline.RespServerHandler;
 import io.tiercel.server.pipeline.TiercelChannelInitializer;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
@@ -79,6 +81,7 @@ public final class TiercelServer implements AutoCloseable {
   private int httpPort = -1;
   private boolean closed;
   private boolean daemonThreads;
+  private LogSync logSync = LogSync.FORCE;
 
   /** Creates a node on the system clock; {@link #start()} makes it listen. */
   public TiercelServer(ServerConfig config) {
@@ -100,9 +103,16 @@ public final class TiercelServer implements AutoCloseable {
     return this;
   }
 
+  /** Forces the append-only logs through {@code sync} (a test's stallable fsync); call before {@link #start()}. */
+  synchronized TiercelServer logSync(LogSync sync) {
+    logSync = sync;
+    return this;
+  }
+
   /** Binds the listeners and starts maintenance; returns once connections are accepted. */
   public synchronized TiercelServer start() throws InterruptedException {
-    persistence = config.persistenceEnabled() ? new Persistence(persistenceConfig(), clock) : null;
+    persistence = config.persistenceEnabled()
+        ? new Persistence(persistenceConfig(), clock, logSync) : null;
     // Read-triggered drains run on the event loop that filled the ring: handing them to a pool
     // costs a thread wake-up and a context switch per drain, which on a 2-core machine shared with
     // the clients cost more CPU than the drain itself (measured in docs/benchmarks.md).
@@ -335,9 +345,11 @@ public final class TiercelServer implements AutoCloseable {
     if (node != null) {
       for (Session s : node.sessions()) {
         Channel ch = s.channel();
-        // Runs after any batch in progress on the connection's loop, so its replies go first.
-        ch.eventLoop().execute(() -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
-            .addListener(ChannelFutureListener.CLOSE));
+        // Runs after any batch in progress on the connection's loop, so its replies go first;
+        // replies still waiting for an fsync or an off-loop command are sent before the close.
+        RespServerHandler handler = ch.pipeline().get(RespServerHandler.class);
+        ch.eventLoop().execute(handler != null ? handler::closeAfterReplies
+            : () -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
         closing.add(ch.closeFuture());
       }
     }

@@ -137,4 +137,45 @@ class ServerLifecycleTest {
       f.close();
     }
   }
+
+  @Test
+  void closeSendsRepliesHeldForTheirFsyncBeforeClosingTheConnection() throws Exception {
+    // Forces pass until the test arms the gate; then each waits until it opens.
+    java.util.concurrent.CountDownLatch fsyncGate = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger stalled = new java.util.concurrent.atomic.AtomicInteger();
+    io.tiercel.persistence.LogSync stallable = channel -> {
+      if (armed.get()) {
+        stalled.incrementAndGet();
+        try {
+          fsyncGate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("fsync interrupted");
+        }
+      }
+      channel.force(false);
+    };
+    ServerConfig config = new ServerConfig().set("port", "0").set("dir", dir.toString())
+        .set("appendonly", "yes").set("appendfsync", "always");
+    TiercelServer server = new TiercelServer(config, new io.tiercel.core.ManualClock(0))
+        .logSync(stallable).start();
+    Thread closer = new Thread(server::close, "closer");
+    try (RawClient c = RawClient.tcp(server.port())) {
+      armed.set(true);
+      c.command("SET", "k", "v");
+      // The SET is applied and its record is in the fsync the gate holds: its +OK is held.
+      assertThat(eventually(() -> stalled.get() > 0)).isTrue();
+      closer.start();
+      assertThat(eventually(() -> server.node().sessions().stream()
+          .allMatch(io.tiercel.server.command.Session::closing))).isTrue();
+      fsyncGate.countDown();
+      assertThat(c.readLine()).isEqualTo("+OK\r\n");
+      assertThat(c.closedByServer()).isTrue();
+    } finally {
+      fsyncGate.countDown();
+      closer.join(20_000);
+      server.close();
+    }
+  }
 }

@@ -191,6 +191,25 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
   }
 
+  /**
+   * Closes the connection once every reply owed for commands already run is sent: at once when
+   * none is owed, else after the held replies' fsync or the off-loop command's reply; runs on the
+   * connection's loop (the node's shutdown).
+   */
+  public void closeAfterReplies() {
+    if (session == null) {
+      ctx.close();
+      return;
+    }
+    session.markClosing();
+    if (held != null) {
+      heldClose = true;
+    } else if (!session.awaitingReply()) {
+      flushBatch(ctx, reply.take(), true);
+    }
+    // Otherwise the off-loop command's reply ends in channelReadComplete, which sees closing.
+  }
+
   /** Holds a batch's replies until {@code ticket} is durable, reading nothing meanwhile. */
   private void hold(ChannelHandlerContext ctx, ByteBuf out, long ticket, boolean closing) {
     if (held == null) {
