@@ -18,6 +18,21 @@ class MarginalAdmissionTest {
     referee.onRequest(2);
 
     assertThat(referee.votes()).isEqualTo(1);
+  }
+
+  @Test
+  void victimsAreKeptOnlyOnceTheirVotesLeadBeyondTheDeadZone() {
+    MarginalAdmission referee = new MarginalAdmission();
+    for (int vote = 1; vote <= MarginalAdmission.KEEP_VICTIM_VOTES; vote++) {
+      referee.record(1, 2);
+      referee.onRequest(2);
+      assertThat(referee.keepsVictim()).isFalse();
+    }
+
+    referee.record(1, 2);
+    referee.onRequest(2);
+
+    assertThat(referee.votes()).isEqualTo(MarginalAdmission.KEEP_VICTIM_VOTES + 1);
     assertThat(referee.keepsVictim()).isTrue();
   }
 

@@ -76,13 +76,13 @@ class TinyLfuPolicyTest {
   }
 
   @Test
-  void smallCacheGetsAFullSketchAtItsFirstAddSizedForTheEntriesThatFit() {
+  void smallCacheGetsAFullSketchAtItsFirstAddSizedForTwiceTheEntriesThatFit() {
     TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
     PolicySimulator sim = new PolicySimulator(policy);
 
-    // One entry of 10 bytes says that 100 of them fit
+    // One entry of 10 bytes says that 100 of them fit: a table for 200
     sim.get(0, 10);
-    assertThat(policy.sketch().bytes()).isEqualTo(8 * 128);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 256);
     assertThat(policy.sketch().sampleSize()).isEqualTo(1_000);
 
     // Smaller entries arrive: more fit, and the sketch grows with the estimate
@@ -90,7 +90,7 @@ class TinyLfuPolicyTest {
       sim.get(key, 2);
     }
     assertThat(policy.size()).isEqualTo(500);
-    assertThat(policy.sketch().bytes()).isEqualTo(8 * 512);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 1_024);
     assertThat(policy.sketch().sampleSize()).isGreaterThan(2_560);
   }
 
@@ -111,14 +111,14 @@ class TinyLfuPolicyTest {
   }
 
   @Test
-  void sketchOfUnitWeightsIsSizedForTheMaximumAsCaffeinesMaximumSizeIs() {
+  void sketchOfUnitWeightsAgesAsCaffeinesMaximumSizeDoesWithTwiceItsTable() {
     TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
     PolicySimulator sim = new PolicySimulator(policy);
     for (long key = 0; key < 5_000; key++) {
       sim.get(key);
     }
 
-    assertThat(policy.sketch().bytes()).isEqualTo(8 * 1_024);
+    assertThat(policy.sketch().bytes()).isEqualTo(8 * 2_048);
     assertThat(policy.sketch().sampleSize()).isEqualTo(10_000);
   }
 
