@@ -8,6 +8,8 @@ import io.tiercel.server.command.Session;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,56 +23,66 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentCloseTest {
   @TempDir Path dir;
 
-  private TiercelAgent startAgent(NodeProcess node) throws Exception {
-    return new TiercelAgent(AgentConfig.parse(new String[] {"--unixsocket",
+  private NodeProcess node;
+  private RespClient direct;
+  private TiercelAgent agent;
+  private RespClient client;
+
+  /** Starts a node and an agent on it, and stores {@code k = v} on the node. */
+  @BeforeEach
+  void start() throws Exception {
+    node = NodeProcess.start(0);
+    direct = RespClient.tcp(node.port());
+    agent = new TiercelAgent(AgentConfig.parse(new String[] {"--unixsocket",
         dir.resolve("a.sock").toString(), "--nodes", "127.0.0.1:" + node.port()}),
         Clock.system()).start();
+    client = RespClient.unix(dir.resolve("a.sock"));
+    assertThat(direct.call("SET", "k", "v")).isEqualTo("OK");
   }
 
-  private static boolean anyClosing(TiercelAgent agent) {
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {client, agent, direct, node}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private boolean anyClosing() {
     return agent.node().sessions().stream().anyMatch(Session::closing);
   }
 
   @Test
   void quitBehindAnOutstandingGgetClosesAfterBothReplies() throws Exception {
-    try (NodeProcess node = NodeProcess.start(0); RespClient direct = RespClient.tcp(node.port());
-        TiercelAgent agent = startAgent(node);
-        RespClient c = RespClient.unix(dir.resolve("a.sock"))) {
-      assertThat(direct.call("SET", "k", "v")).isEqualTo("OK");
-      node.suspend();
-      try {
-        c.send("GGET", "k");
-        c.send("QUIT");
-        Poll.until("QUIT read behind the GGET", 20, () -> anyClosing(agent));
-      } finally {
-        node.resume();
-      }
-      assertThat(c.read()).isEqualTo("v");
-      assertThat(c.read()).isEqualTo("OK");
-      assertThatThrownBy(c::read).isInstanceOf(IOException.class).hasMessage("closed by server");
+    node.suspend();
+    try {
+      client.send("GGET", "k");
+      client.send("QUIT");
+      Poll.until("QUIT read behind the GGET", 20, this::anyClosing);
+    } finally {
+      node.resume();
     }
+    assertThat(client.read()).isEqualTo("v");
+    assertThat(client.read()).isEqualTo("OK");
+    assertThatThrownBy(client::read).isInstanceOf(IOException.class).hasMessage("closed by server");
   }
 
   @Test
   void shutdownAnswersAnOutstandingGgetBeforeClosing() throws Exception {
-    try (NodeProcess node = NodeProcess.start(0); RespClient direct = RespClient.tcp(node.port());
-        TiercelAgent agent = startAgent(node);
-        RespClient c = RespClient.unix(dir.resolve("a.sock"))) {
-      assertThat(direct.call("SET", "k", "v")).isEqualTo("OK");
-      Thread closer = new Thread(agent::close, "agent-close");
-      node.suspend();
-      try {
-        c.send("GGET", "k");
-        Poll.until("the GGET forwarded", 20, () -> agent.stats().globalCommands.sum() >= 1);
-        closer.start();
-        Poll.until("the shutdown reached the connection", 20, () -> anyClosing(agent));
-      } finally {
-        node.resume();
-      }
-      assertThat(c.read()).isEqualTo("v");
-      assertThatThrownBy(c::read).isInstanceOf(IOException.class).hasMessage("closed by server");
-      closer.join(TimeUnit.SECONDS.toMillis(30));
-      assertThat(closer.isAlive()).isFalse();
+    Thread closer = new Thread(agent::close, "agent-close");
+    node.suspend();
+    try {
+      client.send("GGET", "k");
+      Poll.until("the GGET forwarded", 20, () -> agent.stats().globalCommands.sum() >= 1);
+      closer.start();
+      Poll.until("the shutdown reached the connection", 20, this::anyClosing);
+    } finally {
+      node.resume();
     }
+    assertThat(client.read()).isEqualTo("v");
+    assertThatThrownBy(client::read).isInstanceOf(IOException.class).hasMessage("closed by server");
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(closer.isAlive()).isFalse();
   }
 }
