@@ -14,17 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** {@link Cache#computeAll}: several keys changed as one, all or nothing, without deadlock. */
 class BoundedCacheComputeAllTest {
   private static final int THREADS = 4;
   private static final int OPS_PER_THREAD = 20_000;
-  private static final long DEADLINE_SECONDS = 60;
 
   private final ManualClock clock = new ManualClock();
   private final List<String> removals = Collections.synchronizedList(new ArrayList<>());
@@ -110,7 +105,7 @@ class BoundedCacheComputeAllTest {
         Clock.system(), (k, v, cause) -> { });
     int keys = 3;
     c.put(b("key0"), b("token"));
-    runThreads(random -> {
+    ConcurrentSteps.run(THREADS, OPS_PER_THREAD, random -> {
       byte[] from = b("key" + random.nextInt(keys));
       byte[] to = b("key" + random.nextInt(keys));
       c.computeAll(List.of(from, to), e -> {
@@ -145,7 +140,7 @@ class BoundedCacheComputeAllTest {
     List<List<String>> groups = Collections.synchronizedList(new ArrayList<>());
     List<String> singles = Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
-    runThreads(random -> {
+    ConcurrentSteps.run(THREADS, OPS_PER_THREAD, random -> {
       String id = Long.toString(ids.incrementAndGet());
       if (random.nextBoolean()) {
         String key = "k" + random.nextInt(keys);
@@ -190,37 +185,5 @@ class BoundedCacheComputeAllTest {
       }
     }
     assertThat(singles.size() + groups.size()).isPositive();
-  }
-
-  private interface Step {
-    void run(Random random);
-  }
-
-  /** Runs {@code step} on {@link #THREADS} threads, bounded in count and in time. */
-  private static void runThreads(Step step) throws Exception {
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CyclicBarrier start = new CyclicBarrier(THREADS);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      long seed = t;
-      threads.add(Thread.ofPlatform().start(() -> {
-        try {
-          Random random = new Random(seed);
-          start.await();
-          for (int i = 0; i < OPS_PER_THREAD; i++) {
-            step.run(random);
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-    for (Thread thread : threads) {
-      long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-      thread.join(left);
-      assertThat(thread.isAlive()).as("a thread still runs: deadlock?").isFalse();
-    }
-    assertThat(failure.get()).isNull();
   }
 }

@@ -8,15 +8,10 @@ import io.tiercel.core.Caches;
 import io.tiercel.core.Clock;
 import io.tiercel.core.EvictionPolicyKind;
 import io.tiercel.core.RemovalListener;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,57 +37,29 @@ class BoundedCacheConcurrencyTest {
             Clock.system(),
             (k, v, cause) -> removals.incrementAndGet());
     AtomicLong inserts = new AtomicLong();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CyclicBarrier start = new CyclicBarrier(THREADS);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      long seed = t;
-      threads.add(Thread.ofPlatform().start(() -> {
-        try {
-          Random random = new Random(seed);
-          start.await();
-          for (int i = 0; i < OPS_PER_THREAD; i++) {
-            byte[] key = ("k" + random.nextInt(4000)).getBytes();
-            switch (random.nextInt(8)) {
-              case 0, 1 -> {
-                byte[] value = new byte[random.nextInt(300)];
-                boolean added = cache.compute(key, e -> {
-                  boolean absent = !e.exists();
-                  e.setValue(value);
-                  return absent;
-                });
-                if (added) {
-                  inserts.incrementAndGet();
-                }
-              }
-              case 2 -> cache.remove(key);
-              default -> {
-                byte[] v = cache.get(key);
-                assertThat(v == null || v.length < 300).isTrue();
-              }
-            }
+    ConcurrentSteps.run(THREADS, OPS_PER_THREAD, random -> {
+      byte[] key = ("k" + random.nextInt(4000)).getBytes();
+      switch (random.nextInt(8)) {
+        case 0, 1 -> {
+          byte[] value = new byte[random.nextInt(300)];
+          boolean added = cache.compute(key, e -> {
+            boolean absent = !e.exists();
+            e.setValue(value);
+            return absent;
+          });
+          if (added) {
+            inserts.incrementAndGet();
           }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
         }
-      }));
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    assertThat(failure.get()).isNull();
-    cache.cleanUp();
+        case 2 -> cache.remove(key);
+        default -> {
+          byte[] v = cache.get(key);
+          assertThat(v == null || v.length < 300).isTrue();
+        }
+      }
+    });
 
-    ConcurrentHashMap<String, Boolean> reachable = new ConcurrentHashMap<>();
-    long cursor = 0;
-    do {
-      cursor = cache.scan(cursor, 1000, k -> reachable.put(new String(k), true));
-    } while (cursor != 0);
-    assertThat(cache.size()).isEqualTo(reachable.size());
-    assertThat(cache.weightedSize()).isLessThanOrEqualTo(budget);
-
-    BoundedCache store = (BoundedCache) cache;
-    assertThat(store.policyWeightForTesting()).isEqualTo(store.tableWeightForTesting());
+    Set<String> reachable = StoreBooks.assertBalanced(cache, budget);
     // Every inserted entry is either still there or was reported removed exactly once
     // (replacements are reported too, so count them apart).
     assertThat(inserts.get()).isLessThanOrEqualTo(reachable.size() + removals.get());
@@ -124,31 +91,11 @@ class BoundedCacheConcurrencyTest {
       cache.cleanUp();
       long present = cache.size();
       AtomicLong hits = new AtomicLong();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      CyclicBarrier start = new CyclicBarrier(THREADS);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        long seed = t;
-        threads.add(Thread.ofPlatform().start(() -> {
-          try {
-            Random random = new Random(seed);
-            long seen = 0;
-            start.await();
-            for (int i = 0; i < OPS_PER_THREAD; i++) {
-              if (cache.get(names[random.nextInt(names.length)]) != null) {
-                seen++;
-              }
-            }
-            hits.addAndGet(seen);
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-          }
-        }));
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-      assertThat(failure.get()).isNull();
+      ConcurrentSteps.run(THREADS, OPS_PER_THREAD, random -> {
+        if (cache.get(names[random.nextInt(names.length)]) != null) {
+          hits.incrementAndGet();
+        }
+      });
       assertThat(cache.size()).as("nothing was evicted").isEqualTo(present);
       assertThat(cache.stats().hits()).isEqualTo(hits.get());
       assertThat(cache.stats().hits() + cache.stats().misses())

@@ -15,12 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -179,47 +175,19 @@ class BoundedCachePutPackedTest {
     long budget = 128 * 1024;
     Cache cache = Caches.create("churn",
         CacheConfig.builder().maxMemory(budget).build(), Clock.system(), RemovalListener.none());
-    int threads = 4;
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CyclicBarrier start = new CyclicBarrier(threads);
-    List<Thread> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      long seed = t;
-      workers.add(Thread.ofPlatform().start(() -> {
-        try {
-          Random random = new Random(seed);
-          start.await();
-          for (int i = 0; i < 50_000; i++) {
-            byte[] key = ("k" + random.nextInt(2000)).getBytes();
-            byte[] value = new byte[random.nextInt(300)];
-            switch (random.nextInt(4)) {
-              case 0 -> cache.put(key, value, Cache.NO_EXPIRY);
-              case 1 -> cache.putPacked(PackedKeyValue.pack(key, value), Cache.NO_EXPIRY);
-              case 2 -> cache.remove(key);
-              default -> {
-                byte[] v = cache.get(key);
-                assertThat(v == null || v.length < 300).isTrue();
-              }
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
+    ConcurrentSteps.run(4, 50_000, random -> {
+      byte[] key = ("k" + random.nextInt(2000)).getBytes();
+      byte[] value = new byte[random.nextInt(300)];
+      switch (random.nextInt(4)) {
+        case 0 -> cache.put(key, value, Cache.NO_EXPIRY);
+        case 1 -> cache.putPacked(PackedKeyValue.pack(key, value), Cache.NO_EXPIRY);
+        case 2 -> cache.remove(key);
+        default -> {
+          byte[] v = cache.get(key);
+          assertThat(v == null || v.length < 300).isTrue();
         }
-      }));
-    }
-    for (Thread worker : workers) {
-      worker.join();
-    }
-    assertThat(failure.get()).isNull();
-    cache.cleanUp();
-    Set<String> reachable = new HashSet<>();
-    long cursor = 0;
-    do {
-      cursor = cache.scan(cursor, 1000, k -> assertThat(reachable.add(new String(k))).isTrue());
-    } while (cursor != 0);
-    assertThat(cache.size()).isEqualTo(reachable.size());
-    assertThat(cache.weightedSize()).isLessThanOrEqualTo(budget);
-    BoundedCache store = (BoundedCache) cache;
-    assertThat(store.policyWeightForTesting()).isEqualTo(store.tableWeightForTesting());
+      }
+    });
+    StoreBooks.assertBalanced(cache, budget);
   }
 }
