@@ -107,7 +107,10 @@ public final class TiercelServer implements AutoCloseable {
     return this;
   }
 
-  /** Forces the append-only logs through {@code sync} (a test's stallable fsync); call before {@link #start()}. */
+  /**
+   * Forces the append-only logs through {@code sync} (a test's stallable fsync); call before
+   * {@link #start()}.
+   */
   synchronized TiercelServer logSync(LogSync sync) {
     logSync = sync;
     return this;

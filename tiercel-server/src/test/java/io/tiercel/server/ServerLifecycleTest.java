@@ -2,8 +2,15 @@ package io.tiercel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiercel.core.ManualClock;
+import io.tiercel.persistence.LogSync;
+import io.tiercel.server.command.Session;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,24 +148,24 @@ class ServerLifecycleTest {
   @Test
   void closeSendsRepliesHeldForTheirFsyncBeforeClosingTheConnection() throws Exception {
     // Forces pass until the test arms the gate; then each waits until it opens.
-    java.util.concurrent.CountDownLatch fsyncGate = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicInteger stalled = new java.util.concurrent.atomic.AtomicInteger();
-    io.tiercel.persistence.LogSync stallable = channel -> {
+    CountDownLatch fsyncGate = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
+    AtomicInteger stalled = new AtomicInteger();
+    LogSync stallable = channel -> {
       if (armed.get()) {
         stalled.incrementAndGet();
         try {
           fsyncGate.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("fsync interrupted");
+          throw new InterruptedIOException("fsync interrupted");
         }
       }
       channel.force(false);
     };
     ServerConfig config = new ServerConfig().set("port", "0").set("dir", dir.toString())
         .set("appendonly", "yes").set("appendfsync", "always");
-    TiercelServer server = new TiercelServer(config, new io.tiercel.core.ManualClock(0))
+    TiercelServer server = new TiercelServer(config, new ManualClock(0))
         .logSync(stallable).start();
     Thread closer = new Thread(server::close, "closer");
     try (RawClient c = RawClient.tcp(server.port())) {
@@ -168,7 +175,7 @@ class ServerLifecycleTest {
       assertThat(eventually(() -> stalled.get() > 0)).isTrue();
       closer.start();
       assertThat(eventually(() -> server.node().sessions().stream()
-          .allMatch(io.tiercel.server.command.Session::closing))).isTrue();
+          .allMatch(Session::closing))).isTrue();
       fsyncGate.countDown();
       assertThat(c.readLine()).isEqualTo("+OK\r\n");
       assertThat(c.closedByServer()).isTrue();

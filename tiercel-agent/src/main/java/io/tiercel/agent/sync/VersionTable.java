@@ -21,12 +21,12 @@ import java.util.function.Supplier;
  * above the floor; below it, it might be older than the forgotten stamp, so it is ignored (a
  * conservative choice: it can only drop a message at least as old as the evicted keys).
  *
- * <p>Sized once: the map is created for {@code capacity} keys plus the eighth it may exceed it
- * by, so it never resizes. A growing {@link ConcurrentHashMap} copies its whole table on the
- * thread that crosses the threshold, and here that is an event loop: at 49,152 and 98,304 keys
- * those copies held the sync bench's messages up for 5-18 ms, on the writing agent and on the
- * applying one (docs/benchmarks.md, branch agentperf3). The table is allocated on the first put (2^21 slots for
- * the agent's million keys, 8 MB with compressed references), so an agent that never syncs does
+ * <p>Sized once: the map is created for {@code capacity} keys plus the eighth it may exceed it by,
+ * so it never resizes. A growing {@link ConcurrentHashMap} copies its whole table on the thread
+ * that crosses the threshold, and here that is an event loop: at 49,152 and 98,304 keys those
+ * copies held the sync bench's messages up for 5-18 ms, on the writing agent and on the applying
+ * one (docs/benchmarks.md, branch agentperf3). The table is allocated on the first put (2^21 slots
+ * for the agent's million keys, 8 MB with compressed references), so an agent that never syncs does
  * not pay it.
  */
 public final class VersionTable {

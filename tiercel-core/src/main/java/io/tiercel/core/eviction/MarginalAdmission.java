@@ -22,21 +22,22 @@ final class MarginalAdmission {
    * hash), but costs up to 1.5 points on real ones (sprite, web, OLTP), where a second request
    * soon after the first does signal a popular key.
    *
-   * The remedy: let the workload decide, from the decisions where the two rules disagree. Each
-   * time a candidate leads its victim by exactly one, the pair is remembered. Whichever of the two
-   * keys is requested first decides who should have stayed: the victim (a "keep the victim" vote)
-   * or the candidate (an "admit" vote). The votes go into one saturating counter, as in the set
-   * dueling of adaptive insertion policies [1], and the counter picks the rule for the next
-   * marginal decision: victims are kept only while their votes lead by more than
-   * KEEP_VICTIM_VOTES. The dead zone keeps workloads whose votes hover around zero (the LIRS sprite
-   * trace at 200 entries) on Caffeine's rule instead of flipping between the two, which made
-   * their result depend on the hash; on the scans the votes saturate at VOTE_LIMIT within a few
-   * dozen decisions, so the dead zone costs them nothing measurable. It adapts from the workload's own requests, as ARC's ghost lists move its
-   * target [2], but it judges only the decisions in question, so the rest of the policy stays
-   * Caffeine's: with no marginal decisions, or with the counter at or below the dead zone's
-   * bound, every decision is Caffeine's. Replayed over the 17 smaller traces of the hit-ratio benchmark with four hash
-   * seeds, it gains up to 16 points on the scan-like traces, loses nothing beyond 0.7 points
-   * elsewhere, and removes most of the hash luck on the scans (docs/benchmarks.md).
+   * The remedy: let the workload decide, from the decisions where the two rules disagree. Each time
+   * a candidate leads its victim by exactly one, the pair is remembered. Whichever of the two keys
+   * is requested first decides who should have stayed: the victim (a "keep the victim" vote) or the
+   * candidate (an "admit" vote). The votes go into one saturating counter, as in the set dueling of
+   * adaptive insertion policies [1], and the counter picks the rule for the next marginal decision:
+   * victims are kept only while their votes lead by more than KEEP_VICTIM_VOTES. The dead zone
+   * keeps workloads whose votes hover around zero (the LIRS sprite trace at 200 entries) on
+   * Caffeine's rule instead of flipping between the two, which made their result depend on the
+   * hash; on the scans the votes saturate at VOTE_LIMIT within a few dozen decisions, so the dead
+   * zone costs them nothing measurable. It adapts from the workload's own requests, as ARC's ghost
+   * lists move its target [2], but it judges only the decisions in question, so the rest of the
+   * policy stays Caffeine's: with no marginal decisions, or with the counter at or below the dead
+   * zone's bound, every decision is Caffeine's. Replayed over the 17 smaller traces of the
+   * hit-ratio benchmark with four hash seeds, it gains up to 16 points on the scan-like traces,
+   * loses nothing beyond 0.7 points elsewhere, and removes most of the hash luck on the scans
+   * (docs/benchmarks.md).
    *
    * Layout. A direct-mapped table of SLOTS pairs of ints, indexed by the low bits of the key hash:
    * the hash, and the partner's slot plus a bit saying whether this key was the victim. Recording

@@ -46,27 +46,28 @@ import org.slf4j.LoggerFactory;
  * <p><b>Concurrency.</b> The table ({@link SlotIndex}) is read without locks and written under one
  * of 64 stripe locks chosen by slot, so each single-key operation is linearizable: a write is
  * visible to every read that starts after it returns, and writes to one key are serialized. The
- * eviction policy and the timer wheel are plain single-threaded structures guarded by one
- * eviction lock that the hot path never waits for. As in Caffeine (and BP-Wrapper, Ding et al.
- * ICDE 2009), reads record hits in a lossy {@link ReadBuffer} and writes queue a {@link WriteTask}
- * while still holding the stripe lock, so one key's tasks are queued in table order; whoever holds
- * the eviction lock replays both buffers ("maintenance"). After its write a writer runs
- * maintenance, evicting until the budget holds, if the eviction lock is free; if it is taken, the
- * writer leaves its task to the holder, which looks again after it unlocks (see
- * {@link #afterWrite}), so concurrent writers do not queue up behind one lock and the cache is
- * within {@code maxmemory} whenever no write is in flight. A read that finds its ring full queues
- * a drain on the cache's executor (the caller's thread by default, a pool in a node), so readers
- * do not replay the policy themselves. Lock order is eviction lock, then stripe lock; a stripe holder never waits
- * for the eviction lock, so there is no deadlock.
+ * eviction policy and the timer wheel are plain single-threaded structures guarded by one eviction
+ * lock that the hot path never waits for. As in Caffeine (and BP-Wrapper, Ding et al. ICDE 2009),
+ * reads record hits in a lossy {@link ReadBuffer} and writes queue a {@link WriteTask} while still
+ * holding the stripe lock, so one key's tasks are queued in table order; whoever holds the eviction
+ * lock replays both buffers ("maintenance"). After its write a writer runs maintenance, evicting
+ * until the budget holds, if the eviction lock is free; if it is taken, the writer leaves its task
+ * to the holder, which looks again after it unlocks (see {@link #afterWrite}), so concurrent
+ * writers do not queue up behind one lock and the cache is within {@code maxmemory} whenever no
+ * write is in flight. A read that finds its ring full queues a drain on the cache's executor (the
+ * caller's thread by default, a pool in a node), so readers do not replay the policy themselves.
+ * Lock order is eviction lock, then stripe lock; a stripe holder never waits for the eviction lock,
+ * so there is no deadlock.
  *
- * <p><b>Writes that find the eviction lock free.</b> A put whose writer gets the eviction lock
- * with {@code tryLock} while it still holds the stripe lock (the usual case: one event loop, or
- * writers that do not overlap) replays the buffered reads and the queued tasks, as maintenance
- * does, and then applies its own change to the policy directly, instead of queueing a task and polling it back a moment later: no task object, no
- * queue node, no queue or counter updates. One key's changes still reach the policy in table
- * order, since every earlier one was queued before this writer took the stripe. The writer never
- * waits for the eviction lock while holding a stripe, so the lock order holds; it evicts only
- * after releasing the stripe, as eviction takes the victims' stripes.
+ * <p><b>Writes that find the eviction lock free.</b> A put whose writer gets the eviction lock with
+ * {@code tryLock} while it still holds the stripe lock (the usual case: one event loop, or writers
+ * that do not overlap) replays the buffered reads and the queued tasks, as maintenance does, and
+ * then applies its own change to the policy directly, instead of queueing a task and polling it
+ * back a moment later: no task object, no queue node, no queue or counter updates. One key's
+ * changes still reach the policy in table order, since every earlier one was queued before this
+ * writer took the stripe. The writer never waits for the eviction lock while holding a stripe, so
+ * the lock order holds; it evicts only after releasing the stripe, as eviction takes the victims'
+ * stripes.
  *
  * <p><b>Races the policy tolerates.</b> The policy may pick a victim whose key was meanwhile
  * rewritten or deleted (its task still queued): the victim's conditional removal from the table
