@@ -9,7 +9,9 @@
 #   near    GGET through agent B, which runs --near-cache default (copies served locally
 #           until the node invalidates them)
 #   redis   GET  on redis-server over TCP (the baseline of the local-GET target: >= 1.5x)
-# for --rounds rounds (medians of ops/s and p99 are printed), then writes SET ... SYNC to agent A
+# for --rounds rounds (medians of ops/s, p99 and the answering server's CPU per request are
+# printed; the server is agent A, agent B or redis-server, and for GGET the node's share is not
+# in it), then writes SET ... SYNC to agent A
 # at a fixed --sync-rate (default 10000/s) for --sync-warmup-seconds (default 3) of warm-up,
 # resets agent B's stats (CONFIG RESETSTAT), writes again for --sync-seconds and reads the sync
 # lag p50/p99 that agent B measured (INFO agent: origin send -> applied at B). The writer sends its writes
@@ -37,7 +39,7 @@ SYNC_TICK_MS=10
 SYNC_ONLY=0
 
 usage() {
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -91,8 +93,25 @@ bench() {
     || { echo "agent-bench: redis-benchmark failed: $addr $*" >&2; return 1; }
 }
 
+# cpu_ns PID -> the CPU time of all the process's threads so far, in ns (schedstat).
+cpu_ns() {
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{c += $1} END {printf "%d\n", c}'
+}
+# cpu_bench PID ADDRESS-FLAGS COMMAND... -> "rps,p99_ms,server_cpu_us": a bench of $REQUESTS
+# requests and the CPU that PID (the server answering it) used per request, in microseconds. The
+# ops/s follow the machine's other load; the CPU per request follows the server's own cost.
+cpu_bench() {
+  local pid="$1" addr="$2" c0 c1 result
+  shift 2
+  c0="$(cpu_ns "$pid")"
+  result="$(bench "$addr" "$REQUESTS" "$@")"
+  c1="$(cpu_ns "$pid")"
+  awk -v r="$result" -v c=$((c1 - c0)) -v n="$REQUESTS" 'BEGIN {
+    split(r, f, " "); printf "%s,%s,%.2f\n", f[1], f[2], c / 1e3 / n }'
+}
+
 VALUE="$(head -c "$VALUE_SIZE" /dev/zero | tr '\0' x)"
-echo "round,test,rps,p99_ms" >"$WORK/runs.csv"
+echo "round,test,rps,p99_ms,server_cpu_us" >"$WORK/runs.csv"
 if [[ "$SYNC_ONLY" == 0 ]]; then
 # Warm-up, not recorded: fills every key space (so reads hit) and lets the JIT compile.
 bench "-s $WORK/a.sock" 1000000 -P 16 -t set >/dev/null
@@ -104,10 +123,10 @@ bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
 bench "-p $R_PORT" "$REQUESTS" -t get >/dev/null
 
 for round in $(seq 1 "$ROUNDS"); do
-  echo "$round,local-get-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
-  echo "$round,gget-unix,$(bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
-  echo "$round,gget-near-unix,$(bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ | tr ' ' ,)" >>"$WORK/runs.csv"
-  echo "$round,redis-get-tcp,$(bench "-p $R_PORT" "$REQUESTS" -t get | tr ' ' ,)" >>"$WORK/runs.csv"
+  echo "$round,local-get-unix,$(cpu_bench "${BENCH_PIDS[1]}" "-s $WORK/a.sock" -t get)" >>"$WORK/runs.csv"
+  echo "$round,gget-unix,$(cpu_bench "${BENCH_PIDS[1]}" "-s $WORK/a.sock" GGET key:__rand_int__)" >>"$WORK/runs.csv"
+  echo "$round,gget-near-unix,$(cpu_bench "${BENCH_PIDS[2]}" "-s $WORK/b.sock" GGET key:__rand_int__)" >>"$WORK/runs.csv"
+  echo "$round,redis-get-tcp,$(cpu_bench "$R_PID" "-p $R_PORT" -t get)" >>"$WORK/runs.csv"
 done
 fi
 
@@ -189,10 +208,20 @@ med = {}
 for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp"):
     r = [x for x in rows if x["test"] == t]
     med[t] = (statistics.median(float(x["rps"]) for x in r),
-              statistics.median(float(x["p99_ms"]) for x in r))
-    print("%-16s median %10.0f ops/s  p99 %.3f ms  (%d rounds)" % (t, med[t][0], med[t][1], len(r)))
+              statistics.median(float(x["p99_ms"]) for x in r),
+              statistics.median(float(x["server_cpu_us"]) for x in r))
+    print("%-16s median %10.0f ops/s  p99 %.3f ms  server cpu %5.2f us/request  (%d rounds)"
+          % (t, med[t][0], med[t][1], med[t][2], len(r)))
 print("local GET / redis GET over TCP = %.2fx (target >= 1.5x)"
       % (med["local-get-unix"][0] / med["redis-get-tcp"][0]))
+rounds = sorted({x["round"] for x in rows}, key=int)
+per = []
+for n in rounds:
+    by = {x["test"]: float(x["rps"]) for x in rows if x["round"] == n}
+    per.append("%.2f" % (by["local-get-unix"] / by["redis-get-tcp"]))
+print("per-round local GET / redis GET over TCP: %s" % " ".join(per))
+print("server cpu per GET: agent A %.2f us (local), redis-server %.2f us (TCP)"
+      % (med["local-get-unix"][2], med["redis-get-tcp"][2]))
 PY
 echo "sync writer: $(cat "$WORK/sync.txt")"
 cat "$WORK/sched.txt"

@@ -17,6 +17,7 @@ import io.tiercel.protocol.resp.RespProtocolException;
 import io.tiercel.protocol.resp.RespWriter;
 import io.tiercel.server.command.Reply;
 import io.tiercel.server.command.Session;
+import io.tiercel.server.pipeline.BatchClock;
 import io.tiercel.server.transport.CoalescedFlush;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * in one read, and flushing each completed slot made one {@code write} system call, and one
  * wake-up of the client, per reply.
  *
+ * <p>Clock: as on a node, the commands of one read share one clock reading ({@link BatchClock});
+ * commands run untimed unless the agent serves metrics (only GET's hits and misses are counted).
+ *
  * <p>Ownership: the handler owns the cumulation buffer and every slot buffer until written.
  */
 final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
@@ -59,6 +63,8 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
   private CoalescedFlush slotReplies;
   /** Replies behind an outstanding global command, oldest first. */
   private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+  /** The agent's clock when it is read once per batch (as on a node); null for tests' clocks. */
+  private BatchClock batchClock;
 
   AgentHandler(TiercelAgent agent) {
     this.agent = agent;
@@ -84,6 +90,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     decoder = new RespDecoder(agent.node().limits());
     decoder.setAuthenticated(true);
+    batchClock = agent.node().clock() instanceof BatchClock b ? b : null;
     ctx.fireChannelActive();
   }
 
@@ -96,6 +103,9 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     cumulation = cumulation == null
         ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    if (batchClock != null) {
+      batchClock.begin();
+    }
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
@@ -103,6 +113,9 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       session.markClosing();
       endSlot();
     } finally {
+      if (batchClock != null) {
+        batchClock.end();
+      }
       if (!cumulation.isReadable() || session.closing()) {
         cumulation.release();
         cumulation = null;

@@ -30,6 +30,7 @@ import io.tiercel.server.command.Session;
 import io.tiercel.server.config.ConfigKeys;
 import io.tiercel.server.http.HttpServerInitializer;
 import io.tiercel.server.metrics.NodeMetrics;
+import io.tiercel.server.pipeline.BatchClock;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
 import java.io.IOException;
@@ -87,9 +88,12 @@ public final class TiercelAgent implements AutoCloseable {
   private int httpPort = -1;
   private boolean closed;
 
-  /** Creates an agent on the system clock; {@link #start()} makes it listen. */
+  /**
+   * Creates an agent on the system clock, read once per batch of commands on an event loop as on
+   * a node ({@link BatchClock}); {@link #start()} makes it listen.
+   */
   public TiercelAgent(AgentConfig config) {
-    this(config, Clock.system());
+    this(config, new BatchClock(Clock.system()));
   }
 
   /** Creates an agent whose expiry and versions read {@code clock}. */
@@ -119,7 +123,8 @@ public final class TiercelAgent implements AutoCloseable {
         commands.completed(command, result, nanos);
       });
     } else {
-      node.observe(this::observe);
+      // Only GET's hits and misses are counted: no clock reads for times nothing reads.
+      node.observe(CommandObserver.untimed(this::observe));
     }
     dispatcher = new CommandDispatcher(node);
     synchronizer = new Synchronizer(caches, clock, TiercelAgent::epochMicros, origin,

@@ -34,10 +34,18 @@ final class RespClient implements AutoCloseable {
 
   /** Sends commands without reading replies (a pipeline). */
   void send(String... args) throws IOException {
-    StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-    for (String a : args) {
-      byte[] b = a.getBytes(StandardCharsets.UTF_8);
-      sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+    sendAll(List.<String[]>of(args));
+  }
+
+  /** Sends commands in one write, so the server reads them as one batch (unless split). */
+  void sendAll(List<String[]> commands) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String[] args : commands) {
+      sb.append('*').append(args.length).append("\r\n");
+      for (String a : args) {
+        byte[] b = a.getBytes(StandardCharsets.UTF_8);
+        sb.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+      }
     }
     ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
     while (buf.hasRemaining()) {

@@ -26,4 +26,27 @@ public interface CommandObserver {
    * @param nanos how long the command ran
    */
   void completed(Command command, int result, long nanos);
+
+  /**
+   * Returns whether this observer reads {@code nanos}; one that only counts results returns false,
+   * and the dispatcher then passes 0 and reads no clock for it (two clock reads a command).
+   */
+  default boolean timed() {
+    return true;
+  }
+
+  /** Returns an observer of results only: {@code counter} is told 0 for every command's time. */
+  static CommandObserver untimed(CommandObserver counter) {
+    return new CommandObserver() {
+      @Override
+      public void completed(Command command, int result, long nanos) {
+        counter.completed(command, result, nanos);
+      }
+
+      @Override
+      public boolean timed() {
+        return false;
+      }
+    };
+  }
 }

@@ -54,6 +54,8 @@ public final class Node {
   volatile String transport = "nio";
   volatile Persistence persistence;
   volatile CommandObserver observer = CommandObserver.NONE;
+  /** Whether {@link #observer} reads commands' times ({@link CommandObserver#timed}). */
+  volatile boolean observerTimed;
 
   /** Creates the state of a node with {@code config}, serving {@code caches}. */
   public Node(ServerConfig config, CacheManager caches, Clock clock) {
@@ -85,6 +87,7 @@ public final class Node {
 
   /** Makes {@code observer} see every command run from now on. */
   public void observe(CommandObserver observer) {
+    this.observerTimed = observer != CommandObserver.NONE && observer.timed();
     this.observer = observer;
   }
 
