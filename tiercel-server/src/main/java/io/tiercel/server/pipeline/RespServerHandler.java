@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class RespServerHandler extends ChannelInboundHandlerAdapter
     implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(RespServerHandler.class);
-  /** Replies past this size are written before the batch ends, so a huge pipeline streams. */
+  /** Replies past this size are sent before the batch ends, so a huge pipeline streams. */
   private static final int EARLY_WRITE_BYTES = 64 << 10;
 
   private final CommandDispatcher dispatcher;
@@ -137,7 +137,8 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       if (held != null) {
         held.add(reply.take());
       } else {
-        ctx.write(reply.take());
+        // Flushed now: a batch may end without another reply, and nothing else flushes then.
+        ctx.writeAndFlush(reply.take(), ctx.voidPromise());
       }
     }
     return !session.closing();
