@@ -3,6 +3,8 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,35 @@ class RespWireTest {
         }
         c.send(batch.toString());
         assertThat(c.readLike(expected.toString())).isEqualTo(expected.toString());
+      }
+    }
+  }
+
+  @Test
+  void everyConnectionGetsItsOwnRepliesWhenManyAreAnsweredInOneLoopTurn() throws Exception {
+    List<RawClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        clients.add(RawClient.tcp(fixture.port()));
+      }
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < clients.size(); i++) {
+          StringBuilder batch = new StringBuilder();
+          for (int j = 0; j < 16; j++) {
+            batch.append("SET c").append(i).append(':').append(j).append(" r").append(round)
+                .append("\r\n");
+          }
+          clients.get(i).send(batch + "GET c" + i + ":15\r\n");
+        }
+        String value = "r" + round;
+        String expected = "+OK\r\n".repeat(16) + "$" + value.length() + "\r\n" + value + "\r\n";
+        for (RawClient c : clients) {
+          assertThat(c.readLike(expected)).isEqualTo(expected);
+        }
+      }
+    } finally {
+      for (RawClient c : clients) {
+        c.close();
       }
     }
   }
