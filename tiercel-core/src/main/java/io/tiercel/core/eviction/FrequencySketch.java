@@ -63,6 +63,7 @@ final class FrequencySketch {
   private int blockMask;
   private int sampleSize;
   private int size;
+  private boolean aged;
 
   /** Sizes the sketch for {@code entries} entries, as {@link #ensureCapacity(long, long)}. */
   void ensureCapacity(long entries) {
@@ -106,6 +107,11 @@ final class FrequencySketch {
   /** Returns whether the sketch was never sized, so it counts nothing yet. */
   boolean isNotInitialized() {
     return table == null;
+  }
+
+  /** Returns whether the counters were halved at least once. */
+  boolean hasAged() {
+    return aged;
   }
 
   /** Returns the increments after which all counters are halved (also the climber's sample). */
@@ -176,6 +182,7 @@ final class FrequencySketch {
 
   /** Halves every counter and the sample count (less the odd counts lost by rounding down). */
   void reset() {
+    aged = true;
     int odd = 0;
     for (int i = 0; i < table.length; i++) {
       odd += Long.bitCount(table[i] & ONE_MASK);

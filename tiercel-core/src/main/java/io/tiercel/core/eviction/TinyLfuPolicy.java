@@ -155,6 +155,7 @@ public final class TinyLfuPolicy implements EvictionPolicy {
   private final NodeDeque protectedQueue = new NodeDeque(PROTECTED);
   private final FrequencySketch sketch = new FrequencySketch();
   private final MarginalAdmission marginal = new MarginalAdmission();
+  private final UnrecordedResidents unrecorded = new UnrecordedResidents();
   private final PolicyNode[] readBuffer = new PolicyNode[READ_BUFFER_SIZE];
   private int pendingReads;
 
@@ -296,7 +297,22 @@ public final class TinyLfuPolicy implements EvictionPolicy {
     PolicyNode candidate = evictFromWindow();
     int evicted = evictFromMain(candidate, evictor);
     climb();
+    noteReadRecording();
     return evicted;
+  }
+
+  /**
+   * Takes the residents when the cache first weighs half its maximum, as the store then starts
+   * recording reads, and forgets them at the sketch's first halving (see UnrecordedResidents).
+   */
+  private void noteReadRecording() {
+    if (!unrecorded.isTaken()) {
+      if (weightedSize() >= maximum >>> 1) {
+        unrecorded.take(expectedEntries(weightedSize(), size()), size(), this::forEachLinked);
+      }
+    } else if (sketch.hasAged()) {
+      unrecorded.drop();
+    }
   }
 
   /**
@@ -416,7 +432,10 @@ public final class TinyLfuPolicy implements EvictionPolicy {
     if (candidateFreq > victimFreq + 1) {
       return true;
     } else if (candidateFreq == victimFreq + 1) {
-      marginal.record(candidateHash, victimHash);
+      if (!unrecorded.mightContain(victimHash)) {
+        // A victim resident before reads were recorded is undercounted: its pair does not vote
+        marginal.record(candidateHash, victimHash);
+      }
       if (!marginal.keepsVictim()) {
         return true;
       }
@@ -635,6 +654,11 @@ public final class TinyLfuPolicy implements EvictionPolicy {
   @Override
   public void forEach(Consumer<PolicyNode> action) {
     drainReadBuffer();
+    forEachLinked(action);
+  }
+
+  /** Visits every linked node, without applying buffered reads. */
+  private void forEachLinked(Consumer<PolicyNode> action) {
     probation.forEach(action);
     window.forEach(action);
     protectedQueue.forEach(action);
@@ -653,6 +677,11 @@ public final class TinyLfuPolicy implements EvictionPolicy {
   /** Returns the referee of marginal admissions, for tests. */
   MarginalAdmission marginal() {
     return marginal;
+  }
+
+  /** Returns the residents taken when reads began to be recorded, for tests. */
+  UnrecordedResidents unrecorded() {
+    return unrecorded;
   }
 
   /** Returns the frequency sketch, for tests and memory accounting. */
