@@ -188,7 +188,8 @@ final class FrequencySketch {
       odd += Long.bitCount(table[i] & ONE_MASK);
       table[i] = (table[i] >>> 1) & RESET_MASK;
     }
-    size = (size - (odd >>> 2)) >>> 1;
+    // Never below zero, also when called before a full sample (tests age the sketch by hand)
+    size = Math.max(0, size - (odd >>> 2)) >>> 1;
   }
 
   /** Mixes a hash so that nearby hashes land in unrelated blocks (a murmur-style finalizer). */
