@@ -132,6 +132,8 @@ class BackedCacheModesTest {
       c.put(b("a"), b("1"));
       clock.advance(java.time.Duration.ofSeconds(5));
       awaitRows(url, table, 1);
+      // The rows commit before the writer counts its batch; flush waits for that batch to end.
+      assertThat(c.flush(false, 30_000)).isTrue();
       assertThat(c.storeStats().flushes()).isEqualTo(1);
     }
   }

@@ -3,6 +3,8 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,75 @@ class RespWireTest {
     try (RawClient c = RawClient.tcp(fixture.port())) {
       c.send(batch.toString());
       assertThat(c.readLike(expected.toString())).isEqualTo(expected.toString());
+    }
+  }
+
+  @Test
+  void aReplyLargerThanTheEarlyWriteSizeArrivesWithoutAnotherCommand() throws Exception {
+    String big = "x".repeat(200_000);
+    try (RawClient c = RawClient.tcp(fixture.port())) {
+      c.command("SET", "big", big);
+      assertThat(c.readLine()).isEqualTo("+OK\r\n");
+      c.command("GET", "big");
+      String expected = "$200000\r\n" + big + "\r\n";
+      assertThat(c.readLike(expected)).isEqualTo(expected);
+      c.send("SET a 1\r\nGET big\r\n");
+      assertThat(c.readLike("+OK\r\n" + expected)).isEqualTo("+OK\r\n" + expected);
+    }
+  }
+
+  @Test
+  void batchesOfVaryingSizeOnOneConnectionAreAnsweredWhole() throws Exception {
+    String value = "v".repeat(100);
+    try (RawClient c = RawClient.tcp(fixture.port())) {
+      c.command("SET", "big", "x".repeat(200_000));
+      assertThat(c.readLine()).isEqualTo("+OK\r\n");
+      for (int round = 0; round < 6; round++) {
+        int gets = round % 3 == 0 ? 1 : 16;
+        StringBuilder batch = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < gets; i++) {
+          batch.append("SET k").append(i).append(' ').append(value).append(i).append("\r\n");
+          batch.append("GET k").append(i).append("\r\n");
+          expected.append("+OK\r\n$").append(value.length() + Integer.toString(i).length())
+              .append("\r\n").append(value).append(i).append("\r\n");
+        }
+        if (round == 4) {
+          batch.append("GET big\r\n");
+          expected.append("$200000\r\n").append("x".repeat(200_000)).append("\r\n");
+        }
+        c.send(batch.toString());
+        assertThat(c.readLike(expected.toString())).isEqualTo(expected.toString());
+      }
+    }
+  }
+
+  @Test
+  void everyConnectionGetsItsOwnRepliesWhenManyAreAnsweredInOneLoopTurn() throws Exception {
+    List<RawClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        clients.add(RawClient.tcp(fixture.port()));
+      }
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < clients.size(); i++) {
+          StringBuilder batch = new StringBuilder();
+          for (int j = 0; j < 16; j++) {
+            batch.append("SET c").append(i).append(':').append(j).append(" r").append(round)
+                .append("\r\n");
+          }
+          clients.get(i).send(batch + "GET c" + i + ":15\r\n");
+        }
+        String value = "r" + round;
+        String expected = "+OK\r\n".repeat(16) + "$" + value.length() + "\r\n" + value + "\r\n";
+        for (RawClient c : clients) {
+          assertThat(c.readLike(expected)).isEqualTo(expected);
+        }
+      }
+    } finally {
+      for (RawClient c : clients) {
+        c.close();
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import io.tiercel.server.command.CommandDispatcher;
 import io.tiercel.server.command.Reply;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.transport.LeastConnectionsChooser;
+import io.tiercel.server.transport.TurnFlush;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: cumulates reads, decodes whole commands in place, runs each at once
- * and writes all replies of a read batch with one flush on {@code channelReadComplete}.
+ * and writes all replies of a read batch on {@code channelReadComplete}, flushed with those of
+ * every other connection the loop read in the same turn ({@link TurnFlush}).
  *
  * <p>Ownership: this handler owns the cumulation buffer (every inbound buffer is merged into it
  * or becomes it, and it is released when empty or when the connection closes); the batch's reply
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class RespServerHandler extends ChannelInboundHandlerAdapter
     implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(RespServerHandler.class);
-  /** Replies past this size are written before the batch ends, so a huge pipeline streams. */
+  /** Replies past this size are sent before the batch ends, so a huge pipeline streams. */
   private static final int EARLY_WRITE_BYTES = 64 << 10;
 
   private final CommandDispatcher dispatcher;
@@ -137,7 +139,8 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       if (held != null) {
         held.add(reply.take());
       } else {
-        ctx.write(reply.take());
+        // Flushed now: a batch may end without another reply, and nothing else flushes then.
+        ctx.writeAndFlush(reply.take(), ctx.voidPromise());
       }
     }
     return !session.closing();
@@ -198,8 +201,10 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return;
     }
     if (out != null) {
-      // No promise per batch: a failed write reaches exceptionCaught, which closes.
-      ctx.writeAndFlush(out, ctx.voidPromise());
+      // No promise per batch: a failed write reaches exceptionCaught, which closes. The flush
+      // waits for the end of the loop's turn, with every other connection read in it.
+      ctx.write(out, ctx.voidPromise());
+      TurnFlush.later(ctx);
     }
     if (!ctx.channel().isWritable()) {
       // The client is not reading its replies: stop reading its commands until it catches up.
