@@ -111,8 +111,9 @@ public final class TinyLfuPolicy implements EvictionPolicy {
    * hit: the simulator's caffeine-kh row keys Caffeine by the store's hash. Against Caffeine keyed by
    * Long the results differed on small caches by the luck of the hash alone (which keys share
    * counters): on back-and-forth at 300 entries, five random key permutations give Caffeine
-   * itself 0.24 to 0.34. With (e), the full run has tinylfu within a point of caffeine-kh at all
-   * 163 points and above it on the scan-like traces; docs/benchmarks.md has the numbers.
+   * itself 0.24 to 0.34. With (e) and (f), the latest full run (branch hitratio4) has tinylfu
+   * within a point of caffeine-kh at 162 of 163 points (the other one is within at fixed seeds)
+   * and above it on the scan-like traces; docs/benchmarks.md has the numbers.
    *
    * Invariants: a node is in at most one of window, probation and protected; weightedSize() is
    * the exact sum of their weights; after evict() it is at most maximum().
