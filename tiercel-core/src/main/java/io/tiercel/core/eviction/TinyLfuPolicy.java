@@ -108,8 +108,8 @@ public final class TinyLfuPolicy implements EvictionPolicy {
    *
    * Check: without (e) and (f), given the same key hashes, replaying shared/traces through this
    * policy reproduced Caffeine 3.2.3 (maximumSize, initialCapacity, same-thread executor) hit for
-   * hit: the simulator's caffeine-kh row keys Caffeine by the store's hash. Against Caffeine keyed by
-   * Long the results differed on small caches by the luck of the hash alone (which keys share
+   * hit: the simulator's caffeine-kh row keys Caffeine by the store's hash. Against Caffeine keyed
+   * by Long the results differed on small caches by the luck of the hash alone (which keys share
    * counters): on back-and-forth at 300 entries, five random key permutations give Caffeine
    * itself 0.24 to 0.34. With (e) and (f), the latest full run (branch hitratio4) has tinylfu
    * within a point of caffeine-kh at 162 of 163 points (the other one is within at fixed seeds)
