@@ -126,6 +126,28 @@ public final class KeySlot {
         ^ TABLES[(int) x & 0xFF];
   }
 
+  /**
+   * Returns the CRC16-XMODEM register after the last {@code count} (1 to 7) bytes of a key, given
+   * as the low bytes of one big-endian word whose other bytes are zero. The register is folded
+   * into the first two of those bytes as in {@link #crc16Word}; the zero bytes above them pick
+   * entry 0 of their tables, which is 0, so eight independent loads serve any count, and four
+   * serve a tail of at most four bytes (a key of 9 to 12 bytes). A one-byte tail keeps the
+   * register's low byte, which no table covers, shifted in directly.
+   */
+  public static int crc16Tail(int crc, long bigEndianTail, int count) {
+    long fold = ((long) crc << 48) >>> (64 - 8 * count);
+    int kept = (int) (((long) crc << (8 * count)) & 0xFFFF);
+    long x = bigEndianTail ^ fold;
+    if (count <= 4) {
+      return TABLES[3 * 256 + ((int) (x >>> 24) & 0xFF)]
+          ^ TABLES[2 * 256 + ((int) (x >>> 16) & 0xFF)]
+          ^ TABLES[256 + ((int) (x >>> 8) & 0xFF)]
+          ^ TABLES[(int) x & 0xFF]
+          ^ kept;
+    }
+    return crc16Word(0, x) ^ kept;
+  }
+
   /** Returns the CRC16-XMODEM register after one more byte. */
   public static int crc16Byte(int crc, byte b) {
     return ((crc << 8) ^ TABLES[((crc >>> 8) ^ b) & 0xFF]) & 0xFFFF;

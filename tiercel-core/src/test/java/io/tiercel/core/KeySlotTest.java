@@ -35,6 +35,23 @@ class KeySlotTest {
   }
 
   @Test
+  void tailOfOneToSevenBytesMatchesByteAtATimeFromAnyRegister() {
+    java.util.Random random = new java.util.Random(9);
+    for (int n = 0; n < 5000; n++) {
+      int crc = random.nextInt(1 << 16);
+      int count = 1 + random.nextInt(7);
+      long tail = 0;
+      int expected = crc;
+      for (int i = 0; i < count; i++) {
+        byte b = (byte) random.nextInt();
+        tail = (tail << 8) | (b & 0xFF);
+        expected = KeySlot.crc16Byte(expected, b);
+      }
+      assertThat(KeySlot.crc16Tail(crc, tail, count)).as("count %d", count).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void tagIsFoundAtEveryPositionAndOnlyItsContentIsHashed() {
     java.util.Random random = new java.util.Random(7);
     for (int length = 3; length < 40; length++) {

@@ -63,6 +63,7 @@ final class FrequencySketch {
   private int blockMask;
   private int sampleSize;
   private int size;
+  private boolean aged;
 
   /** Sizes the sketch for {@code entries} entries, as {@link #ensureCapacity(long, long)}. */
   void ensureCapacity(long entries) {
@@ -106,6 +107,11 @@ final class FrequencySketch {
   /** Returns whether the sketch was never sized, so it counts nothing yet. */
   boolean isNotInitialized() {
     return table == null;
+  }
+
+  /** Returns whether the counters were halved at least once. */
+  boolean hasAged() {
+    return aged;
   }
 
   /** Returns the increments after which all counters are halved (also the climber's sample). */
@@ -176,12 +182,14 @@ final class FrequencySketch {
 
   /** Halves every counter and the sample count (less the odd counts lost by rounding down). */
   void reset() {
+    aged = true;
     int odd = 0;
     for (int i = 0; i < table.length; i++) {
       odd += Long.bitCount(table[i] & ONE_MASK);
       table[i] = (table[i] >>> 1) & RESET_MASK;
     }
-    size = (size - (odd >>> 2)) >>> 1;
+    // Never below zero, also when called before a full sample (tests age the sketch by hand)
+    size = Math.max(0, size - (odd >>> 2)) >>> 1;
   }
 
   /** Mixes a hash so that nearby hashes land in unrelated blocks (a murmur-style finalizer). */

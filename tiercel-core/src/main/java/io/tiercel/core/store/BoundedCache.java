@@ -122,17 +122,18 @@ public final class BoundedCache implements Cache {
   private final ReentrantLock evictionLock = new ReentrantLock();
   private final LongAdder entries = new LongAdder();
   /*
-   * Hits are the read buffer's recorded reads (ReadBuffer.recorded) plus the two counts below.
-   * Below half the budget a hit is counted in a HitCounter, whose increment is a plain store (see
-   * its essay): in JMH, 2-thread reads of such a cache ran at 17-20 M ops/s in 3 of 4 runs, at
-   * 11-14 M with a LongAdder (no gain showed at 1 thread). A read the buffer dropped still goes
-   * to a LongAdder: a HitCounter there too measured 15-25 % slower on full caches at 2 threads
-   * (docs/benchmarks.md, branch coreperf4); the cause was not found.
+   * Hits are the read buffer's recorded reads (ReadBuffer.recorded) plus the two counts below,
+   * both HitCounters, whose increment is a plain store (see its essay): in JMH, 2-thread reads of
+   * a cache below half its budget ran at 17-20 M ops/s in 3 of 4 runs, at 11-14 M with a
+   * LongAdder (no gain showed at 1 thread). coreperf4 measured a HitCounter 15-25 % slower than a
+   * LongAdder for dropped reads on full caches at 2 threads; with its cells padded to their own
+   * cache lines and found by thread id (coreperf6) it measured no slower, and a dropped read no
+   * longer pays a compare-and-swap (docs/benchmarks.md, branch coreperf6).
    */
   /** Hits made while reads were not recorded (below half the budget). */
   private final HitCounter unrecordedHits = new HitCounter();
   /** Hits the read buffer dropped: its ring was full or its tail was contended. */
-  private final LongAdder droppedHits = new LongAdder();
+  private final HitCounter droppedHits = new HitCounter();
   private final LongAdder misses = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder expirations = new LongAdder();

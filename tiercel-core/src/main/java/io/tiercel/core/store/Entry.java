@@ -91,7 +91,8 @@ class Entry extends PolicyNode {
   /**
    * Returns whether this entry's key equals {@code key}. Short keys (most cache keys) are compared
    * eight bytes at a time inline, which profiles showed is far cheaper than a call to the
-   * vectorized {@link Arrays#equals} for keys of a few words. The key bytes are compared before
+   * vectorized {@link Arrays#equals} for keys of a few words; a key of 8 to 32 bytes ends with a
+   * word that overlaps the one before it rather than a byte loop. The key bytes are compared before
    * the stored length, which sits at the end of the array, so the two loads overlap.
    */
   final boolean keyEquals(byte[] key) {
@@ -111,15 +112,23 @@ class Entry extends PolicyNode {
     if (length > INLINE_COMPARE) {
       return Arrays.equals(d, 0, length, other, 0, length) && keyLength() == length;
     }
-    int i = 0;
-    for (; length - i >= 8; i += 8) {
-      if ((long) LONGS.get(d, i) != (long) LONGS.get(other, i)) {
+    if (length >= 8) {
+      // Whole words, the last one ending at the key's end (it may overlap the one before): no
+      // byte loop for any length from 8 to 32.
+      int last = length - 8;
+      for (int i = 0; i < last; i += 8) {
+        if ((long) LONGS.get(d, i) != (long) LONGS.get(other, i)) {
+          return false;
+        }
+      }
+      if ((long) LONGS.get(d, last) != (long) LONGS.get(other, last)) {
         return false;
       }
-    }
-    for (; i < length; i++) {
-      if (d[i] != other[i]) {
-        return false;
+    } else {
+      for (int i = 0; i < length; i++) {
+        if (d[i] != other[i]) {
+          return false;
+        }
       }
     }
     return d[d.length - 1] == length;

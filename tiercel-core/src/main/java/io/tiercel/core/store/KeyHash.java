@@ -83,15 +83,22 @@ public final class KeyHash {
       h = Long.rotateLeft((h ^ word) * M1, 29) * M2;
       brace |= KeySlot.hasOpenBrace(word);
     }
-    if (i < length) {
-      long tail = 0;
-      for (; i < length; i++) {
-        byte b = key[i];
-        crc = KeySlot.crc16Byte(crc, b);
-        tail = (tail << 8) | (b & 0xFF);
-        brace |= b == '{';
+    int rest = length - i;
+    if (rest > 0) {
+      // The last 1 to 7 bytes as one big-endian word: sliced from the key's last eight bytes when
+      // it has eight, so a key of 9 to 15 bytes costs two word loads and no byte loop.
+      long tail;
+      if (length >= 8) {
+        tail = (long) LONGS.get(key, length - 8) & (-1L >>> (64 - 8 * rest));
+      } else {
+        tail = 0;
+        for (int j = 0; j < length; j++) {
+          tail = (tail << 8) | (key[j] & 0xFF);
+        }
       }
+      crc = KeySlot.crc16Tail(crc, tail, rest);
       h = Long.rotateLeft((h ^ tail) * M1, 29) * M2;
+      brace |= KeySlot.hasOpenBrace(tail);
     }
     h ^= h >>> 33;
     h *= 0xFF51AFD7ED558CCDL;

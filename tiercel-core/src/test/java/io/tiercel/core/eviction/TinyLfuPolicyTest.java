@@ -278,6 +278,74 @@ class TinyLfuPolicyTest {
     assertThat(policy.marginal().keepsVictim()).isFalse();
   }
 
+  /**
+   * Fills a cache of {@code maximum} entries with keys 0 up, gives the window's oldest entry a
+   * second count, then adds a newcomer: that candidate leads the victim (key 0, seen once) by
+   * exactly one, and wins. Then key 0 is requested again; returns the referee's votes.
+   */
+  private static int voteOnMarginalEvictionOfKeyZero(TinyLfuPolicy policy, long maximum,
+      boolean ageFirst) {
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < maximum; key++) {
+      sim.get(key);
+    }
+    if (ageFirst) {
+      policy.sketch().reset();
+      policy.evict(victim -> {});
+    }
+    PolicyNode[] windowHead = new PolicyNode[1];
+    policy.forEach(node -> {
+      if (windowHead[0] == null && node.queue() == TinyLfuPolicy.WINDOW) {
+        windowHead[0] = node;
+      }
+    });
+    policy.sketch().increment(windowHead[0].keyHash());
+    int before = policy.marginal().votes();
+
+    sim.get(maximum);
+    assertThat(sim.contains(0)).isFalse();
+    sim.get(0);
+    return policy.marginal().votes() - before;
+  }
+
+  @Test
+  void largeCacheTakesItsResidentsWhenHalfFullAsTheStoreStartsRecordingReads() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(20_000, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 9_999; key++) {
+      sim.get(key);
+    }
+    assertThat(policy.unrecorded().isTaken()).isFalse();
+
+    sim.get(9_999);
+
+    assertThat(policy.unrecorded().isTaken()).isTrue();
+    assertThat(policy.unrecorded().mightContain(TestNode.hashOf(0))).isTrue();
+    assertThat(policy.unrecorded().mightContain(TestNode.hashOf(9_999))).isTrue();
+  }
+
+  @Test
+  void marginalEvictionOfAResidentFromBeforeReadsWereRecordedCastsNoVote() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(20_000, 1);
+
+    assertThat(voteOnMarginalEvictionOfKeyZero(policy, 20_000, false)).isZero();
+  }
+
+  @Test
+  void afterTheSketchFirstAgesSuchEvictionsVoteAgain() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(20_000, 1);
+
+    assertThat(voteOnMarginalEvictionOfKeyZero(policy, 20_000, true)).isEqualTo(1);
+    assertThat(policy.unrecorded().bytes()).isZero();
+  }
+
+  @Test
+  void smallCacheKeepsEveryVote() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(1_000, 1);
+
+    assertThat(voteOnMarginalEvictionOfKeyZero(policy, 1_000, false)).isEqualTo(1);
+  }
+
   @Test
   void sameSeedAndHashesReplayIdentically() {
     double first = backAndForth(new TinyLfuPolicy(300, 42), 12);

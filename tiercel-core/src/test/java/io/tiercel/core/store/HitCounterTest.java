@@ -41,4 +41,30 @@ class HitCounterTest {
         .as("cells of ended threads were folded")
         .isLessThanOrEqualTo(16);
   }
+
+  @Test
+  void threadsWhoseIdsShareACellSlotStillCountExactly() throws InterruptedException {
+    // More live threads than cell slots by id, so some ids collide and take the ThreadLocal path.
+    HitCounter counter = new HitCounter();
+    List<Thread> threads = new ArrayList<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    for (int t = 0; t < 150; t++) {
+      threads.add(Thread.ofPlatform().start(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        for (int i = 0; i < 1_000; i++) {
+          counter.increment();
+        }
+      }));
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join(60_000);
+    }
+    assertThat(counter.sum()).isEqualTo(150_000);
+  }
 }
