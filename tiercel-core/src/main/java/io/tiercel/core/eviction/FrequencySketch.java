@@ -209,7 +209,8 @@ final class FrequencySketch {
     return x;
   }
 
-  private static int ceilingPowerOfTwo(int x) {
+  /** Returns the least power of two at or above {@code x} (1 for {@code x <= 1}). */
+  static int ceilingPowerOfTwo(int x) {
     return (x <= 1) ? 1 : 1 << -Integer.numberOfLeadingZeros(x - 1);
   }
 }

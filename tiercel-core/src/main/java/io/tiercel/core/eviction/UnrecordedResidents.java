@@ -60,7 +60,7 @@ final class UnrecordedResidents {
     if (entries <= SMALL_CACHE_ENTRIES || count == 0) {
       return;
     }
-    int words = ceilingPowerOfTwo((int) Math.min(Math.max(count / 8, 1), 1 << 24));
+    int words = FrequencySketch.ceilingPowerOfTwo((int) Math.min(Math.max(count / 8, 1), 1 << 24));
     bits = new long[words];
     mask = (words << 6) - 1;
     residents.accept(node -> add(node.keyHash()));
@@ -72,8 +72,7 @@ final class UnrecordedResidents {
       return false;
     }
     int h1 = mix(keyHash);
-    int h2 = (h1 >>> 16) | (h1 << 16);
-    return isSet(h1) && isSet(h2 * 0x9E3779B9);
+    return isSet(h1) && isSet(secondProbe(h1));
   }
 
   /** Forgets the residents; later queries answer false. */
@@ -88,9 +87,8 @@ final class UnrecordedResidents {
 
   private void add(int keyHash) {
     int h1 = mix(keyHash);
-    int h2 = (h1 >>> 16) | (h1 << 16);
     set(h1);
-    set(h2 * 0x9E3779B9);
+    set(secondProbe(h1));
   }
 
   private void set(int h) {
@@ -103,6 +101,11 @@ final class UnrecordedResidents {
     return (bits[bit >>> 6] & (1L << bit)) != 0;
   }
 
+  /** Returns the second probe's hash, derived from the first: halves swapped, then scrambled. */
+  private static int secondProbe(int h1) {
+    return ((h1 >>> 16) | (h1 << 16)) * 0x9E3779B9;
+  }
+
   /** A murmur-style finalizer, so that nearby hashes set unrelated bits. */
   private static int mix(int x) {
     x ^= x >>> 16;
@@ -111,9 +114,5 @@ final class UnrecordedResidents {
     x *= 0xc2b2ae35;
     x ^= x >>> 16;
     return x;
-  }
-
-  private static int ceilingPowerOfTwo(int x) {
-    return (x <= 1) ? 1 : 1 << -Integer.numberOfLeadingZeros(x - 1);
   }
 }
