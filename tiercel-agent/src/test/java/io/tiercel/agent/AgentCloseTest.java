@@ -42,11 +42,7 @@ class AgentCloseTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {client, agent, direct, node}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Closing.inOrder(client, agent, direct, node);
   }
 
   private boolean anyClosing() {

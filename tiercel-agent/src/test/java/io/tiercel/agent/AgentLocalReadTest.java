@@ -27,11 +27,7 @@ class AgentLocalReadTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {client, agent, node}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Closing.inOrder(client, agent, node);
   }
 
   private void start(String... extra) throws Exception {

@@ -37,11 +37,7 @@ class AgentSyncTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, node}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Closing.inOrder(a, b, node);
   }
 
   private TiercelAgent agent(String socket) throws Exception {

@@ -22,11 +22,7 @@ class NearCacheEvictionTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {agent, direct, node}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Closing.inOrder(agent, direct, node);
   }
 
   @Test

@@ -35,11 +35,7 @@ class NearCacheTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {agent, direct, node}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Closing.inOrder(agent, direct, node);
   }
 
   private void agent(Clock clock, String... extra) throws Exception {

@@ -40,11 +40,7 @@ class SyncRepairTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, direct, node}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    Closing.inOrder(a, b, direct, node);
   }
 
   private TiercelAgent agent(String socket, String checkInterval) throws Exception {
