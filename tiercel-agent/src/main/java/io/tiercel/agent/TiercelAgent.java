@@ -45,10 +45,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public final class TiercelAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TiercelAgent.class);
   private static final long CLEANUP_PERIOD_MS = 100;
   private static final int VERSION_CAPACITY = 1_000_000;
+  /** The longest {@link #start} waits for the first connections to the node (2 s connect timeout). */
+  private static final long FIRST_CONNECT_WAIT_MS = 2_500;
 
   private final AgentConfig config;
   private final Clock clock;
@@ -107,7 +112,10 @@ public final class TiercelAgent implements AutoCloseable {
 
   private final long origin;
 
-  /** Binds the listeners and starts the upstream connections; returns once serving. */
+  /**
+   * Starts the upstream connections, waits for their first connect attempts (briefly) and binds
+   * the listeners; returns once serving.
+   */
   public synchronized TiercelAgent start() throws InterruptedException {
     var store = config.store();
     caches = new CacheManager(store.defaultCacheConfig(), clock, RemovalListener.none(),
@@ -168,6 +176,7 @@ public final class TiercelAgent implements AutoCloseable {
       }
     };
     try {
+      awaitFirstAttempts(requestConnections);
       unixChannel = bindUnix(new ServerBootstrap().group(boss, workers).childHandler(init),
           config.unixSocket());
       if (config.port() >= 0) {
@@ -295,6 +304,24 @@ public final class TiercelAgent implements AutoCloseable {
 
     @Override
     public void push(byte[] reply) {}
+  }
+
+  /**
+   * Waits until every request connection's first connect attempt has ended (connected or failed;
+   * at most {@link #FIRST_CONNECT_WAIT_MS}), so that a GGET sent as soon as the agent serves
+   * reaches a running node instead of failing as unreachable while the connection is still being
+   * made. A node that is down delays nothing: the connect is refused at once (or times out), and
+   * the agent serves its local commands regardless.
+   */
+  private void awaitFirstAttempts(List<UpstreamConnection> connections)
+      throws InterruptedException {
+    CompletableFuture<?>[] attempts = connections.stream()
+        .map(UpstreamConnection::firstAttempt).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(attempts).get(FIRST_CONNECT_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("serving before every connection to node {} is up", nodesText());
+    }
   }
 
   /** Returns the upstream connection pinned to {@code loop}. */

@@ -77,6 +77,21 @@ class AgentSyncTest {
   }
 
   @Test
+  void ggetSentAsSoonAsStartReturnsReachesTheNode() throws Exception {
+    try (RespClient direct = RespClient.tcp(node.port())) {
+      assertThat(direct.call("SET", "early", "v")).isEqualTo("OK");
+    }
+    for (int i = 0; i < 3; i++) {
+      String socket = "fresh" + i + ".sock";
+      try (TiercelAgent fresh = agent(socket); RespClient c = client(socket)) {
+        // No wait: start() returned after the request connections' first connect attempts.
+        assertThat(c.call("GGET", "early")).isEqualTo("v");
+        assertThat(fresh.stats().globalErrors.sum()).isZero();
+      }
+    }
+  }
+
+  @Test
   void globalCommandsGoToTheNodeAndRepliesStayInPipelineOrder() throws Exception {
     try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock");
         RespClient direct = RespClient.tcp(node.port())) {

@@ -70,6 +70,8 @@ public final class UpstreamConnection implements AutoCloseable {
   /** Writes requests to {@link #channel}, one flush per loop turn; touched only on the loop. */
   private CoalescedFlush requests;
   private volatile boolean closed;
+  /** Completes with whether the first connect attempt succeeded. */
+  private final CompletableFuture<Boolean> firstAttempt = new CompletableFuture<>();
 
   /**
    * Creates a connection to {@code address} on {@code loop}; {@code subscriber} sends every reply
@@ -96,6 +98,14 @@ public final class UpstreamConnection implements AutoCloseable {
     return ch != null && ch.isActive();
   }
 
+  /**
+   * Returns a future that completes with whether the first connect attempt succeeded, once it
+   * ends (at most the connect timeout after {@link #start}).
+   */
+  public CompletableFuture<Boolean> firstAttempt() {
+    return firstAttempt;
+  }
+
   /** Starts connecting; returns at once. */
   public void start() {
     loop.execute(this::connect);
@@ -114,6 +124,7 @@ public final class UpstreamConnection implements AutoCloseable {
     f.addListener(done -> {
       if (!done.isSuccess()) {
         LOG.debug("cannot connect to {}: {}", name, done.cause().toString());
+        firstAttempt.complete(false);
         scheduleReconnect();
       }
     });
@@ -159,6 +170,7 @@ public final class UpstreamConnection implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    firstAttempt.complete(false);
     Channel ch = channel;
     if (ch != null) {
       ch.close().awaitUninterruptibly(2_000);
@@ -178,6 +190,7 @@ public final class UpstreamConnection implements AutoCloseable {
       if (listener != null) {
         listener.connected(UpstreamConnection.this);
       }
+      firstAttempt.complete(true);
       ctx.fireChannelActive();
     }
 
