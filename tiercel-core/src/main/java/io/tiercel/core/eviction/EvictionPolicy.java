@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  *   <li>{@link #evict} hands each victim to the store, which removes it from the table; the
  *       policy unlinks the victim itself and must not expect an {@link #onRemove} for it.
  *   <li>{@link #weightedSize()} is the total weight of linked nodes, exactly.
+ *   <li>No read arrives before {@link #onReadRecordingStarted()}, which the store calls once.
  * </ul>
  */
 public interface EvictionPolicy {
@@ -26,6 +27,12 @@ public interface EvictionPolicy {
 
   /** Records a read hit of a linked entry; ignores an unlinked one. */
   void onAccess(PolicyNode node);
+
+  /**
+   * Notes that reads arrive from now on: the store withholds them until the cache first weighs
+   * half its maximum, then calls this once, after that maintenance pass's {@link #evict}.
+   */
+  default void onReadRecordingStarted() {}
 
   /**
    * Puts {@code node} in the place of {@code old}, whose key was rewritten, and counts it as an

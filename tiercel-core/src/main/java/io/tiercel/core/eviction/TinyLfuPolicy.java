@@ -44,7 +44,8 @@ public final class TinyLfuPolicy implements EvictionPolicy {
    * the decisions are Caffeine's. The store records no reads until the cache first weighs half its
    * maximum, so the entries resident then are undercounted (one count each, their add): a pair
    * whose victim may be one of them follows the referee but casts no vote, until the sketch first
-   * ages (UnrecordedResidents; caches of more than 16,384 entries only). Without that, popular
+   * ages (UnrecordedResidents, taken when the store calls onReadRecordingStarted; caches of more
+   * than 16,384 entries only). Without that, popular
    * victims of that time taught the referee to keep victims just as a new working set arrived: on
    * the ARC P3 trace at 131,072 entries, 1.1 to 2 points below Caffeine.
    *
@@ -304,21 +305,21 @@ public final class TinyLfuPolicy implements EvictionPolicy {
     PolicyNode candidate = evictFromWindow();
     int evicted = evictFromMain(candidate, evictor);
     climb();
-    noteReadRecording();
+    if (sketch.hasAged()) {
+      // The counts of the residents from before reads were recorded have been halved
+      unrecorded.drop();
+    }
     return evicted;
   }
 
   /**
-   * Takes the residents when the cache first weighs half its maximum, as the store then starts
-   * recording reads, and forgets them at the sketch's first halving (see UnrecordedResidents).
+   * Takes the residents, whose reads the store withheld until now, and keeps them until the
+   * sketch first ages (see UnrecordedResidents).
    */
-  private void noteReadRecording() {
+  @Override
+  public void onReadRecordingStarted() {
     if (!unrecorded.isTaken()) {
-      if (weightedSize() >= maximum >>> 1) {
-        unrecorded.take(expectedEntries(weightedSize(), size()), size(), this::forEachLinked);
-      }
-    } else if (sketch.hasAged()) {
-      unrecorded.drop();
+      unrecorded.take(expectedEntries(weightedSize(), size()), size(), this::forEachLinked);
     }
   }
 

@@ -23,8 +23,9 @@ final class UnrecordedResidents {
    * recorded (docs/benchmarks.md, branch hitratio4); Caffeine's own rule, which never keeps a
    * victim one count behind, does not lose there.
    *
-   * The remedy. When the cache first reaches half its maximum (when the store starts recording),
-   * the policy adds the hashes of the resident entries to this filter. A marginal decision whose
+   * The remedy. When the store starts recording reads, it tells the policy
+   * (EvictionPolicy.onReadRecordingStarted; PolicySimulator in the tests does the same), and the
+   * policy adds the hashes of the resident entries to this filter. A marginal decision whose
    * victim may be one of them is decided by the referee's current rule but casts no vote. The
    * filter is dropped at the sketch's first halving, when the counts of that time have been
    * halved and the recorded history dominates. Small caches (at most SMALL_CACHE_ENTRIES) do not

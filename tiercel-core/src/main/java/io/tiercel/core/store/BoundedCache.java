@@ -78,7 +78,9 @@ import org.slf4j.LoggerFactory;
  * itself (a ring slot CAS, and a drain that replays the policy). It only pays once entries must
  * be chosen for eviction. So, as Caffeine does ({@code BoundedLocalCache.skipReadBuffer}), reads
  * skip the buffer until the cache first weighs half its budget; from then on every read is
- * offered, even if the cache shrinks again. Caffeine ties the switch to its frequency sketch,
+ * offered, even if the cache shrinks again, and the policy is told so once
+ * ({@code EvictionPolicy.onReadRecordingStarted}: W-TinyLFU then notes which residents' reads it
+ * never saw). Caffeine ties the switch to its frequency sketch,
  * which it allocates only when the cache reaches half its {@code maximumSize} (sized for the
  * maximum, or for the current entry count when weighted); until then it counts neither reads nor
  * writes, and its queues hold insertion order. What is lost is the same here: the recency and
@@ -668,6 +670,9 @@ public final class BoundedCache implements Cache {
         policy.onRemove(node);
         next.onAdd(node);
       }
+      if (recordingReads) {
+        next.onReadRecordingStarted();
+      }
       policy = next;
       config = updated;
     } finally {
@@ -941,6 +946,7 @@ public final class BoundedCache implements Cache {
     weightedSize = size;
     if (!recordingReads && size >= policy.maximum() >>> 1) {
       recordingReads = true;
+      policy.onReadRecordingStarted();
     }
   }
 

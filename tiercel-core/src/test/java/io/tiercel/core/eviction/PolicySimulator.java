@@ -4,11 +4,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongToIntFunction;
 
-/** Drives a policy as the store does, over a map of keys: a miss adds, then evicts. */
+/**
+ * Drives a policy as the store does, over a map of keys: a miss adds, then evicts; when the
+ * policy first weighs half its maximum it is told that reads are recorded (every read is passed
+ * on, also before: tests drive the policy with all of them).
+ */
 final class PolicySimulator {
   final EvictionPolicy policy;
   final Map<Long, TestNode> resident = new HashMap<>();
   private final LongToIntFunction hasher;
+  private boolean recordingReads;
   long hits;
   long misses;
 
@@ -35,6 +40,10 @@ final class PolicySimulator {
     resident.put(key, node);
     policy.onAdd(node);
     policy.evict(victim -> resident.remove(((TestNode) victim).key, victim));
+    if (!recordingReads && policy.weightedSize() >= policy.maximum() >>> 1) {
+      recordingReads = true;
+      policy.onReadRecordingStarted();
+    }
     return false;
   }
 

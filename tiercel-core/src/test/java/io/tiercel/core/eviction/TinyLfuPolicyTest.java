@@ -325,6 +325,21 @@ class TinyLfuPolicyTest {
   }
 
   @Test
+  void residentsAreTakenWhenTheStoreSaysItRecordsReadsNotWhenThePolicyIsHalfFull() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(20_000, 1);
+    for (long key = 0; key < 15_000; key++) {
+      policy.onAdd(new TestNode(key, 1));
+      policy.evict(victim -> { });
+    }
+    assertThat(policy.unrecorded().isTaken()).isFalse();
+
+    policy.onReadRecordingStarted();
+
+    assertThat(policy.unrecorded().isTaken()).isTrue();
+    assertThat(policy.unrecorded().mightContain(TestNode.hashOf(14_999))).isTrue();
+  }
+
+  @Test
   void marginalEvictionOfAResidentFromBeforeReadsWereRecordedCastsNoVote() {
     TinyLfuPolicy policy = new TinyLfuPolicy(20_000, 1);
 
