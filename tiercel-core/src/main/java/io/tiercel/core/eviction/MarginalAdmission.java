@@ -39,17 +39,6 @@ final class MarginalAdmission {
    * loses nothing beyond 0.7 points elsewhere, and removes most of the hash luck on the scans
    * (docs/benchmarks.md).
    *
-   * Turning. A workload that changes phase needs the rule to turn: a loop that kept its victims
-   * is followed by a working set whose candidates should be admitted. From saturation, the
-   * counter crosses the dead zone after VOTE_LIMIT - KEEP_VICTIM_VOTES + 1 opposite votes, and
-   * only resolved pairs vote, so a phase with few marginal decisions may end before the rule
-   * turns. In a replay of this policy over 16 hash seeds, the LIRS gli trace at 750 entries
-   * scored 0.412 to 0.436 (mean 0.429) with a bound of 32 (25 votes to turn); at the worst seed
-   * the votes stopped at +7 after the phase change at about request 4,500. A bound of 24 (17
-   * votes) gives 0.430 at every seed there and, over the 17 smaller traces at four seeds, the same
-   * mean with better worst seeds; 16 costs the loop trace at 250 entries (docs/benchmarks.md,
-   * branch hitratio5).
-   *
    * Layout. A direct-mapped table of SLOTS pairs of ints, indexed by the low bits of the key hash:
    * the hash, and the partner's slot plus a bit saying whether this key was the victim. Recording
    * a pair overwrites (and unpairs) whatever the two slots held, so the table keeps the most
@@ -63,11 +52,8 @@ final class MarginalAdmission {
 
   /** The pairs remembered at once (two slots each, at most); a power of two. */
   static final int SLOTS = 1024;
-  /**
-   * The bound of the vote counter in either direction: from saturation, 17 opposite votes turn
-   * the rule (see "Turning" in the essay).
-   */
-  static final int VOTE_LIMIT = 24;
+  /** The bound of the vote counter in either direction, so that it can turn within 32 votes. */
+  static final int VOTE_LIMIT = 32;
   /** The lead of victim votes above which a marginal candidate is rejected (the dead zone). */
   static final int KEEP_VICTIM_VOTES = 8;
 
