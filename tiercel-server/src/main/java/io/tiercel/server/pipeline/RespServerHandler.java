@@ -108,7 +108,11 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private void decodeCumulation() {
     commandStart = dispatcher.timed() ? System.nanoTime() : 0;
     if (batchClock != null) {
-      batchClock.begin();
+      if (commandStart != 0) {
+        batchClock.begin(commandStart);
+      } else {
+        batchClock.begin();
+      }
     }
     try {
       decoder.decode(cumulation, this);
