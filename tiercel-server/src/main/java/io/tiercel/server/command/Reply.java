@@ -20,26 +20,13 @@ import io.tiercel.protocol.resp.RespWriter;
  * 2 KiB buffer at once instead of growing one from 512 bytes twice, with a copy each time, in
  * every batch. The guess follows the last batch only: one large reply does not keep later
  * batches' buffers large.
- *
- * <p>Reuse: the buffer handed out by {@link #take()} is kept, with a reference of this object's
- * own, when its capacity is at most {@value #KEEP_CAPACITY} bytes, and the next batch writes into
- * it again if every other holder has released it by then (reference count 1: the write completed
- * and the transport let go of it); otherwise the batch gets a new buffer. At pipeline 1 the reply
- * of the last batch is sent long before the client's next command arrives, so each connection
- * writes all its replies into one buffer instead of taking one from the allocator and giving it
- * back for every command (docs/benchmarks.md, branch netperf7). The kept buffer is the most a
- * connection holds between batches, as Redis keeps a 16 KiB reply buffer in every client.
  */
 public final class Reply implements ValueReader<Boolean> {
   private static final int MIN_CAPACITY = 512;
   private static final int MAX_GUESS = 64 << 10;
-  /** The largest buffer kept for reuse between batches. */
-  static final int KEEP_CAPACITY = 4 << 10;
 
   private final ByteBufAllocator alloc;
   private ByteBuf out;
-  /** The last buffer taken, with one reference held here for reuse; null when none is kept. */
-  private ByteBuf kept;
   /** The capacity the next batch's buffer starts with: the last batch's size, clamped. */
   private int nextCapacity = MIN_CAPACITY;
   private boolean resp3;
@@ -67,12 +54,7 @@ public final class Reply implements ValueReader<Boolean> {
   /** Returns the buffer of this batch, allocating it on first use; borrowed, not to be released. */
   public ByteBuf out() {
     if (out == null) {
-      ByteBuf k = kept;
-      if (k != null && k.refCnt() == 1 && k.capacity() >= nextCapacity) {
-        out = k.clear();
-      } else {
-        out = alloc.ioBuffer(nextCapacity);
-      }
+      out = alloc.ioBuffer(nextCapacity);
     }
     return out;
   }
@@ -83,19 +65,6 @@ public final class Reply implements ValueReader<Boolean> {
     if (b != null) {
       nextCapacity = Math.clamp(b.writerIndex(), MIN_CAPACITY, MAX_GUESS);
       out = null;
-      if (b != kept) {
-        ByteBuf previous = kept;
-        kept = b.capacity() <= KEEP_CAPACITY ? b.retain() : null;
-        if (previous != null) {
-          previous.release();
-        }
-      } else if (b.capacity() <= KEEP_CAPACITY) {
-        // Reused: the caller gets a reference of its own, this object keeps its one.
-        b.retain();
-      } else {
-        // It grew past the bound in this batch: the caller gets this object's reference.
-        kept = null;
-      }
     }
     return b;
   }
@@ -105,15 +74,11 @@ public final class Reply implements ValueReader<Boolean> {
     return out == null ? 0 : out.readableBytes();
   }
 
-  /** Frees an untaken buffer and the kept one (the connection closed). */
+  /** Frees an untaken buffer. */
   public void release() {
-    if (out != null && out != kept) {
+    if (out != null) {
       out.release();
-    }
-    out = null;
-    if (kept != null) {
-      kept.release();
-      kept = null;
+      out = null;
     }
   }
 

@@ -108,11 +108,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private void decodeCumulation() {
     commandStart = dispatcher.timed() ? System.nanoTime() : 0;
     if (batchClock != null) {
-      if (commandStart != 0) {
-        batchClock.begin(commandStart);
-      } else {
-        batchClock.begin();
-      }
+      batchClock.begin();
     }
     try {
       decoder.decode(cumulation, this);

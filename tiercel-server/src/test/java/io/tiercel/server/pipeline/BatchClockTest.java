@@ -33,32 +33,6 @@ class BatchClockTest {
   }
 
   @Test
-  void batchesWithinTheReuseWindowShareOneReadingAndALaterBatchReadsAgain() throws Exception {
-    List<Long> seen = new ArrayList<>();
-    long t0 = 50_000_000L;
-    runOn(new FastThreadLocalThread(() -> {
-      clock.begin(t0);
-      seen.add(clock.millis());
-      clock.end();
-      source.advance(Duration.ofMillis(3));
-      // Outside a batch the source is read, as before.
-      seen.add(clock.millis());
-      clock.begin(t0 + BatchClock.REUSE_NANOS - 1);
-      seen.add(clock.millis());
-      clock.end();
-      clock.begin(t0 + BatchClock.REUSE_NANOS);
-      seen.add(clock.millis());
-      clock.end();
-      source.advance(Duration.ofMillis(2));
-      // A monotonic time before the last reading's (another caller's) does not reuse it.
-      clock.begin(t0);
-      seen.add(clock.millis());
-      clock.end();
-    }));
-    assertThat(seen).containsExactly(1_000L, 1_003L, 1_000L, 1_003L, 1_005L);
-  }
-
-  @Test
   void otherThreadsReadTheSourceEvenDuringALoopsBatch() throws Exception {
     List<Long> seen = new ArrayList<>();
     runOn(new Thread(() -> {
