@@ -68,6 +68,8 @@ class AgentSyncTest {
 
       assertThat(cb.call("DEL", "shared", "SYNC")).isEqualTo(1L);
       Poll.until("A sees shared deleted", 10, () -> ca.call("GET", "shared") == null);
+      // B applied A's SET before this point but counts it just after the value is visible.
+      Poll.until("B counted the apply", 10, () -> b.stats().syncApplied() >= 1);
       assertThat(b.stats().syncApplied()).isEqualTo(1);
       assertThat(String.valueOf(cb.call("INFO", "agent"))).contains("sync_applied:1\r\n");
       assertThat(cb.call("CONFIG", "RESETSTAT")).isEqualTo("OK");
