@@ -5,12 +5,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** A real node in a child JVM, started from the test classpath; killed with SIGKILL. */
 final class NodeProcess implements AutoCloseable {
@@ -66,9 +69,36 @@ final class NodeProcess implements AutoCloseable {
     return port;
   }
 
-  /** Stops the node with SIGSTOP: it holds its connections but answers nothing until resumed. */
-  void suspend() throws IOException, InterruptedException {
+  /**
+   * Stops the node with SIGSTOP and returns once every one of its threads has stopped: it holds
+   * its connections but answers nothing until resumed. {@code kill} returning is not enough: the
+   * kernel wakes one thread to start the group stop, and until that thread gets a CPU (a while on
+   * a loaded machine) the others run on, so a request sent at once could still be answered.
+   */
+  void suspend() throws Exception {
     signal("STOP");
+    Poll.until("every thread of node " + process.pid() + " stopped", 20, this::allThreadsStopped);
+  }
+
+  /** Returns whether every live thread of the node is in state T (stopped), from /proc. */
+  private boolean allThreadsStopped() throws IOException {
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) threads::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (NoSuchFileException exited) {
+          continue;
+        }
+        // "tid (comm) S ...": the name may hold spaces and parentheses, the state follows the last.
+        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (state != 'T' && state != 'Z' && state != 'X') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Lets a suspended node run again (SIGCONT). */

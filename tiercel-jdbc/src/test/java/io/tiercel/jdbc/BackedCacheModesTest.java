@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -322,10 +323,15 @@ class BackedCacheModesTest {
     return StoreFixture.journalPath();
   }
 
-  private static void awaitRows(String url, String table, int rows) throws InterruptedException {
-    for (int i = 0; i < 3000 && Databases.count(url, table) < rows; i++) {
-      Thread.onSpinWait();
-      Thread.yield();
+  /**
+   * Waits (at most 30 s of wall time) until {@code table} holds {@code rows} rows: the flusher
+   * polls every 50 ms and its commit may wait for a loaded disk, so the bound is time, not a
+   * number of queries (3,000 SQLite counts can pass in well under a second).
+   */
+  private static void awaitRows(String url, String table, int rows) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Databases.count(url, table) < rows && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     assertThat(Databases.count(url, table)).isEqualTo(rows);
   }

@@ -308,7 +308,6 @@ public final class Synchronizer implements UpstreamConnection.Listener {
 
   @Override
   public void disconnected(UpstreamConnection c) {
-    subscribed = false;
     expected.clear();
     for (Map.Entry<Integer, SlotRepair> e : repairs.entrySet()) {
       sequences.rewind(e.getKey(), e.getValue().after);
@@ -318,6 +317,9 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     LOG.warn("sync subscriber lost node {}: {} synced keys held until a repair", c.address(),
         held);
     counters.quarantined(held);
+    // Last: whoever sees the agent unsubscribed (INFO, a client on another loop) finds the synced
+    // keys already held, never the values of before the loss.
+    subscribed = false;
   }
 
   @Override

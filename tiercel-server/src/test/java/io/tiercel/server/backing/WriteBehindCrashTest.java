@@ -89,8 +89,11 @@ class WriteBehindCrashTest {
         return null;
       }));
     }
-    for (int i = 0; i < 60_000 && total.get() < 3_000; i++) {
-      Thread.onSpinWait();
+    // Kill only once every writer has written each of its keys (the check below needs all of
+    // them): 3,000 writes in total do not mean that, when one writer starts late.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while ((total.get() < 3_000 || acked.size() < WRITERS * KEYS_PER_WRITER)
+        && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(1);
     }
     node.destroyForcibly();
