@@ -310,8 +310,8 @@ public final class TiercelAgent implements AutoCloseable {
    * Waits until every request connection's first connect attempt has ended (connected or failed;
    * at most {@link #FIRST_CONNECT_WAIT_MS}), so that a GGET sent as soon as the agent serves
    * reaches a running node instead of failing as unreachable while the connection is still being
-   * made. A node that is down delays nothing: the connect is refused at once (or times out), and
-   * the agent serves its local commands regardless.
+   * made. A refused connect ends the wait at once; an unanswered one ends it at the connect
+   * timeout; either way the agent then serves (local commands work without the node).
    */
   private void awaitFirstAttempts(List<UpstreamConnection> connections)
       throws InterruptedException {
