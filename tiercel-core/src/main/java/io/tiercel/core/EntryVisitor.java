@@ -5,9 +5,10 @@ package io.tiercel.core;
 public interface EntryVisitor {
 
   /**
-   * Receives an entry whose key is {@code data[0, keyLength)} and whose value follows it in
-   * {@code data[keyLength, keyLength + valueLength)}, expiring at {@code expireAtMillis} or never
-   * ({@link Cache#NO_EXPIRY}). The array must not be changed or kept.
+   * Receives an entry whose key is {@code data[keyOffset, keyOffset + keyLength)} and whose value
+   * follows it in {@code data[keyOffset + keyLength, keyOffset + keyLength + valueLength)},
+   * expiring at {@code expireAtMillis} or never ({@link Cache#NO_EXPIRY}). The array's other bytes
+   * are the store's own layout and not part of this contract; it must not be changed or kept.
    */
-  void visit(byte[] data, int keyLength, int valueLength, long expireAtMillis);
+  void visit(byte[] data, int keyOffset, int keyLength, int valueLength, long expireAtMillis);
 }

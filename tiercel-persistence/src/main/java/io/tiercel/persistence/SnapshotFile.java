@@ -124,14 +124,14 @@ final class SnapshotFile {
     }
 
     /** Copies one entry into the block; runs under the slot's write lock, so it does no I/O. */
-    void record(byte[] data, int keyLength, int valueLength, long expireAt) {
+    void record(byte[] data, int keyOffset, int keyLength, int valueLength, long expireAt) {
       int need = blockLength + 16 + keyLength + valueLength;
       if (need > block.length) {
         block = Arrays.copyOf(block, Math.max(need, Math.min(MAX_BLOCK, block.length * 2)));
       }
       ByteBuffer b = ByteBuffer.wrap(block, blockLength, 16);
       b.putInt(keyLength).putInt(valueLength).putLong(expireAt);
-      System.arraycopy(data, 0, block, blockLength + 16, keyLength + valueLength);
+      System.arraycopy(data, keyOffset, block, blockLength + 16, keyLength + valueLength);
       blockLength = need;
       entries++;
     }

@@ -216,7 +216,14 @@ public final class BoundedCache implements Cache {
   @Override
   public <R> R read(byte[] key, ValueReader<R> reader) {
     Entry e = readLive(key);
-    return e == null ? null : reader.read(e.data, e.keyLength(), e.valueLength(), e.expireAt());
+    return e == null ? null : readValue(e, reader);
+  }
+
+  /** Hands the reader the value in place: it runs from the end of the key to the array's end. */
+  private static <R> R readValue(Entry e, ValueReader<R> reader) {
+    byte[] d = e.data;
+    int offset = e.valueOffset();
+    return reader.read(d, offset, d.length - offset, e.expireAt());
   }
 
   @Override
@@ -293,7 +300,7 @@ public final class BoundedCache implements Cache {
     int keyLength = PackedKeyValue.keyLength(packed);
     long now = clock.millis();
     long expireAt = resolveExpiry(expireAtMillis, now);
-    long code = KeyHash.code(packed, keyLength);
+    long code = KeyHash.code(packed, PackedKeyValue.keyOffset(keyLength), keyLength);
     int slot = KeyHash.slot(code);
     int hash = KeyHash.hash(code);
     if (expireAt != NO_EXPIRY && expireAt <= now) {
@@ -765,7 +772,7 @@ public final class BoundedCache implements Cache {
     synchronized (lock(slot)) {
       index.forEach(slot, e -> {
         if (!e.isExpired(now)) {
-          visitor.visit(e.data, e.keyLength(), e.valueLength(), e.expireAt());
+          visitor.visit(e.data, e.keyOffset(), e.keyLength(), e.valueLength(), e.expireAt());
         }
       });
     }
@@ -1098,7 +1105,7 @@ public final class BoundedCache implements Cache {
     @Override
     public int valueOffset() {
       requireExists();
-      return valueSet ? 0 : live.keyLength();
+      return valueSet ? 0 : live.valueOffset();
     }
 
     @Override

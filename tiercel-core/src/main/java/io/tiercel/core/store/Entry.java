@@ -13,14 +13,25 @@ import java.util.Arrays;
  * One key and its value, stored together in a single array so an entry costs one array header
  * instead of two.
  *
- * <p><b>Layout.</b> {@code data = key ++ value ++ key length} ({@link PackedKeyValue}, which
- * writers use to fill an entry's array themselves). The key length is one byte for keys
- * under 128 bytes (nearly every cache key); longer keys end in their length as a 4-byte int and a
- * marker byte, {@link #LONG_KEY}. An array's padding to 8 bytes often absorbs that byte. The key
- * hash (30 bits, see {@link KeyHash}) shares an int with the policy's queue id, and the cluster
- * slot is recomputed from the key when a write needs it (a CRC over a few bytes, on the write
- * path only). So the entry holds the policy's two links, that int and the array: 24 bytes with
- * compact object headers, where a field each for the hash, key length, slot and queue made 32.
+ * <p><b>Layout.</b> {@code data = key length ++ key ++ value} ({@link PackedKeyValue}, which
+ * writers use to fill an entry's array themselves). The key length is a one-byte header for keys
+ * under 128 bytes (nearly every cache key); longer keys start with a four-byte header, their
+ * length as an int with the top bit set ({@link PackedKeyValue#LONG_KEY}), so the first byte is
+ * negative. The value runs from the key's end to the array's end. An array's padding to 8 bytes
+ * often absorbs the header byte. The key hash (30 bits, see {@link KeyHash}) shares an int with
+ * the policy's queue id, and the cluster slot is recomputed from the key when a write needs it (a
+ * CRC over a few bytes, on the write path only). So the entry holds the policy's two links, that
+ * int and the array: 24 bytes with compact object headers, where a field each for the hash, key
+ * length, slot and queue made 32.
+ *
+ * <p><b>Why the length leads.</b> Every lookup reads the stored key's length (to compare keys)
+ * and a read then needs where the value starts. In front of the key, the length shares the first
+ * cache line of the array with the key, and the value's offset and length follow from it and the
+ * array's length (held in the array's header, on the same line): a hit on a short key touches one
+ * line of the array until the value itself is copied. The length used to trail the value, which
+ * cost every lookup a second line for values past a few dozen bytes. A lookup checks the length
+ * byte first: a key of another length is rejected without reading any key byte, and a matching
+ * one guarantees the array is long enough for the comparison.
  *
  * <p>Immutable but for the policy's links and queue id: a write to a key makes a new entry
  * (possibly sharing the same data array when only the expiry changes), which is what lets readers
@@ -34,10 +45,10 @@ class Entry extends PolicyNode {
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   /** Keys up to this many bytes are compared inline. */
   private static final int INLINE_COMPARE = 32;
-  /** Keys shorter than this store their length in one trailing byte. */
+  /** Keys shorter than this have a one-byte header: their length. */
   static final int SHORT_KEY = PackedKeyValue.SHORT_KEY;
-  /** The last byte of an entry whose key length is the int before it. */
-  static final byte LONG_KEY = PackedKeyValue.LONG_KEY;
+  /** The bit set in the int header of a long key. */
+  static final int LONG_KEY = PackedKeyValue.LONG_KEY;
 
   final byte[] data;
 
@@ -46,7 +57,7 @@ class Entry extends PolicyNode {
     this.data = data;
   }
 
-  /** Returns {@code key ++ value ++ key length}, the data array of an entry. */
+  /** Returns {@code key length ++ key ++ value}, the data array of an entry. */
   static byte[] layout(byte[] key, byte[] value) {
     return PackedKeyValue.pack(key, value);
   }
@@ -66,16 +77,33 @@ class Entry extends PolicyNode {
     return lowBits();
   }
 
-  /** Returns the length of the key, read from the end of {@link #data}. */
+  /** Returns the length of the key, read from the header at the start of {@link #data}. */
   final int keyLength() {
     byte[] d = data;
-    int last = d[d.length - 1];
-    return last >= 0 ? last : (int) INTS.get(d, d.length - 5);
+    int first = d[0];
+    return first >= 0 ? first : (int) INTS.get(d, 0) & ~LONG_KEY;
+  }
+
+  /** Returns where the key starts in {@link #data}: after its one- or four-byte header. */
+  final int keyOffset() {
+    return data[0] >= 0 ? 1 : 4;
+  }
+
+  /** Returns where the value starts in {@link #data}: right after the key. */
+  final int valueOffset() {
+    byte[] d = data;
+    int first = d[0];
+    return first >= 0 ? first + 1 : ((int) INTS.get(d, 0) & ~LONG_KEY) + 4;
+  }
+
+  /** Returns the value's length; it runs from {@link #valueOffset()} to the array's end. */
+  final int valueLength() {
+    return data.length - valueOffset();
   }
 
   /** Returns the cluster slot of the key, recomputed from its bytes. */
   final int slot() {
-    return KeySlot.of(data, 0, keyLength());
+    return KeySlot.of(data, keyOffset(), keyLength());
   }
 
   /** Returns the expiry in epoch ms, or {@link Cache#NO_EXPIRY}. */
@@ -89,66 +117,77 @@ class Entry extends PolicyNode {
   }
 
   /**
-   * Returns whether this entry's key equals {@code key}. Short keys (most cache keys) are compared
-   * eight bytes at a time inline, which profiles showed is far cheaper than a call to the
-   * vectorized {@link Arrays#equals} for keys of a few words; a key of 8 to 32 bytes ends with a
-   * word that overlaps the one before it rather than a byte loop. The key bytes are compared before
-   * the stored length, which sits at the end of the array, so the two loads overlap.
+   * Returns whether this entry's key equals {@code key}: the lookups' comparison. The length in
+   * the header is compared first (one byte for a short key, on the line the key starts on), then
+   * the key bytes, through {@link #sameBytes}.
    */
   final boolean keyEquals(byte[] key) {
-    return keyEquals(key, key.length);
+    byte[] d = data;
+    int length = key.length;
+    if (length < SHORT_KEY) {
+      // A matching header means the array holds the whole key after it: no bounds test.
+      return d[0] == length && sameBytes(d, 1, key, 0, length);
+    }
+    return d.length >= length + 4
+        && (int) INTS.get(d, 0) == (length | LONG_KEY)
+        && Arrays.equals(d, 4, 4 + length, key, 0, length);
   }
 
   /**
-   * Returns whether this entry's key equals the first {@code length} bytes of {@code other}: the
-   * write path's form, where the key is the prefix of the new entry's packed data, and the
-   * lookups' (the whole of {@code other}) through {@link #keyEquals(byte[])}.
+   * Returns whether this entry's key equals {@code other}'s: the write path's comparison, where
+   * the key is read from the new entry's own data. Headers are canonical (a short key always has
+   * the one-byte form), so equal headers mean equal key lengths.
    */
-  final boolean keyEquals(byte[] other, int length) {
+  final boolean keyEquals(Entry other) {
     byte[] d = data;
-    if (d.length <= length) {
-      return false;
+    byte[] o = other.data;
+    int first = o[0];
+    if (first >= 0) {
+      return d[0] == first && sameBytes(d, 1, o, 1, first);
     }
+    int header = (int) INTS.get(o, 0);
+    int length = header & ~LONG_KEY;
+    return d.length >= length + 4
+        && (int) INTS.get(d, 0) == header
+        && Arrays.equals(d, 4, 4 + length, o, 4, 4 + length);
+  }
+
+  /**
+   * Returns whether {@code a[aFrom, aFrom + length)} equals {@code b[bFrom, bFrom + length)}. Short
+   * keys (most cache keys) are compared eight bytes at a time inline, which profiles showed is far
+   * cheaper than a call to the vectorized {@link Arrays#equals} for keys of a few words; a key of 8
+   * to 32 bytes ends with a word that overlaps the one before it rather than a byte loop.
+   */
+  private static boolean sameBytes(byte[] a, int aFrom, byte[] b, int bFrom, int length) {
     if (length > INLINE_COMPARE) {
-      return Arrays.equals(d, 0, length, other, 0, length) && keyLength() == length;
+      return Arrays.equals(a, aFrom, aFrom + length, b, bFrom, bFrom + length);
     }
     if (length >= 8) {
-      // Whole words, the last one ending at the key's end (it may overlap the one before): no
-      // byte loop for any length from 8 to 32.
       int last = length - 8;
       for (int i = 0; i < last; i += 8) {
-        if ((long) LONGS.get(d, i) != (long) LONGS.get(other, i)) {
+        if ((long) LONGS.get(a, aFrom + i) != (long) LONGS.get(b, bFrom + i)) {
           return false;
         }
       }
-      if ((long) LONGS.get(d, last) != (long) LONGS.get(other, last)) {
+      return (long) LONGS.get(a, aFrom + last) == (long) LONGS.get(b, bFrom + last);
+    }
+    for (int i = 0; i < length; i++) {
+      if (a[aFrom + i] != b[bFrom + i]) {
         return false;
       }
-    } else {
-      for (int i = 0; i < length; i++) {
-        if (d[i] != other[i]) {
-          return false;
-        }
-      }
     }
-    return d[d.length - 1] == length;
+    return true;
   }
 
   /** Returns a copy of the key. */
   final byte[] key() {
-    return Arrays.copyOf(data, keyLength());
+    int keyOffset = keyOffset();
+    return Arrays.copyOfRange(data, keyOffset, keyOffset + keyLength());
   }
 
   /** Returns a copy of the value. */
   final byte[] value() {
-    int keyLength = keyLength();
-    return Arrays.copyOfRange(data, keyLength, data.length - layoutOverhead(keyLength));
-  }
-
-  /** Returns the value's length; it starts at {@link #keyLength()}. */
-  final int valueLength() {
-    int keyLength = keyLength();
-    return data.length - keyLength - layoutOverhead(keyLength);
+    return Arrays.copyOfRange(data, valueOffset(), data.length);
   }
 
   @Override

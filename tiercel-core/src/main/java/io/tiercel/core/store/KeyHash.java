@@ -68,17 +68,17 @@ public final class KeyHash {
    * over its bytes.
    */
   static long code(byte[] key) {
-    return code(key, key.length);
+    return code(key, 0, key.length);
   }
 
-  /** Returns the {@link #code} of the key held in the first {@code length} bytes of {@code key}. */
-  static long code(byte[] key, int length) {
+  /** Returns the {@link #code} of the key held in {@code key[offset, offset + length)}. */
+  static long code(byte[] key, int offset, int length) {
     long h = SEED ^ (length * M1);
     int crc = 0;
     boolean brace = false;
     int i = 0;
     for (; length - i >= 8; i += 8) {
-      long word = (long) LONGS.get(key, i);
+      long word = (long) LONGS.get(key, offset + i);
       crc = KeySlot.crc16Word(crc, word);
       h = Long.rotateLeft((h ^ word) * M1, 29) * M2;
       brace |= KeySlot.hasOpenBrace(word);
@@ -89,10 +89,10 @@ public final class KeyHash {
       // it has eight, so a key of 9 to 15 bytes costs two word loads and no byte loop.
       long tail;
       if (length >= 8) {
-        tail = (long) LONGS.get(key, length - 8) & (-1L >>> (64 - 8 * rest));
+        tail = (long) LONGS.get(key, offset + length - 8) & (-1L >>> (64 - 8 * rest));
       } else {
         tail = 0;
-        for (int j = 0; j < length; j++) {
+        for (int j = offset; j < offset + length; j++) {
           tail = (tail << 8) | (key[j] & 0xFF);
         }
       }
@@ -105,7 +105,7 @@ public final class KeyHash {
     h ^= h >>> 33;
     h *= 0xC4CEB9FE1A85EC53L;
     h ^= h >>> 33;
-    int slot = brace ? KeySlot.of(key, 0, length) : crc & (KeySlot.SLOTS - 1);
+    int slot = brace ? KeySlot.of(key, offset, length) : crc & (KeySlot.SLOTS - 1);
     return ((long) slot << 32) | ((int) h & PolicyNode.LOW_BITS);
   }
 }

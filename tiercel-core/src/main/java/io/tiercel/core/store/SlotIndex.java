@@ -72,8 +72,6 @@ final class SlotIndex {
    * data, so a write needs no separate key array. Caller holds the slot's stripe lock.
    */
   Entry put(int slot, Entry entry) {
-    byte[] key = entry.data;
-    int keyLength = entry.keyLength();
     Entry[] table = tables[slot];
     if (table == null) {
       table = new Entry[MIN_CAPACITY];
@@ -92,7 +90,7 @@ final class SlotIndex {
         if (free < 0) {
           free = i;
         }
-      } else if (e.hash() == hash && e.keyEquals(key, keyLength)) {
+      } else if (e.hash() == hash && e.keyEquals(entry)) {
         SLOTS.setRelease(table, i, entry);
         return e;
       }

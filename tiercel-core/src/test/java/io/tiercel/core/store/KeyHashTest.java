@@ -3,6 +3,7 @@ package io.tiercel.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercel.core.KeySlot;
+import io.tiercel.core.PackedKeyValue;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Random;
@@ -49,5 +50,21 @@ class KeyHashTest {
     }
     // 6144 distinct keys (trailing zero bytes included) into 2^30 values: collisions are unlikely.
     assertThat(hashes.size()).isGreaterThanOrEqualTo(24 * 256 - 2);
+  }
+
+  @Test
+  void aKeyInsideAPackedArrayHashesAsTheKeyAlone() {
+    Random random = new Random(5);
+    for (int length : new int[] {0, 1, 7, 8, 9, 15, 16, 31, 32, 33, 127, 128, 129, 1000}) {
+      byte[] key = new byte[length];
+      random.nextBytes(key);
+      if (length > 3) {
+        key[1] = '{';
+        key[3] = '}';
+      }
+      byte[] packed = PackedKeyValue.pack(key, new byte[] {1, 2, 3});
+      long inPacked = KeyHash.code(packed, PackedKeyValue.keyOffset(length), length);
+      assertThat(inPacked).as("key of %d bytes", length).isEqualTo(KeyHash.code(key));
+    }
   }
 }

@@ -16,8 +16,8 @@ final class Args {
   static byte[] packed(RespArgs a, int key, int value) {
     int keyLength = a.length(key);
     byte[] packed = PackedKeyValue.allocate(keyLength, a.length(value));
-    a.copyTo(key, packed, 0);
-    a.copyTo(value, packed, keyLength);
+    a.copyTo(key, packed, PackedKeyValue.keyOffset(keyLength));
+    a.copyTo(value, packed, PackedKeyValue.valueOffset(keyLength));
     return packed;
   }
 
