@@ -56,7 +56,7 @@ public interface Cache {
    * stores it as it is, so a writer that fills it straight from its input copies the data once.
    * This default unpacks it into a key and a value.
    *
-   * @throws IllegalArgumentException if {@code packed} does not end in a packed key length
+   * @throws IllegalArgumentException if {@code packed} does not start with a key length it holds
    * @throws CacheFullException if the entry alone is larger than the cache's budget
    */
   default void putPacked(byte[] packed, long expireAtMillis) {
