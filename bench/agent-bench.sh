@@ -3,7 +3,8 @@
 #
 # Starts a node (bin/tiercel server), two agents (bin/tiercel agent, UNIX sockets) on that node
 # and a redis-server (TCP, no persistence), then runs, with 50 clients, 100-byte values and 100k
-# random keys (pipeline 1), after a warm-up that fills every key space:
+# random keys (pipeline 1; --client-threads redis-benchmark threads, default 1), after a warm-up
+# that fills every key space:
 #   local   GET  through agent A over its UNIX socket (the agent's own store)
 #   global  GGET through agent A over its UNIX socket (forwarded to the node)
 #   near    GGET through agent B, which runs --near-cache default (copies served locally
@@ -19,8 +20,12 @@
 # in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). --sync-only skips the
 # GET rounds.
 #
-#   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--sync-rate 10000] [--sync-seconds 10]
-#                        [--sync-warmup-seconds 3] [--sync-tick-ms 10] [--sync-only]
+#   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--client-threads 1] [--sync-rate 10000]
+#                        [--sync-seconds 10] [--sync-warmup-seconds 3] [--sync-tick-ms 10] [--sync-only]
+#
+# With one client thread redis-benchmark itself is the limit (it never waits; its CPU per request
+# over TCP and over UNIX sets the ratio, see docs/benchmarks.md); --client-threads 2 lets it use
+# both cores, so the servers' own CPU per request counts too.
 #
 # Runs under the shared build lock (/tmp/tiercel-mvn.lock), like every benchmark here.
 set -euo pipefail
@@ -30,6 +35,7 @@ source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
 ROUNDS=5
 REQUESTS=200000
+CLIENT_THREADS=1
 CLIENTS=50
 KEYS=100000
 VALUE_SIZE=100
@@ -40,7 +46,7 @@ SYNC_TICK_MS=10
 SYNC_ONLY=0
 
 usage() {
-  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -48,6 +54,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --requests) REQUESTS="$2"; shift 2 ;;
+    --client-threads) CLIENT_THREADS="$2"; shift 2 ;;
     --sync-rate) SYNC_RATE="$2"; shift 2 ;;
     --sync-seconds) SYNC_SECONDS="$2"; shift 2 ;;
     --sync-warmup-seconds) SYNC_WARMUP_SECONDS="$2"; shift 2 ;;
@@ -58,6 +65,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+[[ "$CLIENT_THREADS" =~ ^[1-9][0-9]?$ ]] || { echo "agent-bench: --client-threads takes 1 to 99" >&2; exit 2; }
 bench_require agent-bench redis-server redis-cli redis-benchmark python3
 
 WORK="$(mktemp -d /tmp/tiercel-agent-bench.XXXXXX)"
@@ -84,13 +92,16 @@ done
 echo "node:    port=$N_PORT; agents: $WORK/a.sock $WORK/b.sock"
 echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT"
 echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "client:  redis-benchmark, $CLIENTS clients, $CLIENT_THREADS thread(s)"
 
 # bench ADDRESS-FLAGS N COMMAND... -> "rps p99_ms" (redis-benchmark --csv)
 bench() {
   local addr="$1" n="$2"
   shift 2
   # shellcheck disable=SC2086
-  bench_rb $addr -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" "$@" \
+  local threads=()
+  (( CLIENT_THREADS > 1 )) && threads=(--threads "$CLIENT_THREADS")
+  bench_rb $addr "${threads[@]}" -c "$CLIENTS" -n "$n" -d "$VALUE_SIZE" -r "$KEYS" "$@" \
     || { echo "agent-bench: redis-benchmark failed: $addr $*" >&2; return 1; }
 }
 
