@@ -294,6 +294,34 @@ abstract class AbstractJedisTest {
   }
 
   @Test
+  void infoKeyspaceCountsTheKeysWithAnExpiry() {
+    assertThat(jedis.info("keyspace")).doesNotContain("db0:");
+    jedis.set("plain", "1");
+    jedis.set("timed", "2", SetParams.setParams().ex(100));
+    jedis.set("later", "3");
+    jedis.expire("later", 50);
+    jedis.set("persisted", "4", SetParams.setParams().px(100_000));
+    jedis.persist("persisted");
+    Map<String, String> db0 = keyspaceFields(jedis.info("keyspace"));
+    assertThat(db0).containsExactly(Map.entry("keys", "4"), Map.entry("expires", "2"),
+        Map.entry("avg_ttl", "0"));
+    jedis.del("timed", "later");
+    assertThat(keyspaceFields(jedis.info("keyspace")))
+        .containsEntry("keys", "2").containsEntry("expires", "0");
+  }
+
+  /** Parses the {@code db0:k=v,...} line of {@code INFO keyspace} as redis-py does. */
+  private static Map<String, String> keyspaceFields(String info) {
+    String line = info.lines().filter(l -> l.startsWith("db0:")).findFirst().orElseThrow();
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    for (String pair : line.substring("db0:".length()).split(",")) {
+      String[] kv = pair.split("=", 2);
+      fields.put(kv[0], kv[1]);
+    }
+    return fields;
+  }
+
+  @Test
   void clientKillClosesTheOtherConnection() throws Exception {
     try (Jedis other = new Jedis(new HostAndPort("127.0.0.1", fixture.port()),
         DefaultJedisClientConfig.builder().protocol(protocol()).build())) {

@@ -67,6 +67,8 @@ class RedisCliTest {
     assertThat(tcp("INCRBY", "counter", "5")).isEqualTo("5");
     assertThat(tcp("-3", "HELLO", "3")).contains("proto", "3");
     assertThat(tcp("INFO", "server")).contains("redis_version:");
+    assertThat(tcp("SET", "cli:ttl", "x", "EX", "100")).isEqualTo("OK");
+    assertThat(tcp("INFO", "keyspace")).containsPattern("(?m)^db0:keys=\\d+,expires=1,avg_ttl=0\\r?$");
     assertThat(tcp("HSET", "h", "f", "v"))
         .isEqualTo("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v'");
   }
