@@ -23,6 +23,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.CommandDocument;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.SafeEncoder;
 
@@ -291,6 +292,18 @@ abstract class AbstractJedisTest {
     assertThat(jedis.time()).hasSize(2);
     assertThat((Long) send("COMMAND", "COUNT")).isGreaterThan(60);
     assertThat(send("COMMAND", "INFO", "get")).isNotNull();
+  }
+
+  @Test
+  void commandDocsParseAsJedisCommandDocuments() {
+    Map<String, CommandDocument> docs = jedis.commandDocs("get", "SET", "expire", "nosuch");
+    assertThat(docs).containsOnlyKeys("get", "set", "expire");
+    assertThat(docs.get("get").getSummary()).isNotBlank();
+    assertThat(docs.get("get").getSince()).isNotBlank();
+    assertThat(docs.get("get").getGroup()).isEqualTo("string");
+    assertThat(docs.get("expire").getGroup()).isEqualTo("generic");
+    assertThat(jedis.commandDocs()).as("every command").hasSize(
+        ((Long) send("COMMAND", "COUNT")).intValue()).containsKeys("ping", "mset", "cluster");
   }
 
   @Test

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -151,6 +153,57 @@ class RedisCompatibilityTest {
     throw new AssertionError("SCAN did not end after " + MAX_SCAN_CALLS + " calls");
   }
 
+  /**
+   * Compares two {@code COMMAND DOCS} replies by the shape clients read (Jedis's
+   * {@code CommandDocument}, redis-py's {@code command_docs}): a map (RESP3) or flat name/doc pairs
+   * (RESP2) naming the same commands; for each, a map of fields with summary, since and group,
+   * every field one Redis sends too, of the same reply type, and the same group. Values that
+   * describe the implementation (summary, since, complexity) are not compared, and Redis's
+   * fields Tiercel leaves out (complexity, arguments, history...) are optional for clients.
+   */
+  static String docsDifference(RespValue mine, RespValue theirs) {
+    if (mine.type() != theirs.type()) {
+      return "types differ";
+    }
+    Map<String, RespValue> tiercel = pairs(mine);
+    Map<String, RespValue> redis = pairs(theirs);
+    if (!tiercel.keySet().equals(redis.keySet())) {
+      return "documented commands differ";
+    }
+    for (Map.Entry<String, RespValue> e : tiercel.entrySet()) {
+      RespValue doc = e.getValue();
+      RespValue redisDoc = redis.get(e.getKey());
+      if (doc.type() != redisDoc.type()) {
+        return e.getKey() + ": doc types differ";
+      }
+      Map<String, RespValue> fields = pairs(doc);
+      Map<String, RespValue> redisFields = pairs(redisDoc);
+      if (!fields.keySet().containsAll(List.of("summary", "since", "group"))) {
+        return e.getKey() + ": summary, since or group missing";
+      }
+      for (Map.Entry<String, RespValue> f : fields.entrySet()) {
+        RespValue theirsField = redisFields.get(f.getKey());
+        if (theirsField == null || theirsField.type() != f.getValue().type()) {
+          return e.getKey() + ": field " + f.getKey() + " absent from Redis's or of another type";
+        }
+      }
+      if (!fields.get("group").text().equals(redisFields.get("group").text())) {
+        return e.getKey() + ": group differs";
+      }
+    }
+    return null;
+  }
+
+  /** Returns a map reply's (or a RESP2 flat pair array's) entries, keyed by their text. */
+  private static Map<String, RespValue> pairs(RespValue v) {
+    Map<String, RespValue> map = new LinkedHashMap<>();
+    List<RespValue> kids = v.children();
+    for (int i = 0; i + 1 < kids.size(); i += 2) {
+      map.put(kids.get(i).text(), kids.get(i + 1));
+    }
+    return map;
+  }
+
   /** Returns why the two replies differ under the case's rules, or null if they agree. */
   static String difference(CompatCase c, RespValue mine, RespValue theirs) {
     if (c.has("unknown")) {
@@ -161,6 +214,9 @@ class RedisCompatibilityTest {
     }
     if (c.has("type")) {
       return mine.type() == theirs.type() ? null : "types differ";
+    }
+    if (c.has("docs")) {
+      return docsDifference(mine, theirs);
     }
     if (c.has("near")) {
       if (mine.type() != ':' || theirs.type() != ':') {
