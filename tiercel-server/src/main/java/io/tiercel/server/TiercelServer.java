@@ -212,6 +212,11 @@ public final class TiercelServer implements AutoCloseable {
         unixChannel == null ? "" : " and " + config.unixSocket(),
         httpPort < 0 ? "off" : config.bind() + ":" + httpPort, Transports.name(),
         config.ioThreads());
+    if (config.coordinator() != null) {
+      // Accepted so configurations written for a cluster start; not silently: nothing joins yet.
+      LOG.warn("--coordinator {}: this build has no cluster mode yet; serving as a cluster of "
+          + "one (every slot)", config.coordinator());
+    }
     return this;
   }
 
