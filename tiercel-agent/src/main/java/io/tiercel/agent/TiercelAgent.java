@@ -148,7 +148,7 @@ public final class TiercelAgent implements AutoCloseable {
     for (EventExecutor e : workers) {
       EventLoop loop = (EventLoop) e;
       UpstreamConnection c = new UpstreamConnection(nodeAddress, loop,
-          new RequestConnectionListener(), false, new Backoff(50, 1_000));
+          new RequestConnectionListener(), false, new Backoff(50, 1_000), config.nodesPassword());
       upstreams.put(loop, c);
       requestConnections.add(c);
     }
@@ -157,11 +157,12 @@ public final class TiercelAgent implements AutoCloseable {
     EventLoop syncLoop = workers.next();
     synchronizer.runOn(syncLoop);
     subscriber = new UpstreamConnection(nodeAddress, syncLoop, synchronizer, true,
-        new Backoff(50, 1_000));
+        new Backoff(50, 1_000), config.nodesPassword());
     connections.add(subscriber);
     if (near.enabled()) {
       connections.add(new UpstreamConnection(nodeAddress, workers.next(),
-          new InvalidationChannel(near), true, new Backoff(50, 1_000)));
+          new InvalidationChannel(near), true, new Backoff(50, 1_000),
+          config.nodesPassword()));
     }
     connections.forEach(UpstreamConnection::start);
     long checkMillis = config.syncCheckInterval().toMillis();

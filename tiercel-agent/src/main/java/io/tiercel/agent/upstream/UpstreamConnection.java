@@ -52,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * error, the cache is forgotten, and the next use probes again. A new connection starts in the
  * node's {@code default} cache and knows no other.
  *
+ * <p><b>Password.</b> With a password, every connection (request or subscriber) first writes
+ * {@code AUTH password}, before anything its listener sends; its reply is consumed here. A
+ * refusal (or a {@code NOAUTH} reply when the agent has no password) fails every pending request
+ * with an {@link UpstreamAuthException}, closes the connection and keeps failing new requests
+ * with it while reconnecting with backoff, so a client gets {@code -ERR upstream: ...} at once
+ * instead of a hang; the password itself is never logged.
+ *
  * <p>When the connection drops, every pending request fails with
  * {@link UpstreamUnavailableException} (the agent answers those clients with an error rather than
  * hang), new requests fail at once, and a reconnect is scheduled with exponential backoff and
@@ -68,6 +75,8 @@ public final class UpstreamConnection implements AutoCloseable {
    */
   static final int FLUSH_BURST = 32;
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUTH = "AUTH".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOAUTH = "-NOAUTH".getBytes(StandardCharsets.US_ASCII);
 
   /** What a subscriber connection reports. */
   public interface Listener {
@@ -87,6 +96,12 @@ public final class UpstreamConnection implements AutoCloseable {
   private final Listener listener;
   private final boolean subscriber;
   private final Backoff backoff;
+  /** The node's password, or null for none. */
+  private final byte[] password;
+  /** Whether the next reply answers the AUTH written at connect; touched only on the loop. */
+  private boolean awaitingAuth;
+  /** Why the node refused the last connection's password; null once one is accepted. */
+  private volatile UpstreamAuthException authFailure;
   /** Requests written and not yet answered, oldest first; touched only on the loop. */
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   /** The cache the requests written last run in; null while unknown (a probe in flight). */
@@ -105,11 +120,13 @@ public final class UpstreamConnection implements AutoCloseable {
   private final CompletableFuture<Boolean> firstAttempt = new CompletableFuture<>();
 
   /**
-   * Creates a connection to {@code address} on {@code loop}; {@code subscriber} sends every reply
-   * to {@code listener} instead of to request futures.
+   * Creates a connection to {@code address} on {@code loop} that authenticates with
+   * {@code password} (null: none); {@code subscriber} sends every reply to {@code listener}
+   * instead of to request futures.
    */
   public UpstreamConnection(InetSocketAddress address, EventLoop loop, Listener listener,
-      boolean subscriber, Backoff backoff) {
+      boolean subscriber, Backoff backoff, String password) {
+    this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.loop = loop;
@@ -194,7 +211,9 @@ public final class UpstreamConnection implements AutoCloseable {
     Channel ch = channel;
     if (ch == null || !ch.isActive()) {
       request.release();
-      f.completeExceptionally(new UpstreamUnavailableException(name, "is unreachable"));
+      UpstreamAuthException refused = authFailure;
+      f.completeExceptionally(refused != null ? refused
+          : new UpstreamUnavailableException(name, "is unreachable"));
       return;
     }
     if (subscriber) {
@@ -269,6 +288,11 @@ public final class UpstreamConnection implements AutoCloseable {
     }
   }
 
+  private static boolean startsWith(byte[] raw, byte[] prefix) {
+    return raw.length >= prefix.length
+        && java.util.Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   /** Forgets the selection state: a new connection starts in the default cache. */
   private void resetSelection() {
     selected = CacheManager.DEFAULT_CACHE;
@@ -309,12 +333,18 @@ public final class UpstreamConnection implements AutoCloseable {
   /** Decodes replies and matches them to pending requests; runs on the pinned loop. */
   private final class Handler extends ChannelInboundHandlerAdapter {
     private ByteBuf cumulation;
+    /** Set once the node refused the password: the replies that follow are not read. */
+    private boolean refusedHere;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
       requests = new CoalescedFlush(ctx.channel(), FLUSH_BURST);
       resetSelection();
+      if (password != null) {
+        awaitingAuth = true;
+        requests.write(Requests.of(ctx.alloc(), AUTH, password));
+      }
       backoff.reset();
       LOG.info("connected to node {}{}", name, subscriber ? " (sync subscriber)" : "");
       if (listener != null) {
@@ -334,7 +364,10 @@ public final class UpstreamConnection implements AutoCloseable {
         while ((end = ReplyFramer.frameEnd(cumulation, cumulation.readerIndex())) >= 0) {
           byte[] raw = new byte[end - cumulation.readerIndex()];
           cumulation.readBytes(raw);
-          deliver(raw);
+          deliver(ctx, raw);
+          if (refusedHere) {
+            break;
+          }
         }
       } catch (RespProtocolException e) {
         LOG.warn("closing connection to {}: {}", name, e.getMessage());
@@ -349,7 +382,20 @@ public final class UpstreamConnection implements AutoCloseable {
       }
     }
 
-    private void deliver(byte[] raw) {
+    private void deliver(ChannelHandlerContext ctx, byte[] raw) {
+      if (awaitingAuth) {
+        awaitingAuth = false;
+        if (raw.length > 0 && raw[0] == '-') {
+          refused(ctx, raw);
+        } else {
+          authFailure = null;
+        }
+        return;
+      }
+      if (password == null && startsWith(raw, NOAUTH)) {
+        refused(ctx, raw);
+        return;
+      }
       if (subscriber) {
         listener.push(raw);
         return;
@@ -366,6 +412,22 @@ public final class UpstreamConnection implements AutoCloseable {
       }
     }
 
+    /** The node refused the password (or wants one): fails what is pending and disconnects. */
+    private void refused(ChannelHandlerContext ctx, byte[] raw) {
+      String why = new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).strip();
+      UpstreamAuthException e = new UpstreamAuthException(name, why);
+      UpstreamAuthException before = authFailure;
+      if (before == null || !before.getMessage().equals(e.getMessage())) {
+        LOG.error("{}; retrying with backoff", e.getMessage());
+      } else {
+        LOG.debug("{}", e.getMessage());
+      }
+      authFailure = e;
+      refusedHere = true;
+      failPending(e);
+      ctx.close();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       channel = null;
@@ -373,8 +435,20 @@ public final class UpstreamConnection implements AutoCloseable {
         cumulation.release();
         cumulation = null;
       }
-      UpstreamUnavailableException down =
-          new UpstreamUnavailableException(name, "connection lost");
+      awaitingAuth = false;
+      failPending(new UpstreamUnavailableException(name, "connection lost"));
+      if (!closed && !refusedHere) {
+        LOG.warn("lost connection to node {}; reconnecting", name);
+      }
+      if (listener != null) {
+        listener.disconnected(UpstreamConnection.this);
+      }
+      scheduleReconnect();
+      ctx.fireChannelInactive();
+    }
+
+    /** Fails every pending and held request with {@code down}; resets the selection. */
+    private void failPending(RuntimeException down) {
       Pending p;
       while ((p = pending.poll()) != null) {
         if (p.reply != null) {
@@ -389,14 +463,6 @@ public final class UpstreamConnection implements AutoCloseable {
       }
       probing.clear();
       resetSelection();
-      if (!closed) {
-        LOG.warn("lost connection to node {}; reconnecting", name);
-      }
-      if (listener != null) {
-        listener.disconnected(UpstreamConnection.this);
-      }
-      scheduleReconnect();
-      ctx.fireChannelInactive();
     }
 
     @Override
