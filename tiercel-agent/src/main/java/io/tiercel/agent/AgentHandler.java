@@ -143,10 +143,6 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       case GDEL -> global(a, "DEL");
       case SET_SYNC -> setSync(a);
       case DEL_SYNC -> delSync(a);
-      case INFO_AGENT -> {
-        reply.verbatim(agent.info());
-        endSlot();
-      }
       case RESETSTAT -> {
         agent.stats().reset();
         agent.nearCache().resetStats();

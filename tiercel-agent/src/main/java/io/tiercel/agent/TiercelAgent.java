@@ -121,6 +121,8 @@ public final class TiercelAgent implements AutoCloseable {
     caches = new CacheManager(store.defaultCacheConfig(), clock, RemovalListener.none(),
         Runnable::run, CacheDecorator.NONE);
     node = new Node(store, caches, clock);
+    // INFO, INFO all/everything and INFO agent show the agent's section after the node's.
+    node.addInfoSection("agent", this::info);
     store.settings().onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
     store.settings().onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
     if (config.httpPort() >= 0) {
