@@ -94,6 +94,9 @@ public interface Cache {
   /** Returns the accounted bytes of all entries: keys, values and per-entry overhead. */
   long weightedSize();
 
+  /** Returns the number of entries with an expiry, as of the cache's last maintenance. */
+  long expiringSize();
+
   /** Changes the memory budget, evicting at once if the cache is now over it. */
   void setMaxMemory(long bytes);
 

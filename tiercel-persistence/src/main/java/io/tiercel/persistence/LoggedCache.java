@@ -220,6 +220,11 @@ final class LoggedCache implements Cache {
   }
 
   @Override
+  public long expiringSize() {
+    return inner.expiringSize();
+  }
+
+  @Override
   public void setMaxMemory(long bytes) {
     inner.setMaxMemory(bytes);
   }

@@ -23,6 +23,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.CommandDocument;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.SafeEncoder;
 
@@ -291,6 +292,46 @@ abstract class AbstractJedisTest {
     assertThat(jedis.time()).hasSize(2);
     assertThat((Long) send("COMMAND", "COUNT")).isGreaterThan(60);
     assertThat(send("COMMAND", "INFO", "get")).isNotNull();
+  }
+
+  @Test
+  void commandDocsParseAsJedisCommandDocuments() {
+    Map<String, CommandDocument> docs = jedis.commandDocs("get", "SET", "expire", "nosuch");
+    assertThat(docs).containsOnlyKeys("get", "set", "expire");
+    assertThat(docs.get("get").getSummary()).isNotBlank();
+    assertThat(docs.get("get").getSince()).isNotBlank();
+    assertThat(docs.get("get").getGroup()).isEqualTo("string");
+    assertThat(docs.get("expire").getGroup()).isEqualTo("generic");
+    assertThat(jedis.commandDocs()).as("every command").hasSize(
+        ((Long) send("COMMAND", "COUNT")).intValue()).containsKeys("ping", "mset", "cluster");
+  }
+
+  @Test
+  void infoKeyspaceCountsTheKeysWithAnExpiry() {
+    assertThat(jedis.info("keyspace")).doesNotContain("db0:");
+    jedis.set("plain", "1");
+    jedis.set("timed", "2", SetParams.setParams().ex(100));
+    jedis.set("later", "3");
+    jedis.expire("later", 50);
+    jedis.set("persisted", "4", SetParams.setParams().px(100_000));
+    jedis.persist("persisted");
+    Map<String, String> db0 = keyspaceFields(jedis.info("keyspace"));
+    assertThat(db0).containsExactly(Map.entry("keys", "4"), Map.entry("expires", "2"),
+        Map.entry("avg_ttl", "0"));
+    jedis.del("timed", "later");
+    assertThat(keyspaceFields(jedis.info("keyspace")))
+        .containsEntry("keys", "2").containsEntry("expires", "0");
+  }
+
+  /** Parses the {@code db0:k=v,...} line of {@code INFO keyspace} as redis-py does. */
+  private static Map<String, String> keyspaceFields(String info) {
+    String line = info.lines().filter(l -> l.startsWith("db0:")).findFirst().orElseThrow();
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    for (String pair : line.substring("db0:".length()).split(",")) {
+      String[] kv = pair.split("=", 2);
+      fields.put(kv[0], kv[1]);
+    }
+    return fields;
   }
 
   @Test

@@ -19,7 +19,8 @@ import java.util.Set;
  * values); {@code [unknown]} Tiercel must answer {@code -ERR unknown command} and Redis any
  * error (other data types: an intended difference); {@code [scanall]} a SCAN iterated to cursor
  * 0 on each server and the sets of keys compared; {@code [raw]} the one argument is sent as is
- * (inline commands); {@code [resp2]}/{@code [resp3]} only in that protocol.
+ * (inline commands); {@code [resp2]}/{@code [resp3]} only in that protocol; {@code [docs]} a
+ * {@code COMMAND DOCS} reply compared by shape (see {@code RedisCompatibilityTest#docsDifference}).
  *
  * @param line the 1-based line number in the file
  * @param options the options, without brackets
@@ -80,7 +81,8 @@ record CompatCase(int line, Set<String> options, long near, List<byte[]> args, S
         near = Long.parseLong(option.substring(5).strip());
         option = "near";
       }
-      if (!Set.of("near", "unordered", "type", "unknown", "scanall", "raw", "resp2", "resp3")
+      if (!Set.of("near", "unordered", "type", "unknown", "scanall", "raw", "resp2", "resp3",
+          "docs")
           .contains(option)) {
         throw new IllegalArgumentException("line " + number + ": unknown option " + option);
       }

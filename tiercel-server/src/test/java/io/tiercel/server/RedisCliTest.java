@@ -3,10 +3,7 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +18,7 @@ class RedisCliTest {
 
   @BeforeAll
   static void start() throws Exception {
-    redisCli = find("redis-cli");
+    redisCli = Executables.onPath("redis-cli");
     assumeTrue(redisCli != null, "redis-cli is not installed");
     fixture = ServerFixture.startInTempDir("tiercel-cli");
   }
@@ -31,16 +28,6 @@ class RedisCliTest {
     if (fixture != null) {
       fixture.close();
     }
-  }
-
-  private static String find(String binary) {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(entry, binary);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
   }
 
   private static String cli(String... args) throws Exception {
@@ -67,6 +54,8 @@ class RedisCliTest {
     assertThat(tcp("INCRBY", "counter", "5")).isEqualTo("5");
     assertThat(tcp("-3", "HELLO", "3")).contains("proto", "3");
     assertThat(tcp("INFO", "server")).contains("redis_version:");
+    assertThat(tcp("SET", "cli:ttl", "x", "EX", "100")).isEqualTo("OK");
+    assertThat(tcp("INFO", "keyspace")).containsPattern("(?m)^db0:keys=\\d+,expires=1,avg_ttl=0\\r?$");
     assertThat(tcp("HSET", "h", "f", "v"))
         .isEqualTo("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v'");
   }

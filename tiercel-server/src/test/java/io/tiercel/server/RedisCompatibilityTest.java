@@ -7,13 +7,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -84,6 +87,29 @@ class RedisCompatibilityTest {
     assertThat(differences).as("replies that differ from redis-server's").isEmpty();
   }
 
+  @Test
+  void infoKeyspaceCountsKeysAndExpiresAsRedisDoes() throws Exception {
+    try (RawClient t = RawClient.tcp(servers.tiercel.port());
+        RawClient r = RawClient.tcp(servers.redis.port())) {
+      List<String> lines = new ArrayList<>();
+      for (RawClient c : List.of(t, r)) {
+        assertThat(c.command("FLUSHALL").reply().raw()).isEqualTo("+OK\r\n");
+        assertThat(c.command("INFO", "keyspace").reply().text()).doesNotContain("db0:");
+        for (String[] command : new String[][] {{"SET", "plain", "1"}, {"SET", "ex", "2", "EX",
+            "100"}, {"SET", "px", "3", "PX", "100000"}, {"SET", "persisted", "4", "EX", "100"},
+            {"PERSIST", "persisted"}, {"SET", "later", "5"}, {"EXPIRE", "later", "50"}}) {
+          assertThat(c.command(command).reply().isError()).as(String.join(" ", command)).isFalse();
+        }
+        String info = c.command("INFO", "keyspace").reply().text();
+        String db0 = info.lines().filter(l -> l.startsWith("db0:")).findFirst().orElseThrow();
+        // avg_ttl is Redis's running estimate (Tiercel keeps none and says 0): only its form.
+        assertThat(db0).matches("db0:keys=\\d+,expires=\\d+,avg_ttl=\\d+");
+        lines.add(db0.replaceFirst("avg_ttl=\\d+", "avg_ttl=N"));
+      }
+      assertThat(lines.get(0)).isEqualTo("db0:keys=5,expires=3,avg_ttl=N").isEqualTo(lines.get(1));
+    }
+  }
+
   /** Runs a case; a missing reply or a closed connection becomes a {@code !} pseudo reply. */
   private static RespValue runOrFailure(RawClient client, CompatCase c) throws IOException {
     try {
@@ -127,6 +153,57 @@ class RedisCompatibilityTest {
     throw new AssertionError("SCAN did not end after " + MAX_SCAN_CALLS + " calls");
   }
 
+  /**
+   * Compares two {@code COMMAND DOCS} replies by the shape clients read (Jedis's
+   * {@code CommandDocument}, redis-py's {@code command_docs}): a map (RESP3) or flat name/doc pairs
+   * (RESP2) naming the same commands; for each, a map of fields with summary, since and group,
+   * every field one Redis sends too, of the same reply type, and the same group. Values that
+   * describe the implementation (summary, since, complexity) are not compared, and Redis's
+   * fields Tiercel leaves out (complexity, arguments, history...) are optional for clients.
+   */
+  static String docsDifference(RespValue mine, RespValue theirs) {
+    if (mine.type() != theirs.type()) {
+      return "types differ";
+    }
+    Map<String, RespValue> tiercel = pairs(mine);
+    Map<String, RespValue> redis = pairs(theirs);
+    if (!tiercel.keySet().equals(redis.keySet())) {
+      return "documented commands differ";
+    }
+    for (Map.Entry<String, RespValue> e : tiercel.entrySet()) {
+      RespValue doc = e.getValue();
+      RespValue redisDoc = redis.get(e.getKey());
+      if (doc.type() != redisDoc.type()) {
+        return e.getKey() + ": doc types differ";
+      }
+      Map<String, RespValue> fields = pairs(doc);
+      Map<String, RespValue> redisFields = pairs(redisDoc);
+      if (!fields.keySet().containsAll(List.of("summary", "since", "group"))) {
+        return e.getKey() + ": summary, since or group missing";
+      }
+      for (Map.Entry<String, RespValue> f : fields.entrySet()) {
+        RespValue theirsField = redisFields.get(f.getKey());
+        if (theirsField == null || theirsField.type() != f.getValue().type()) {
+          return e.getKey() + ": field " + f.getKey() + " absent from Redis's or of another type";
+        }
+      }
+      if (!fields.get("group").text().equals(redisFields.get("group").text())) {
+        return e.getKey() + ": group differs";
+      }
+    }
+    return null;
+  }
+
+  /** Returns a map reply's (or a RESP2 flat pair array's) entries, keyed by their text. */
+  private static Map<String, RespValue> pairs(RespValue v) {
+    Map<String, RespValue> map = new LinkedHashMap<>();
+    List<RespValue> kids = v.children();
+    for (int i = 0; i + 1 < kids.size(); i += 2) {
+      map.put(kids.get(i).text(), kids.get(i + 1));
+    }
+    return map;
+  }
+
   /** Returns why the two replies differ under the case's rules, or null if they agree. */
   static String difference(CompatCase c, RespValue mine, RespValue theirs) {
     if (c.has("unknown")) {
@@ -137,6 +214,9 @@ class RedisCompatibilityTest {
     }
     if (c.has("type")) {
       return mine.type() == theirs.type() ? null : "types differ";
+    }
+    if (c.has("docs")) {
+      return docsDifference(mine, theirs);
     }
     if (c.has("near")) {
       if (mine.type() != ':' || theirs.type() != ':') {

@@ -1,6 +1,5 @@
 package io.tiercel.server;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -29,13 +28,7 @@ final class RedisServerProcess implements AutoCloseable {
 
   /** Returns the path of redis-server on the PATH, or null if it is not installed. */
   static String binary() {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(entry, "redis-server");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
+    return Executables.onPath("redis-server");
   }
 
   /** Starts redis-server on a free port, retrying if another process takes the port first. */

@@ -443,6 +443,11 @@ public final class BackedCache implements Cache, AutoCloseable {
   }
 
   @Override
+  public long expiringSize() {
+    return delegate.expiringSize();
+  }
+
+  @Override
   public void setMaxMemory(long bytes) {
     delegate.setMaxMemory(bytes);
   }

@@ -150,6 +150,8 @@ public final class BoundedCache implements Cache {
   private volatile CacheConfig config;
   /** The policy's weighted size after the last maintenance run. */
   private volatile long weightedSize;
+  /** Entries with an expiry as of the last maintenance (the timer wheel's count). */
+  private volatile long expiring;
   /**
    * Whether reads go to the read buffer: false until the cache first reaches half its budget,
    * then true for good (see "Reads below half the budget" above).
@@ -652,6 +654,11 @@ public final class BoundedCache implements Cache {
   }
 
   @Override
+  public long expiringSize() {
+    return expiring;
+  }
+
+  @Override
   public void setMaxMemory(long bytes) {
     CacheConfig updated = config.toBuilder().maxMemory(bytes).build();
     evictionLock.lock();
@@ -948,6 +955,10 @@ public final class BoundedCache implements Cache {
     readBuffer.drainTo(accessRecorder);
     applyQueuedWrites();
     wheel.advance(clock.millis(), EXPIRY_BUDGET, expirer);
+    int timed = wheel.scheduled();
+    if (timed != expiring) {
+      expiring = timed;
+    }
     policy.evict(evictor);
     long size = policy.weightedSize();
     weightedSize = size;

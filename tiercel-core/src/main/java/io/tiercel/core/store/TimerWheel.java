@@ -24,6 +24,8 @@ final class TimerWheel {
 
   private final TimedEntry[][] wheel;
   private long time;
+  /** Entries in the wheel's buckets. */
+  private int scheduled;
 
   TimerWheel(long now) {
     this.time = now;
@@ -47,6 +49,7 @@ final class TimerWheel {
     entry.wheelNext = sentinel;
     last.wheelNext = entry;
     sentinel.wheelPrev = entry;
+    scheduled++;
   }
 
   /** Removes an entry from its bucket if it is scheduled. */
@@ -58,6 +61,7 @@ final class TimerWheel {
     entry.wheelNext.wheelPrev = entry.wheelPrev;
     entry.wheelPrev = null;
     entry.wheelNext = null;
+    scheduled--;
   }
 
   /**
@@ -91,6 +95,11 @@ final class TimerWheel {
     return done;
   }
 
+  /** Returns the number of scheduled entries, counted as they come and go. */
+  int scheduled() {
+    return scheduled;
+  }
+
   /** Returns the number of scheduled entries; walks every bucket (tests only). */
   int scheduledCount() {
     int n = 0;
@@ -114,6 +123,7 @@ final class TimerWheel {
       TimedEntry next = e.wheelNext;
       e.wheelPrev = null;
       e.wheelNext = null;
+      scheduled--;
       if (done < budget && e.expireAt <= now) {
         out.accept(e);
         done++;

@@ -33,6 +33,7 @@ class TimerWheelTest {
     for (int step = 0; step < 400; step++) {
       now += 1 + random.nextLong(10_000_000L);
       wheel.advance(now, Integer.MAX_VALUE, expired::add);
+      assertThat(wheel.scheduled()).isEqualTo(wheel.scheduledCount());
       for (TimedEntry e : all) {
         // Due entries go within one level-0 tick (1024 ms); none goes early.
         if (expired.contains(e)) {
@@ -43,6 +44,7 @@ class TimerWheelTest {
       }
     }
     assertThat(expired.size() + wheel.scheduledCount()).isEqualTo(all.size());
+    assertThat(wheel.scheduled()).isEqualTo(wheel.scheduledCount());
   }
 
   @Test
@@ -54,10 +56,12 @@ class TimerWheelTest {
     List<TimedEntry> expired = new ArrayList<>();
     assertThat(wheel.advance(10_000, 300, expired::add)).isEqualTo(300);
     assertThat(expired).hasSize(300);
+    assertThat(wheel.scheduled()).isEqualTo(700).isEqualTo(wheel.scheduledCount());
     assertThat(wheel.advance(10_000, 300, expired::add)).isEqualTo(300);
     assertThat(wheel.advance(10_000, 1000, expired::add)).isEqualTo(400);
     assertThat(expired).hasSize(1000).doesNotHaveDuplicates();
     assertThat(wheel.scheduledCount()).isZero();
+    assertThat(wheel.scheduled()).isZero();
   }
 
   @Test
@@ -69,6 +73,7 @@ class TimerWheelTest {
     wheel.schedule(gone);
     wheel.deschedule(gone);
     wheel.deschedule(gone);
+    assertThat(wheel.scheduled()).as("a second deschedule counts nothing").isEqualTo(1);
     List<TimedEntry> expired = new ArrayList<>();
     wheel.advance(100_000, 10, expired::add);
     assertThat(expired).containsExactly(kept);

@@ -135,9 +135,12 @@ final class AdminCommands {
     }
     if (all || wanted.contains("keyspace")) {
       section(sb, "Keyspace");
-      long keys = n.caches.defaultCache().size();
+      Cache d = n.caches.defaultCache();
+      long keys = d.size();
       if (keys > 0) {
-        field(sb, "db0", "keys=" + keys);
+        // avg_ttl is Redis's sampled estimate; the store keeps no such sample, so 0 ("unknown"),
+        // which Redis also reports before its first estimate.
+        field(sb, "db0", "keys=" + keys + ",expires=" + d.expiringSize() + ",avg_ttl=0");
       }
     }
     if (all || wanted.contains("caches")) {
@@ -310,8 +313,9 @@ final class AdminCommands {
     return switch (c) {
       case PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT -> "connection";
       case DEL, UNLINK, EXISTS, TOUCH, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL,
-          EXPIRETIME, PEXPIRETIME, PERSIST, KEYS, SCAN, RANDOMKEY, TYPE, RENAME, RENAMENX ->
-          "generic";
+          EXPIRETIME, PEXPIRETIME, PERSIST, KEYS, SCAN, RANDOMKEY, TYPE, RENAME, RENAMENX,
+          WAIT -> "generic";
+      case CLUSTER, READONLY, READWRITE -> "cluster";
       case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBSUB, SYNCHUB -> "pubsub";
       case INFO, CONFIG, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, CACHE, SAVE, BGSAVE, LASTSAVE,
           BGREWRITEAOF -> "server";
