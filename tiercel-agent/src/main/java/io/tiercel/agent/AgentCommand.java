@@ -11,8 +11,6 @@ enum AgentCommand {
   SET_SYNC,
   /** {@code DEL key [key ...] SYNC}. */
   DEL_SYNC,
-  /** {@code INFO agent}. */
-  INFO_AGENT,
   /** {@code CONFIG RESETSTAT}: the node's, plus the agent's counters and lag histogram. */
   RESETSTAT;
 
@@ -26,8 +24,6 @@ enum AgentCommand {
         return GSET;
       } else if (a.equalsIgnoreCase(0, "GDEL")) {
         return GDEL;
-      } else if (n == 2 && a.equalsIgnoreCase(0, "INFO") && a.equalsIgnoreCase(1, "agent")) {
-        return INFO_AGENT;
       }
     } else if (n == 2 && a.length(0) == 6 && a.equalsIgnoreCase(0, "CONFIG")
         && a.equalsIgnoreCase(1, "RESETSTAT")) {

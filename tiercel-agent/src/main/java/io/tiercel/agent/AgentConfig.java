@@ -1,8 +1,11 @@
 package io.tiercel.agent;
 
-import io.tiercel.server.ServerConfig;
-import java.net.InetSocketAddress;
 import io.tiercel.core.ConfigValues;
+import io.tiercel.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +16,8 @@ import java.util.Set;
 /**
  * The flags of {@code bin/tiercel agent}. Store settings ({@code --maxmemory}, {@code --policy},
  * {@code --io-threads}, {@code --loglevel}) are the node's own keys and are validated by
- * {@link ServerConfig}; the agent adds where to listen and which nodes to use.
+ * {@link ServerConfig}; the agent adds where to listen and which nodes to use. A {@code --config}
+ * file holds the same keys as {@code key value} lines; flags override it.
  */
 public final class AgentConfig {
   /** The usage text printed by {@code --help} and on a bad flag. */
@@ -21,9 +25,13 @@ public final class AgentConfig {
       """
       usage: bin/tiercel agent --unixsocket PATH --nodes HOST:PORT [options]
 
+        --config FILE       read settings from FILE: one "key value" per line, the keys being
+                            these flags' names ("#" starts a comment); flags override it
         --unixsocket PATH   UNIX socket the agent serves RESP on (required)
         --nodes HOST:PORT   the node GGET/GSET/GDEL go to and SYNC travels through (required;
                             this version uses exactly one node)
+        --nodes-password S  password the node asks for (its --requirepass), sent as AUTH on
+                            every connection to it (default: none); better set in --config
         --port P            also serve RESP on TCP port P (0 picks a free port; default: off)
         --bind ADDR         TCP address with --port and --http-port (default 127.0.0.1)
         --http-port P       also serve HTTP (/metrics, /health, REST on the local store) on P
@@ -53,6 +61,7 @@ public final class AgentConfig {
   private int nearCacheSize = 100_000;
   private Duration syncCheckInterval = Duration.ofSeconds(1);
   private int httpPort = -1;
+  private String nodesPassword;
 
   private AgentConfig(Path unixSocket, List<InetSocketAddress> nodes, int port,
       ServerConfig store) {
@@ -77,24 +86,10 @@ public final class AgentConfig {
     Duration nearTtl = Duration.ofSeconds(60);
     int nearSize = 100_000;
     Duration check = Duration.ofSeconds(1);
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-      }
-      String key;
-      String value;
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        key = arg.substring(2, eq);
-        value = arg.substring(eq + 1);
-      } else {
-        key = arg.substring(2);
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("flag --" + key + " needs a value");
-        }
-        value = args[++i];
-      }
+    String password = null;
+    for (String[] pair : settings(args)) {
+      String key = pair[0];
+      String value = pair[1];
       switch (key) {
         case "unixsocket" -> socket = Path.of(value);
         case "nodes" -> nodes = nodes(value);
@@ -105,6 +100,7 @@ public final class AgentConfig {
         case "near-cache-ttl" -> nearTtl = positive(key, ConfigValues.parseDuration(key, value));
         case "near-cache-size" -> nearSize = count(key, value);
         case "sync-check-interval" -> check = ConfigValues.parseDuration(key, value);
+        case "nodes-password" -> password = value.isEmpty() ? null : value;
         default -> {
           if (!STORE_KEYS.contains(key)) {
             throw new IllegalArgumentException("unknown flag --" + key);
@@ -130,7 +126,84 @@ public final class AgentConfig {
     config.nearCacheSize = nearSize;
     config.syncCheckInterval = check;
     config.httpPort = httpPort;
+    config.nodesPassword = password;
     return config;
+  }
+
+  /**
+   * Returns the settings as (key, value) pairs: those of the {@code --config} file first, then
+   * the flags, so a flag overrides the file.
+   */
+  private static List<String[]> settings(String... args) {
+    List<String[]> flags = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        flags.add(new String[] {arg.substring(2, eq), arg.substring(eq + 1)});
+      } else {
+        String key = arg.substring(2);
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("flag --" + key + " needs a value");
+        }
+        flags.add(new String[] {key, args[++i]});
+      }
+    }
+    List<String[]> out = new ArrayList<>();
+    for (String[] f : flags) {
+      if (f[0].equals("config")) {
+        out.addAll(file(Path.of(f[1])));
+      }
+    }
+    for (String[] f : flags) {
+      if (!f[0].equals("config")) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /** Reads a config file of {@code key value} lines (as a node's), as (key, value) pairs. */
+  private static List<String[]> file(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--config: cannot read '" + file + "': "
+          + e.getMessage());
+    }
+    List<String[]> out = new ArrayList<>();
+    int number = 0;
+    for (String raw : lines) {
+      number++;
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int split = 0;
+      while (split < line.length() && line.charAt(split) != '='
+          && !Character.isWhitespace(line.charAt(split))) {
+        split++;
+      }
+      String key = line.substring(0, split);
+      String value = split < line.length() ? line.substring(split + 1).strip() : "";
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1);
+      }
+      if (key.equals("config")) {
+        throw new IllegalArgumentException(file + ":" + number + ": config files do not nest");
+      }
+      out.add(new String[] {key, value});
+    }
+    return out;
+  }
+
+  /** Returns the password sent as AUTH to the node, or null for none; never logged. */
+  public String nodesPassword() {
+    return nodesPassword;
   }
 
   private static int count(String key, String value) {

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * in one read, and flushing each completed slot made one {@code write} system call, and one
  * wake-up of the client, per reply.
  *
+ * <p>Protocol: the node speaks RESP2 to the agent; a forwarded reply to a RESP3 session has
+ * its null converted ({@link #relayed}), the only difference GET/SET/DEL replies have.
+ *
  * <p>Clock: as on a node, the commands of one read share one clock reading ({@link BatchClock});
  * commands run untimed unless the agent serves metrics (only GET's hits and misses are counted).
  *
@@ -52,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
+  private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final TiercelAgent agent;
   private ChannelHandlerContext ctx;
@@ -137,10 +143,6 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       case GDEL -> global(a, "DEL");
       case SET_SYNC -> setSync(a);
       case DEL_SYNC -> delSync(a);
-      case INFO_AGENT -> {
-        reply.verbatim(agent.info());
-        endSlot();
-      }
       case RESETSTAT -> {
         agent.stats().reset();
         agent.nearCache().resetStats();
@@ -178,11 +180,13 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     Slot slot = openSlot();
     CompletableFuture<byte[]> f =
         agent.nearCache().forward(up, name, a, session.cache().name(), request);
+    // The protocol when the command was read: a HELLO pipelined behind it runs before it answers.
+    boolean resp3 = reply.resp3();
     f.whenComplete((raw, err) -> {
       if (ctx.executor().inEventLoop()) {
-        complete(slot, raw, err);
+        complete(slot, raw, err, resp3);
       } else {
-        ctx.executor().execute(() -> complete(slot, raw, err));
+        ctx.executor().execute(() -> complete(slot, raw, err, resp3));
       }
     });
   }
@@ -219,7 +223,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     return true;
   }
 
-  private void complete(Slot slot, byte[] raw, Throwable err) {
+  private void complete(Slot slot, byte[] raw, Throwable err, boolean resp3) {
     if (!ctx.channel().isActive()) {
       return;
     }
@@ -229,8 +233,22 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       RespWriter.error(b, "ERR " + (err.getCause() != null ? err.getCause() : err).getMessage());
       completeSlot(slot, b);
     } else {
-      completeSlot(slot, Unpooled.wrappedBuffer(raw));
+      completeSlot(slot, relayed(raw, resp3));
     }
+  }
+
+  /**
+   * Returns the node's reply as this session expects it: the node speaks RESP2 to the agent, and
+   * GET/SET/DEL replies differ in RESP3 only in the null ({@code $-1} and {@code *-1} become
+   * {@code _}), so a RESP3 session gets exactly what the local command would give.
+   */
+  private ByteBuf relayed(byte[] raw, boolean resp3) {
+    if (resp3 && (Arrays.equals(raw, NULL_BULK) || Arrays.equals(raw, NULL_ARRAY))) {
+      ByteBuf b = ctx.alloc().ioBuffer(3);
+      RespWriter.nullBulk(b, true);
+      return b;
+    }
+    return Unpooled.wrappedBuffer(raw);
   }
 
   /** Fills {@code slot} with {@code buf} (owned from here on) and writes the done head. */

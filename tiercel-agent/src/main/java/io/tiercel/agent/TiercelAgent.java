@@ -121,6 +121,8 @@ public final class TiercelAgent implements AutoCloseable {
     caches = new CacheManager(store.defaultCacheConfig(), clock, RemovalListener.none(),
         Runnable::run, CacheDecorator.NONE);
     node = new Node(store, caches, clock);
+    // INFO, INFO all/everything and INFO agent show the agent's section after the node's.
+    node.addInfoSection("agent", this::info);
     store.settings().onChange(ConfigKeys.MAXMEMORY, v -> caches.defaultCache().setMaxMemory(v));
     store.settings().onChange(ConfigKeys.POLICY, v -> caches.defaultCache().setPolicy(v));
     if (config.httpPort() >= 0) {
@@ -148,7 +150,7 @@ public final class TiercelAgent implements AutoCloseable {
     for (EventExecutor e : workers) {
       EventLoop loop = (EventLoop) e;
       UpstreamConnection c = new UpstreamConnection(nodeAddress, loop,
-          new RequestConnectionListener(), false, new Backoff(50, 1_000));
+          new RequestConnectionListener(), false, new Backoff(50, 1_000), config.nodesPassword());
       upstreams.put(loop, c);
       requestConnections.add(c);
     }
@@ -157,11 +159,12 @@ public final class TiercelAgent implements AutoCloseable {
     EventLoop syncLoop = workers.next();
     synchronizer.runOn(syncLoop);
     subscriber = new UpstreamConnection(nodeAddress, syncLoop, synchronizer, true,
-        new Backoff(50, 1_000));
+        new Backoff(50, 1_000), config.nodesPassword());
     connections.add(subscriber);
     if (near.enabled()) {
       connections.add(new UpstreamConnection(nodeAddress, workers.next(),
-          new InvalidationChannel(near), true, new Backoff(50, 1_000)));
+          new InvalidationChannel(near), true, new Backoff(50, 1_000),
+          config.nodesPassword()));
     }
     connections.forEach(UpstreamConnection::start);
     long checkMillis = config.syncCheckInterval().toMillis();

@@ -2,10 +2,10 @@ package io.tiercel.agent.near;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.tiercel.agent.sync.CacheKey;
 import io.tiercel.agent.upstream.ReplyFramer;
 import io.tiercel.agent.upstream.Requests;
 import io.tiercel.agent.upstream.UpstreamConnection;
-import io.tiercel.core.ByteKey;
 import io.tiercel.core.Clock;
 import io.tiercel.protocol.resp.RespArgs;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +41,12 @@ import java.util.function.Supplier;
  * This is Hazelcast's reserve-then-publish. A GSET/GDEL through the agent drops the local copy
  * before it is forwarded, so the writer reads its own write.
  *
+ * <p><b>Named caches.</b> Copies are keyed by (cache, key): the GET and PTTL of a fill run in
+ * the node's cache of the session's name (the upstream connection SELECTs it), and a copy is
+ * served only to sessions of that cache. The node's tracking table and its invalidations name
+ * keys only, and a write of {@code k} in any cache announces {@code k}; so an invalidation drops
+ * {@code k}'s copies in every near-cached cache (over-invalidation, never a stale copy).
+ *
  * <p><b>Expiry.</b> A copy expires at the node's expiry ({@code PTTL}, read in the same
  * pipeline) or after the TTL backstop, whichever is first; the backstop bounds what the node does
  * not announce (evictions). <b>Disconnects.</b> When the invalidation channel or any request
@@ -59,7 +65,7 @@ public final class NearCache {
   private final long ttlMillis;
   private final int maxEntries;
   private final Clock clock;
-  private final Map<ByteKey, Object> entries = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Object> entries = new ConcurrentHashMap<>();
   private final Map<UpstreamConnection, Long> registered = new ConcurrentHashMap<>();
   private volatile long channelId;
   private Supplier<Collection<UpstreamConnection>> requestConnections = Set::of;
@@ -115,7 +121,7 @@ public final class NearCache {
     if (!caches.contains(cache) || a.count() != 2) {
       return null;
     }
-    ByteKey key = new ByteKey(a.bytes(1));
+    CacheKey key = new CacheKey(cache, a.bytes(1));
     if (entries.get(key) instanceof Copy c) {
       if (c.expireAt > clock.millis()) {
         hits.increment();
@@ -135,28 +141,31 @@ public final class NearCache {
   public CompletableFuture<byte[]> forward(UpstreamConnection up, String command, RespArgs a,
       String cache, ByteBuf request) {
     if (!enabled()) {
-      return up.send(request);
+      return up.send(cache, request);
     }
     if (!command.equals("GET")) {
-      int last = command.equals("SET") ? 1 : a.count() - 1;
-      for (int i = 1; i <= last; i++) {
-        entries.remove(new ByteKey(a.bytes(i)));
+      if (caches.contains(cache)) {
+        int last = command.equals("SET") ? 1 : a.count() - 1;
+        for (int i = 1; i <= last; i++) {
+          entries.remove(new CacheKey(cache, a.bytes(i)));
+        }
       }
-      return up.send(request);
+      return up.send(cache, request);
     }
     long id = channelId;
     Long tracked = registered.get(up);
     if (!caches.contains(cache) || a.count() != 2 || id == 0 || tracked == null
         || tracked != id) {
-      return up.send(request);
+      return up.send(cache, request);
     }
     byte[] key = a.bytes(1);
-    ByteKey k = new ByteKey(key);
+    CacheKey k = new CacheKey(cache, key);
     Reservation r = new Reservation(up, id);
     makeRoom();
     entries.put(k, r);
-    CompletableFuture<byte[]> value = up.send(request);
-    CompletableFuture<byte[]> ttl = up.send(Requests.of(ByteBufAllocator.DEFAULT, PTTL, key));
+    CompletableFuture<byte[]> value = up.send(cache, request);
+    CompletableFuture<byte[]> ttl =
+        up.send(cache, Requests.of(ByteBufAllocator.DEFAULT, PTTL, key));
     value.thenAcceptBoth(ttl, (v, t) -> fill(k, r, v, t)).whenComplete((ok, err) -> {
       if (err != null) {
         entries.remove(k, r);
@@ -165,7 +174,7 @@ public final class NearCache {
     return value;
   }
 
-  private void fill(ByteKey k, Reservation r, byte[] rawValue, byte[] rawTtl) {
+  private void fill(CacheKey k, Reservation r, byte[] rawValue, byte[] rawTtl) {
     Object v = ReplyFramer.parse(rawValue);
     Object t = ReplyFramer.parse(rawTtl);
     if (!(v instanceof byte[] value) || !(t instanceof Long pttl) || pttl == -2) {
@@ -195,17 +204,19 @@ public final class NearCache {
     if (entries.size() < maxEntries) {
       return;
     }
-    Iterator<ByteKey> it = entries.keySet().iterator();
+    Iterator<CacheKey> it = entries.keySet().iterator();
     for (int i = 0; i < 16 && it.hasNext(); i++) {
       it.next();
       it.remove();
     }
   }
 
-  /** Drops the copy of {@code key} (an invalidation from the node). */
+  /** Drops the copies of {@code key} in every cache (an invalidation names no cache). */
   void invalidate(byte[] key) {
     invalidations.increment();
-    entries.remove(new ByteKey(key));
+    for (String cache : caches) {
+      entries.remove(new CacheKey(cache, key));
+    }
   }
 
   /** Drops every copy and reservation. */

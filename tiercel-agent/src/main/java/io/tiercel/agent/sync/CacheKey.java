@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A key of a named cache, compared by content; the array must not change. */
-record CacheKey(String cache, byte[] key) {
+public record CacheKey(String cache, byte[] key) {
   @Override
   public boolean equals(Object o) {
     return o instanceof CacheKey k && cache.equals(k.cache) && Arrays.equals(key, k.key);

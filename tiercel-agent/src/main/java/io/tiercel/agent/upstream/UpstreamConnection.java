@@ -11,11 +11,18 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.buffer.ByteBufAllocator;
+import io.tiercel.core.CacheManager;
 import io.tiercel.protocol.resp.RespProtocolException;
 import io.tiercel.server.transport.CoalescedFlush;
 import io.tiercel.server.transport.Transports;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,6 +37,27 @@ import org.slf4j.LoggerFactory;
  * reply to its request. The FIFO and the channel are touched only on the pinned loop, so there is no lock and
  * no blocking: a caller on another thread hops onto the loop with {@code execute}. The agent pins
  * one connection to each of its worker loops, so a client's GGET normally never changes thread.
+ *
+ * <p><b>Named caches.</b> A node runs a connection's commands in the cache it last SELECTed, and
+ * one connection carries the commands of sessions that selected different caches. So the
+ * connection tracks which cache it has selected, and a request for another cache is preceded,
+ * in order on the same pipeline, by a {@code SELECT name} whose reply is consumed here. A SELECT
+ * can fail (the node has no such cache), and the requests written behind it would then run in
+ * the previous cache; so a cache this connection has not yet selected successfully is first
+ * probed: its requests are held back (not written) until the probe's reply says the cache exists,
+ * then written in order; if it does not, they fail with a clear error and nothing runs. Only the
+ * first use of a cache per connection waits a round trip; switching between caches already
+ * known is pipelined. Each request remembers the SELECT it relies on; if that SELECT fails
+ * anyway (the cache was dropped on the node meanwhile), the request's reply is replaced by the
+ * error, the cache is forgotten, and the next use probes again. A new connection starts in the
+ * node's {@code default} cache and knows no other.
+ *
+ * <p><b>Password.</b> With a password, every connection (request or subscriber) first writes
+ * {@code AUTH password}, before anything its listener sends; its reply is consumed here. A
+ * refusal (or a {@code NOAUTH} reply when the agent has no password) fails every pending request
+ * with an {@link UpstreamAuthException}, closes the connection and keeps failing new requests
+ * with it while reconnecting with backoff, so a client gets {@code -ERR upstream: ...} at once
+ * instead of a hang; the password itself is never logged.
  *
  * <p>When the connection drops, every pending request fails with
  * {@link UpstreamUnavailableException} (the agent answers those clients with an error rather than
@@ -46,6 +74,9 @@ public final class UpstreamConnection implements AutoCloseable {
    * a read of a hundred SYNC writes then sends its first publishes while the rest still run.
    */
   static final int FLUSH_BURST = 32;
+  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUTH = "AUTH".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOAUTH = "-NOAUTH".getBytes(StandardCharsets.US_ASCII);
 
   /** What a subscriber connection reports. */
   public interface Listener {
@@ -65,7 +96,22 @@ public final class UpstreamConnection implements AutoCloseable {
   private final Listener listener;
   private final boolean subscriber;
   private final Backoff backoff;
-  private final ArrayDeque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
+  /** The node's password, or null for none. */
+  private final byte[] password;
+  /** Whether the next reply answers the AUTH written at connect; touched only on the loop. */
+  private boolean awaitingAuth;
+  /** Why the node refused the last connection's password; null once one is accepted. */
+  private volatile UpstreamAuthException authFailure;
+  /** Requests written and not yet answered, oldest first; touched only on the loop. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** The cache the requests written last run in; null while unknown (a probe in flight). */
+  private String selected = CacheManager.DEFAULT_CACHE;
+  /** The last SELECT written: the one the next request relies on; null for none. */
+  private Selection lastSelection;
+  /** Caches a SELECT succeeded for on this connection (and {@code default}). */
+  private final Set<String> known = new HashSet<>();
+  /** Requests held back by cache until the probe of that cache answers. */
+  private final Map<String, ArrayDeque<Held>> probing = new HashMap<>();
   private volatile Channel channel;
   /** Writes requests to {@link #channel}, one flush per loop turn; touched only on the loop. */
   private CoalescedFlush requests;
@@ -74,11 +120,13 @@ public final class UpstreamConnection implements AutoCloseable {
   private final CompletableFuture<Boolean> firstAttempt = new CompletableFuture<>();
 
   /**
-   * Creates a connection to {@code address} on {@code loop}; {@code subscriber} sends every reply
-   * to {@code listener} instead of to request futures.
+   * Creates a connection to {@code address} on {@code loop} that authenticates with
+   * {@code password} (null: none); {@code subscriber} sends every reply to {@code listener}
+   * instead of to request futures.
    */
   public UpstreamConnection(InetSocketAddress address, EventLoop loop, Listener listener,
-      boolean subscriber, Backoff backoff) {
+      boolean subscriber, Backoff backoff, String password) {
+    this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.loop = loop;
@@ -141,29 +189,134 @@ public final class UpstreamConnection implements AutoCloseable {
    * connection's loop; fails with {@link UpstreamUnavailableException} when the node is down.
    */
   public CompletableFuture<byte[]> send(ByteBuf request) {
+    return send(null, request);
+  }
+
+  /**
+   * Sends one encoded request to run in the node's cache {@code cache} (null: any, for commands
+   * that touch no cache) and returns the future of its raw reply, as {@link #send(ByteBuf)}; if
+   * the node has no such cache, the reply is an error saying so and the request did not run.
+   */
+  public CompletableFuture<byte[]> send(String cache, ByteBuf request) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     if (loop.inEventLoop()) {
-      send0(request, f);
+      send0(cache, request, f);
     } else {
-      loop.execute(() -> send0(request, f));
+      loop.execute(() -> send0(cache, request, f));
     }
     return f;
   }
 
-  private void send0(ByteBuf request, CompletableFuture<byte[]> f) {
+  private void send0(String cache, ByteBuf request, CompletableFuture<byte[]> f) {
     Channel ch = channel;
     if (ch == null || !ch.isActive()) {
       request.release();
-      f.completeExceptionally(new UpstreamUnavailableException(name, "is unreachable"));
+      UpstreamAuthException refused = authFailure;
+      f.completeExceptionally(refused != null ? refused
+          : new UpstreamUnavailableException(name, "is unreachable"));
       return;
     }
-    if (!subscriber) {
-      pending.add(f);
-    } else {
+    if (subscriber) {
       f.complete(null);
+    } else {
+      if (cache != null && !cache.equals(selected)) {
+        if (!known.contains(cache)) {
+          hold(cache, request, f);
+          return;
+        }
+        writeSelect(cache, false);
+      }
+      pending.add(new Pending(f, null, cache == null ? null : lastSelection));
     }
     // Requests written in one turn (a read batch of SYNC writes or GGETs) share one flush.
     requests.write(request);
+  }
+
+  /** Holds {@code request} until the probe of {@code cache} (sent now if none is) answers. */
+  private void hold(String cache, ByteBuf request, CompletableFuture<byte[]> f) {
+    ArrayDeque<Held> waiting = probing.get(cache);
+    if (waiting == null) {
+      waiting = new ArrayDeque<>();
+      probing.put(cache, waiting);
+      writeSelect(cache, true);
+    }
+    waiting.add(new Held(request, f));
+  }
+
+  /** Writes {@code SELECT cache}, whose reply this connection consumes. */
+  private void writeSelect(String cache, boolean probe) {
+    Selection s = new Selection(cache, probe);
+    lastSelection = s;
+    // After a probe the selection is unknown until it answers; a known cache exists.
+    selected = probe ? null : cache;
+    pending.add(new Pending(null, s, null));
+    requests.write(Requests.of(ByteBufAllocator.DEFAULT, SELECT,
+        cache.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Handles the reply to a SELECT this connection inserted. */
+  private void selectAnswered(Selection s, byte[] raw) {
+    boolean failed = raw.length > 0 && raw[0] == '-';
+    if (failed) {
+      s.error = ("-ERR upstream: SELECT " + s.cache + " failed on node " + name + ": "
+          + new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).strip() + "\r\n")
+          .getBytes(StandardCharsets.UTF_8);
+      known.remove(s.cache);
+      if (s.cache.equals(selected)) {
+        selected = null;
+      }
+    } else {
+      known.add(s.cache);
+      if (lastSelection == s) {
+        selected = s.cache;
+      }
+    }
+    if (!s.probe) {
+      return;
+    }
+    ArrayDeque<Held> waiting = probing.remove(s.cache);
+    if (waiting == null) {
+      return;
+    }
+    for (Held h : waiting) {
+      if (failed) {
+        h.request.release();
+        h.reply.complete(s.error);
+      } else {
+        send0(s.cache, h.request, h.reply);
+      }
+    }
+  }
+
+  private static boolean startsWith(byte[] raw, byte[] prefix) {
+    return raw.length >= prefix.length
+        && java.util.Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Forgets the selection state: a new connection starts in the default cache. */
+  private void resetSelection() {
+    selected = CacheManager.DEFAULT_CACHE;
+    lastSelection = null;
+    known.clear();
+    known.add(CacheManager.DEFAULT_CACHE);
+  }
+
+  /** A request awaiting its reply, or a SELECT inserted before requests ({@code select}). */
+  private record Pending(CompletableFuture<byte[]> reply, Selection select, Selection reliesOn) {}
+
+  /** A request held back until its cache's probe answers. */
+  private record Held(ByteBuf request, CompletableFuture<byte[]> reply) {}
+
+  /** One SELECT written on this connection; {@code error} is set once it failed. */
+  private static final class Selection {
+    final String cache;
+    final boolean probe;
+    byte[] error;
+
+    Selection(String cache, boolean probe) {
+      this.cache = cache;
+      this.probe = probe;
+    }
   }
 
   /** Stops reconnecting and closes the connection; pending requests fail. */
@@ -180,11 +333,18 @@ public final class UpstreamConnection implements AutoCloseable {
   /** Decodes replies and matches them to pending requests; runs on the pinned loop. */
   private final class Handler extends ChannelInboundHandlerAdapter {
     private ByteBuf cumulation;
+    /** Set once the node refused the password: the replies that follow are not read. */
+    private boolean refusedHere;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       channel = ctx.channel();
       requests = new CoalescedFlush(ctx.channel(), FLUSH_BURST);
+      resetSelection();
+      if (password != null) {
+        awaitingAuth = true;
+        requests.write(Requests.of(ctx.alloc(), AUTH, password));
+      }
       backoff.reset();
       LOG.info("connected to node {}{}", name, subscriber ? " (sync subscriber)" : "");
       if (listener != null) {
@@ -204,7 +364,10 @@ public final class UpstreamConnection implements AutoCloseable {
         while ((end = ReplyFramer.frameEnd(cumulation, cumulation.readerIndex())) >= 0) {
           byte[] raw = new byte[end - cumulation.readerIndex()];
           cumulation.readBytes(raw);
-          deliver(raw);
+          deliver(ctx, raw);
+          if (refusedHere) {
+            break;
+          }
         }
       } catch (RespProtocolException e) {
         LOG.warn("closing connection to {}: {}", name, e.getMessage());
@@ -219,17 +382,50 @@ public final class UpstreamConnection implements AutoCloseable {
       }
     }
 
-    private void deliver(byte[] raw) {
+    private void deliver(ChannelHandlerContext ctx, byte[] raw) {
+      if (awaitingAuth) {
+        awaitingAuth = false;
+        if (raw.length > 0 && raw[0] == '-') {
+          refused(ctx, raw);
+        } else {
+          authFailure = null;
+        }
+        return;
+      }
+      if (password == null && startsWith(raw, NOAUTH)) {
+        refused(ctx, raw);
+        return;
+      }
       if (subscriber) {
         listener.push(raw);
         return;
       }
-      CompletableFuture<byte[]> f = pending.poll();
-      if (f == null) {
+      Pending p = pending.poll();
+      if (p == null) {
         LOG.warn("reply from {} with no request waiting; dropped", name);
-        return;
+      } else if (p.select != null) {
+        selectAnswered(p.select, raw);
+      } else if (p.reliesOn != null && p.reliesOn.error != null) {
+        p.reply.complete(p.reliesOn.error);
+      } else {
+        p.reply.complete(raw);
       }
-      f.complete(raw);
+    }
+
+    /** The node refused the password (or wants one): fails what is pending and disconnects. */
+    private void refused(ChannelHandlerContext ctx, byte[] raw) {
+      String why = new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).strip();
+      UpstreamAuthException e = new UpstreamAuthException(name, why);
+      UpstreamAuthException before = authFailure;
+      if (before == null || !before.getMessage().equals(e.getMessage())) {
+        LOG.error("{}; retrying with backoff", e.getMessage());
+      } else {
+        LOG.debug("{}", e.getMessage());
+      }
+      authFailure = e;
+      refusedHere = true;
+      failPending(e);
+      ctx.close();
     }
 
     @Override
@@ -239,13 +435,9 @@ public final class UpstreamConnection implements AutoCloseable {
         cumulation.release();
         cumulation = null;
       }
-      UpstreamUnavailableException down =
-          new UpstreamUnavailableException(name, "connection lost");
-      CompletableFuture<byte[]> f;
-      while ((f = pending.poll()) != null) {
-        f.completeExceptionally(down);
-      }
-      if (!closed) {
+      awaitingAuth = false;
+      failPending(new UpstreamUnavailableException(name, "connection lost"));
+      if (!closed && !refusedHere) {
         LOG.warn("lost connection to node {}; reconnecting", name);
       }
       if (listener != null) {
@@ -253,6 +445,24 @@ public final class UpstreamConnection implements AutoCloseable {
       }
       scheduleReconnect();
       ctx.fireChannelInactive();
+    }
+
+    /** Fails every pending and held request with {@code down}; resets the selection. */
+    private void failPending(RuntimeException down) {
+      Pending p;
+      while ((p = pending.poll()) != null) {
+        if (p.reply != null) {
+          p.reply.completeExceptionally(down);
+        }
+      }
+      for (ArrayDeque<Held> waiting : probing.values()) {
+        for (Held h : waiting) {
+          h.request.release();
+          h.reply.completeExceptionally(down);
+        }
+      }
+      probing.clear();
+      resetSelection();
     }
 
     @Override

@@ -159,6 +159,11 @@ final class AdminCommands {
     if (all || wanted.contains("store")) {
       sb.append(StoreCaches.info(n.caches));
     }
+    n.infoSections.forEach((name, text) -> {
+      if (all || wanted.contains(name)) {
+        sb.append(text.get());
+      }
+    });
     if (sb.length() >= 2) {
       sb.setLength(sb.length() - 2);
     }

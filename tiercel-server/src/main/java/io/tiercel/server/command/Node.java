@@ -56,6 +56,9 @@ public final class Node {
   volatile CommandObserver observer = CommandObserver.NONE;
   /** Whether {@link #observer} reads commands' times ({@link CommandObserver#timed}). */
   volatile boolean observerTimed;
+  /** INFO sections added by the embedding process (the agent's {@code # Agent}), by name. */
+  final Map<String, java.util.function.Supplier<String>> infoSections =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /** Creates the state of a node with {@code config}, serving {@code caches}. */
   public Node(ServerConfig config, CacheManager caches, Clock clock) {
@@ -83,6 +86,14 @@ public final class Node {
         ConfigKeys.MAX_INLINE_LEN, ConfigKeys.CLIENT_QUERY_BUFFER_LIMIT)) {
       settings.onChange(k, v -> limits = config.respLimits());
     }
+  }
+
+  /**
+   * Adds a section to INFO, shown by {@code INFO}, {@code INFO all|everything|default} and
+   * {@code INFO name}; {@code text} gives its lines, header included, each ending in CRLF.
+   */
+  public void addInfoSection(String name, java.util.function.Supplier<String> text) {
+    infoSections.put(name.toLowerCase(java.util.Locale.ROOT), text);
   }
 
   /** Makes {@code observer} see every command run from now on. */
