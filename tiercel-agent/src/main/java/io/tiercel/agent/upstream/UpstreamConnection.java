@@ -2,6 +2,7 @@ package io.tiercel.agent.upstream;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,7 +12,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.buffer.ByteBufAllocator;
 import io.tiercel.core.CacheManager;
 import io.tiercel.protocol.resp.RespProtocolException;
 import io.tiercel.server.transport.CoalescedFlush;
@@ -19,6 +19,7 @@ import io.tiercel.server.transport.Transports;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -290,7 +291,7 @@ public final class UpstreamConnection implements AutoCloseable {
 
   private static boolean startsWith(byte[] raw, byte[] prefix) {
     return raw.length >= prefix.length
-        && java.util.Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
+        && Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** Forgets the selection state: a new connection starts in the default cache. */
