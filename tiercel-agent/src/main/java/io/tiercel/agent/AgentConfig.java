@@ -2,10 +2,8 @@ package io.tiercel.agent;
 
 import io.tiercel.core.ConfigValues;
 import io.tiercel.server.ServerConfig;
-import java.io.IOException;
+import io.tiercel.server.config.ConfigFileLines;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,35 +166,9 @@ public final class AgentConfig {
 
   /** Reads a config file of {@code key value} lines (as a node's), as (key, value) pairs. */
   private static List<String[]> file(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--config: cannot read '" + file + "': "
-          + e.getMessage());
-    }
     List<String[]> out = new ArrayList<>();
-    int number = 0;
-    for (String raw : lines) {
-      number++;
-      String line = raw.strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      int split = 0;
-      while (split < line.length() && line.charAt(split) != '='
-          && !Character.isWhitespace(line.charAt(split))) {
-        split++;
-      }
-      String key = line.substring(0, split);
-      String value = split < line.length() ? line.substring(split + 1).strip() : "";
-      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-        value = value.substring(1, value.length() - 1);
-      }
-      if (key.equals("config")) {
-        throw new IllegalArgumentException(file + ":" + number + ": config files do not nest");
-      }
-      out.add(new String[] {key, value});
+    for (ConfigFileLines.Line line : ConfigFileLines.read(file)) {
+      out.add(new String[] {line.key(), line.value()});
     }
     return out;
   }

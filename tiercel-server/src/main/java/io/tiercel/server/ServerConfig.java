@@ -7,12 +7,10 @@ import io.tiercel.persistence.CacheSettings;
 import io.tiercel.protocol.resp.RespLimits;
 import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.config.ConfigException;
+import io.tiercel.server.config.ConfigFileLines;
 import io.tiercel.server.config.ConfigKey;
 import io.tiercel.server.config.ConfigKeys;
 import io.tiercel.server.config.Settings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,37 +83,14 @@ public final class ServerConfig {
 
   /** Reads a config file of {@code key value} lines. */
   public ServerConfig loadFile(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("config: cannot read '" + file + "': " + e.getMessage());
-    }
+    List<ConfigFileLines.Line> lines = ConfigFileLines.read(file);
     this.configFile = file.toAbsolutePath();
-    int number = 0;
-    for (String raw : lines) {
-      number++;
-      String line = raw.strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      int split = 0;
-      while (split < line.length() && line.charAt(split) != '='
-          && !Character.isWhitespace(line.charAt(split))) {
-        split++;
-      }
-      String key = line.substring(0, split);
-      String value = split < line.length() ? line.substring(split + 1).strip() : "";
-      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-        value = value.substring(1, value.length() - 1);
-      }
-      if (ConfigKeys.normalize(key).equals("config")) {
-        throw new IllegalArgumentException(file + ":" + number + ": config files do not nest");
-      }
+    for (ConfigFileLines.Line line : lines) {
       try {
-        set(key, value);
+        set(line.key(), line.value());
       } catch (ConfigException e) {
-        throw new ConfigException(key, e.reason(), file + ":" + number + ": " + e.getMessage());
+        throw new ConfigException(line.key(), e.reason(),
+            file + ":" + line.number() + ": " + e.getMessage());
       }
     }
     return this;
