@@ -40,13 +40,7 @@ class AgentLocalReadTest {
   }
 
   private String infoField(String name) throws Exception {
-    String info = String.valueOf(client.call("INFO", "agent"));
-    for (String line : info.split("\r\n")) {
-      if (line.startsWith(name + ":")) {
-        return line.substring(name.length() + 1);
-      }
-    }
-    throw new AssertionError(name + " not in INFO agent: " + info);
+    return InfoFields.agent(client, name);
   }
 
   @Test

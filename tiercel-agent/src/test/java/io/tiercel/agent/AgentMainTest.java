@@ -9,14 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code AgentMain} as a real process: ready line, SIGTERM, SIGKILL, bad flags exit 2. */
 class AgentMainTest {
-  private static final Pattern READY = Pattern.compile("ready unixsocket=(\\S+)( port=(\\d+))?");
-
   @TempDir Path dir;
 
   private static String readyLine(Process p) throws Exception {
@@ -33,7 +30,7 @@ class AgentMainTest {
           "--loglevel", "warn");
       try {
         String line = readyLine(p);
-        Matcher m = READY.matcher(String.valueOf(line));
+        Matcher m = AgentProcess.READY.matcher(String.valueOf(line));
         assertThat(m.matches()).as(line).isTrue();
         assertThat(m.group(1)).isEqualTo(socket.toString());
         int port = Integer.parseInt(m.group(3));

@@ -12,6 +12,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A blocking test client speaking RESP2 over a UNIX socket or TCP; replies are parsed. */
 final class RespClient implements AutoCloseable {
@@ -55,6 +58,11 @@ final class RespClient implements AutoCloseable {
 
   /** Reads one reply: String for bulk/simple, Long, ReplyFramer.ErrorReply, List, or null. */
   Object read() throws IOException {
+    return strings(readRaw());
+  }
+
+  /** Reads one reply as {@link #read} does, but with bulk strings left as {@code byte[]}. */
+  Object readRaw() throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(8192);
     int end;
     while ((end = ReplyFramer.frameEnd(in, in.readerIndex())) < 0) {
@@ -68,13 +76,30 @@ final class RespClient implements AutoCloseable {
     byte[] raw = new byte[end - in.readerIndex()];
     in.readBytes(raw);
     in.discardReadBytes();
-    return strings(ReplyFramer.parse(raw));
+    return ReplyFramer.parse(raw);
   }
 
   /** Sends one command and reads its reply. */
   Object call(String... args) throws IOException {
     send(args);
     return read();
+  }
+
+  /**
+   * Sends one command and reads its reply, failing if none comes within {@code seconds}: the
+   * caller must not wait forever on a server that may hang. On a timeout the connection is
+   * closed (the reply could still arrive and would answer the next command).
+   */
+  Object callWithin(long seconds, String... args) throws Exception {
+    FutureTask<Object> task = new FutureTask<>(() -> call(args));
+    Thread.ofVirtual().name("resp-call").start(task);
+    try {
+      return task.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      ch.close();
+      throw new AssertionError("no reply to " + String.join(" ", args) + " within " + seconds
+          + "s");
+    }
   }
 
   private static Object strings(Object o) {
