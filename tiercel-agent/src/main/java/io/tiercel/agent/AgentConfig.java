@@ -2,6 +2,7 @@ package io.tiercel.agent;
 
 import io.tiercel.core.ConfigValues;
 import io.tiercel.server.ServerConfig;
+import io.tiercel.server.config.CommandLineFlags;
 import io.tiercel.server.config.ConfigFileLines;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -133,23 +134,7 @@ public final class AgentConfig {
    * the flags, so a flag overrides the file.
    */
   private static List<String[]> settings(String... args) {
-    List<String[]> flags = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-      }
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        flags.add(new String[] {arg.substring(2, eq), arg.substring(eq + 1)});
-      } else {
-        String key = arg.substring(2);
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("flag --" + key + " needs a value");
-        }
-        flags.add(new String[] {key, args[++i]});
-      }
-    }
+    List<String[]> flags = CommandLineFlags.pairs(args);
     List<String[]> out = new ArrayList<>();
     for (String[] f : flags) {
       if (f[0].equals("config")) {

@@ -7,6 +7,7 @@ import io.tiercel.persistence.CacheSettings;
 import io.tiercel.protocol.resp.RespLimits;
 import io.tiercel.server.command.CacheDefinition;
 import io.tiercel.server.config.ConfigException;
+import io.tiercel.server.config.CommandLineFlags;
 import io.tiercel.server.config.ConfigFileLines;
 import io.tiercel.server.config.ConfigKey;
 import io.tiercel.server.config.ConfigKeys;
@@ -46,23 +47,7 @@ public final class ServerConfig {
    */
   public static ServerConfig parse(String... args) {
     ServerConfig config = new ServerConfig();
-    List<String[]> pairs = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-      }
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        pairs.add(new String[] {arg.substring(2, eq), arg.substring(eq + 1)});
-      } else {
-        String key = arg.substring(2);
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("flag --" + key + " needs a value");
-        }
-        pairs.add(new String[] {key, args[++i]});
-      }
-    }
+    List<String[]> pairs = CommandLineFlags.pairs(args);
     for (String[] p : pairs) {
       if (ConfigKeys.normalize(p[0]).equals("config")) {
         config.loadFile(Path.of(p[1]));
