@@ -8,19 +8,20 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tiercel.agent.sync.Stamp;
 import io.tiercel.agent.sync.SyncMessage;
+import io.tiercel.agent.upstream.ReplyFramer;
 import io.tiercel.agent.upstream.Requests;
 import io.tiercel.agent.upstream.UpstreamConnection;
 import io.tiercel.core.Cache;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespDecoder;
 import io.tiercel.protocol.resp.RespProtocolException;
+import io.tiercel.protocol.resp.RespReplies;
 import io.tiercel.protocol.resp.RespWriter;
 import io.tiercel.server.command.Reply;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.pipeline.BatchClock;
 import io.tiercel.server.transport.CoalescedFlush;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,8 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
-  private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final TiercelAgent agent;
   private ChannelHandlerContext ctx;
@@ -243,7 +242,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
    * {@code _}), so a RESP3 session gets exactly what the local command would give.
    */
   private ByteBuf relayed(byte[] raw, boolean resp3) {
-    if (resp3 && (Arrays.equals(raw, NULL_BULK) || Arrays.equals(raw, NULL_ARRAY))) {
+    if (resp3 && (Arrays.equals(raw, RespReplies.NULL_BULK) || Arrays.equals(raw, RespReplies.NULL_ARRAY))) {
       ByteBuf b = ctx.alloc().ioBuffer(3);
       RespWriter.nullBulk(b, true);
       return b;
@@ -417,10 +416,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return String.valueOf(cause.getMessage());
     }
-    if (raw != null && raw.length > 0 && raw[0] == '-') {
-      return new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).trim();
-    }
-    return null;
+    return ReplyFramer.errorText(raw);
   }
 
   @Override

@@ -68,6 +68,14 @@ public final class ReplyFramer {
     }
   }
 
+  /** Returns the text of an error reply (after its {@code -}, trimmed), or null for any other. */
+  public static String errorText(byte[] raw) {
+    if (raw == null || raw.length == 0 || raw[0] != '-') {
+      return null;
+    }
+    return new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).trim();
+  }
+
   /**
    * Parses a complete reply into byte[] (bulk and simple strings), Long (integers), an
    * {@link ErrorReply} or a List of those; null for a null bulk or array.

@@ -257,11 +257,11 @@ public final class UpstreamConnection implements AutoCloseable {
 
   /** Handles the reply to a SELECT this connection inserted. */
   private void selectAnswered(Selection s, byte[] raw) {
-    boolean failed = raw.length > 0 && raw[0] == '-';
+    String why = ReplyFramer.errorText(raw);
+    boolean failed = why != null;
     if (failed) {
-      s.error = ("-ERR upstream: SELECT " + s.cache + " failed on node " + name + ": "
-          + new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).strip() + "\r\n")
-          .getBytes(StandardCharsets.UTF_8);
+      s.error = ("-ERR upstream: SELECT " + s.cache + " failed on node " + name + ": " + why
+          + "\r\n").getBytes(StandardCharsets.UTF_8);
       known.remove(s.cache);
       if (s.cache.equals(selected)) {
         selected = null;
@@ -386,15 +386,16 @@ public final class UpstreamConnection implements AutoCloseable {
     private void deliver(ChannelHandlerContext ctx, byte[] raw) {
       if (awaitingAuth) {
         awaitingAuth = false;
-        if (raw.length > 0 && raw[0] == '-') {
-          refused(ctx, raw);
+        String why = ReplyFramer.errorText(raw);
+        if (why != null) {
+          refused(ctx, why);
         } else {
           authFailure = null;
         }
         return;
       }
       if (password == null && startsWith(raw, NOAUTH)) {
-        refused(ctx, raw);
+        refused(ctx, ReplyFramer.errorText(raw));
         return;
       }
       if (subscriber) {
@@ -413,9 +414,11 @@ public final class UpstreamConnection implements AutoCloseable {
       }
     }
 
-    /** The node refused the password (or wants one): fails what is pending and disconnects. */
-    private void refused(ChannelHandlerContext ctx, byte[] raw) {
-      String why = new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).strip();
+    /**
+     * The node refused the password (or wants one; {@code why} is its error's text): fails what
+     * is pending and disconnects.
+     */
+    private void refused(ChannelHandlerContext ctx, String why) {
       UpstreamAuthException e = new UpstreamAuthException(name, why);
       UpstreamAuthException before = authFailure;
       if (before == null || !before.getMessage().equals(e.getMessage())) {

@@ -17,12 +17,15 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The state one node shares among its connections: caches, run-time settings, clients, counters
@@ -57,8 +60,7 @@ public final class Node {
   /** Whether {@link #observer} reads commands' times ({@link CommandObserver#timed}). */
   volatile boolean observerTimed;
   /** INFO sections added by the embedding process (the agent's {@code # Agent}), by name. */
-  final Map<String, java.util.function.Supplier<String>> infoSections =
-      new java.util.concurrent.ConcurrentSkipListMap<>();
+  final Map<String, Supplier<String>> infoSections = new ConcurrentSkipListMap<>();
 
   /** Creates the state of a node with {@code config}, serving {@code caches}. */
   public Node(ServerConfig config, CacheManager caches, Clock clock) {
@@ -92,8 +94,8 @@ public final class Node {
    * Adds a section to INFO, shown by {@code INFO}, {@code INFO all|everything|default} and
    * {@code INFO name}; {@code text} gives its lines, header included, each ending in CRLF.
    */
-  public void addInfoSection(String name, java.util.function.Supplier<String> text) {
-    infoSections.put(name.toLowerCase(java.util.Locale.ROOT), text);
+  public void addInfoSection(String name, Supplier<String> text) {
+    infoSections.put(name.toLowerCase(Locale.ROOT), text);
   }
 
   /** Makes {@code observer} see every command run from now on. */
