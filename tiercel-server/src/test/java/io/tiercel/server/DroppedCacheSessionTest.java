@@ -226,4 +226,55 @@ class DroppedCacheSessionTest {
     a.set("k", "in-b");
     assertThat(adminGet("b", "k")).isEqualTo("in-b");
   }
+
+  @Test
+  void sessionsThatSelectedACacheAmidDropsAndCreatesRefuseWritesOnceItIsGone()
+      throws Exception {
+    int clients = 4;
+    int rounds = 300;
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(clients);
+    List<Jedis> racers = new java.util.ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<Boolean>> selectedB = new java.util.ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        Jedis c = new Jedis(new HostAndPort("127.0.0.1", fixture.port()));
+        racers.add(c);
+        selectedB.add(pool.submit(() -> {
+          boolean ever = false;
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+          for (int n = 0; n < 100_000 && !done.get() && System.nanoTime() < deadline; n++) {
+            try {
+              ever |= "OK".equals(send(c, "SELECT", "b"));
+            } catch (JedisDataException e) {
+              assertThat(e).hasMessageStartingWith("ERR no such cache 'b'");
+            }
+          }
+          return ever;
+        }));
+      }
+      for (int round = 0; round < rounds; round++) {
+        assertThat(send(admin, "CACHE", "DROP", "b")).isEqualTo("OK");
+        assertThat(send(admin, "CACHE", "CREATE", "b")).isEqualTo("OK");
+      }
+      assertThat(send(admin, "CACHE", "DROP", "b")).isEqualTo("OK");
+      done.set(true);
+      for (int i = 0; i < clients; i++) {
+        boolean everSelectedB = selectedB.get(i).get(30, TimeUnit.SECONDS);
+        Jedis c = racers.get(i);
+        // Every b is gone: a session that ever selected b must refuse the write.
+        if (everSelectedB) {
+          assertThatThrownBy(() -> c.set("raced", "lost")).hasMessage(DROPPED);
+        } else {
+          assertThat(c.set("raced", "in-default")).isEqualTo("OK");
+        }
+      }
+      assertThat(admin.get("k")).isEqualTo("in-default");
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+      racers.forEach(Jedis::close);
+    }
+  }
 }
