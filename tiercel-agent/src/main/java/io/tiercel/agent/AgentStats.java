@@ -32,8 +32,9 @@ public final class AgentStats {
   /** Zeroes every counter and the lag histogram ({@code CONFIG RESETSTAT}). */
   void reset() {
     for (LongAdder a : new LongAdder[] {syncSent, syncPublishFailed, syncApplied, syncIgnoredOld,
-        syncMalformed, syncUnknownCache, upstreamDisconnects, syncQuarantined, syncGaps, syncMissed, syncRepaired,
-        syncRestored, syncDropped, localHits, localMisses, globalCommands, globalErrors}) {
+        syncMalformed, syncUnknownCache, upstreamDisconnects, syncQuarantined, syncGaps,
+        syncMissed, syncRepaired, syncRestored, syncDropped, localHits, localMisses,
+        globalCommands, globalErrors}) {
       a.reset();
     }
     lagMicros.reset();

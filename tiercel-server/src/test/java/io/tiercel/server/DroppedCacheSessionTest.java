@@ -3,8 +3,13 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +76,8 @@ class DroppedCacheSessionTest {
 
   private List<String> cacheNames() {
     @SuppressWarnings("unchecked")
-    List<byte[]> names = (List<byte[]>) admin.sendCommand(() -> SafeEncoder.encode("CACHE"), "LIST");
+    List<byte[]> names =
+        (List<byte[]>) admin.sendCommand(() -> SafeEncoder.encode("CACHE"), "LIST");
     return names.stream().map(SafeEncoder::encode).toList();
   }
 
@@ -210,7 +216,8 @@ class DroppedCacheSessionTest {
     assertThat(admin.get("k")).isEqualTo("in-default");
     assertThat(clientListLineOf(a)).endsWith(" cache=ghost:missing");
 
-    // Bound by name: once ghost exists the session reaches it; CACHE USE of one that exists is SELECT.
+    // Bound by name: once ghost exists the session reaches it. CACHE USE of a cache that exists
+    // is SELECT.
     assertThat(send(admin, "CACHE", "CREATE", "ghost")).isEqualTo("OK");
     a.set("k", "in-ghost");
     assertThat(adminGet("ghost", "k")).isEqualTo("in-ghost");
@@ -232,12 +239,11 @@ class DroppedCacheSessionTest {
       throws Exception {
     int clients = 4;
     int rounds = 300;
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(clients);
-    List<Jedis> racers = new java.util.ArrayList<>();
+    AtomicBoolean done = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Jedis> racers = new ArrayList<>();
     try {
-      List<java.util.concurrent.Future<Boolean>> selectedB = new java.util.ArrayList<>();
+      List<Future<Boolean>> selectedB = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         Jedis c = new Jedis(new HostAndPort("127.0.0.1", fixture.port()));
         racers.add(c);

@@ -115,7 +115,7 @@ public final class UpstreamConnection implements AutoCloseable {
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   /** The cache the requests written last run in; null while unknown (a probe in flight). */
   private String selected = CacheManager.DEFAULT_CACHE;
-  /** The last switch ({@code CACHE USE}) written: the one the next request relies on; null for none. */
+  /** The last switch ({@code CACHE USE}) written: the one the next request relies on, or null. */
   private Selection lastSelection;
   /** Caches a switch succeeded for on this connection (and {@code default}). */
   private final Set<String> known = new HashSet<>();
