@@ -14,6 +14,11 @@ enum AgentCommand {
   /** {@code CONFIG RESETSTAT}: the node's, plus the agent's counters and lag histogram. */
   RESETSTAT;
 
+  /** Returns whether the agent itself runs it in (or forwards it under) the selected cache. */
+  boolean usesSelectedCache() {
+    return this != LOCAL && this != RESETSTAT;
+  }
+
   /** Classifies a command by its name and, for SET/DEL, a trailing {@code SYNC}. */
   static AgentCommand of(RespArgs a) {
     int n = a.count();

@@ -132,7 +132,11 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
 
   @Override
   public boolean onCommand(RespArgs a) {
-    switch (AgentCommand.of(a)) {
+    AgentCommand command = AgentCommand.of(a);
+    if (command.usesSelectedCache() && unusableCache()) {
+      return !session.closing();
+    }
+    switch (command) {
       case GGET -> {
         if (!nearHit(a)) {
           global(a, "GET");
@@ -154,6 +158,21 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       }
     }
     return !session.closing();
+  }
+
+  /**
+   * Answers the session's cache error if its selected cache was dropped on this agent, as the
+   * local commands do: a global or SYNC command then runs nowhere, not in a cache of the same name
+   * on the node nor in another; returns whether it did.
+   */
+  private boolean unusableCache() {
+    String error = session.cacheError();
+    if (error == null) {
+      return false;
+    }
+    reply.error(error);
+    endSlot();
+    return true;
   }
 
   /** Moves the replies of the command just run behind an outstanding global command, if any. */

@@ -25,6 +25,8 @@ final class AgentMeters {
         "SYNC messages of other agents applied");
     counter(registry, "tiercel.agent.sync.ignored.old", stats.syncIgnoredOld,
         "SYNC messages older than the key's version");
+    counter(registry, "tiercel.agent.sync.unknown.cache", stats.syncUnknownCache,
+        "SYNC messages for a cache this agent lacks, not applied");
     counter(registry, "tiercel.agent.sync.missed", stats.syncMissed,
         "SYNC messages found missed (sequence gap, check, resubscription)");
     counter(registry, "tiercel.agent.sync.repaired", stats.syncRepaired,

@@ -12,6 +12,8 @@ public final class AgentStats {
   final LongAdder syncApplied = new LongAdder();
   final LongAdder syncIgnoredOld = new LongAdder();
   final LongAdder syncMalformed = new LongAdder();
+  /** Changes from other agents for a cache this agent lacks, not applied. */
+  final LongAdder syncUnknownCache = new LongAdder();
   final LongAdder upstreamDisconnects = new LongAdder();
   final LongAdder syncQuarantined = new LongAdder();
   final LongAdder syncGaps = new LongAdder();
@@ -30,8 +32,9 @@ public final class AgentStats {
   /** Zeroes every counter and the lag histogram ({@code CONFIG RESETSTAT}). */
   void reset() {
     for (LongAdder a : new LongAdder[] {syncSent, syncPublishFailed, syncApplied, syncIgnoredOld,
-        syncMalformed, upstreamDisconnects, syncQuarantined, syncGaps, syncMissed, syncRepaired,
-        syncRestored, syncDropped, localHits, localMisses, globalCommands, globalErrors}) {
+        syncMalformed, syncUnknownCache, upstreamDisconnects, syncQuarantined, syncGaps,
+        syncMissed, syncRepaired, syncRestored, syncDropped, localHits, localMisses,
+        globalCommands, globalErrors}) {
       a.reset();
     }
     lagMicros.reset();
@@ -55,6 +58,11 @@ public final class AgentStats {
   /** Returns the count of sync messages ignored because the key had a newer version. */
   public long syncIgnoredOld() {
     return syncIgnoredOld.sum();
+  }
+
+  /** Returns the changes from other agents for a cache this agent lacks, not applied. */
+  public long syncUnknownCache() {
+    return syncUnknownCache.sum();
   }
 
   /** Returns the synced keys taken out of the store while a repair was pending. */
@@ -95,6 +103,7 @@ public final class AgentStats {
     field(sb, "sync_applied", syncApplied.sum());
     field(sb, "sync_ignored_old", syncIgnoredOld.sum());
     field(sb, "sync_malformed", syncMalformed.sum());
+    field(sb, "sync_unknown_cache", syncUnknownCache.sum());
     field(sb, "sync_lag_p50_us", lagPercentile(50));
     field(sb, "sync_lag_p90_us", lagPercentile(90));
     field(sb, "sync_lag_p99_us", lagPercentile(99));

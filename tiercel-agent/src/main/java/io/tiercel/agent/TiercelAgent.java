@@ -269,6 +269,11 @@ public final class TiercelAgent implements AutoCloseable {
     }
 
     @Override
+    public void unknownCache() {
+      stats.syncUnknownCache.increment();
+    }
+
+    @Override
     public void quarantined(long keys) {
       stats.syncQuarantined.add(keys);
     }

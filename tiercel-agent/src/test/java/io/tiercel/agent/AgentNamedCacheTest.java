@@ -196,4 +196,99 @@ class AgentNamedCacheTest {
       assertThat(nodeGet("ghost", "k")).isEqualTo("found");
     }
   }
+
+  private static void assertUpstreamError(Object reply, String startsWith, String contains) {
+    assertThat(reply).isInstanceOf(ErrorReply.class);
+    assertThat(((ErrorReply) reply).message()).startsWith(startsWith).contains(contains);
+  }
+
+  @Test
+  void requestForACacheDroppedOnTheNodeAfterItsProbeFailsAndDoesNotRunInThePreviousCache()
+      throws Exception {
+    agent();
+    String selectFailed = "ERR upstream: SELECT b failed on node 127.0.0.1:" + node.port();
+    try (RespClient inB = client(); RespClient inA = client()) {
+      assertThat(inB.call("SELECT", "b")).isEqualTo("OK");
+      assertThat(inA.call("SELECT", "a")).isEqualTo("OK");
+      // One upstream connection: the probe of b succeeds, then the connection switches to a.
+      assertThat(inB.call("GGET", "k")).isEqualTo("in-b");
+      assertThat(inA.call("GGET", "k")).isEqualTo("in-a");
+      assertThat(direct.call("CACHE", "DROP", "b")).isEqualTo("OK");
+
+      // b is known, so its switch is pipelined with the writes; it fails on the node, and the
+      // writes behind it must not run in a, the connection's previous cache.
+      inB.sendAll(List.of(new String[] {"GSET", "k", "lost"}, new String[] {"GDEL", "k"},
+          new String[] {"GSET", "new", "lost"}));
+      for (int i = 0; i < 3; i++) {
+        assertUpstreamError(inB.read(), selectFailed, "no such cache 'b'");
+      }
+      assertThat(nodeGet("a", "k")).isEqualTo("in-a");
+      assertThat(nodeGet("a", "new")).isNull();
+      assertThat(direct.call("GET", "k")).isEqualTo("in-default");
+      assertThat(direct.call("EXISTS", "new")).isEqualTo(0L);
+
+      // The other session's cache still works; b is probed again (and still missing).
+      assertThat(inA.call("GGET", "k")).isEqualTo("in-a");
+      assertUpstreamError(inB.call("GGET", "k"), selectFailed, "no such cache 'b'");
+
+      // Re-created on the node, b is found by the next use.
+      assertThat(direct.call("CACHE", "CREATE", "b")).isEqualTo("OK");
+      assertThat(inB.call("GSET", "k", "new-b")).isEqualTo("OK");
+      assertThat(nodeGet("b", "k")).isEqualTo("new-b");
+      assertThat(nodeGet("a", "k")).isEqualTo("in-a");
+    }
+  }
+
+  @Test
+  void requestForACacheDroppedOnTheNodeWhileTheConnectionHasItSelectedFailsAndWritesNowhere()
+      throws Exception {
+    agent();
+    try (RespClient inB = client(); RespClient inA = client()) {
+      assertThat(inB.call("SELECT", "b")).isEqualTo("OK");
+      assertThat(inA.call("SELECT", "a")).isEqualTo("OK");
+      assertThat(inB.call("GGET", "k")).isEqualTo("in-b");
+      assertThat(direct.call("CACHE", "DROP", "b")).isEqualTo("OK");
+
+      // No switch is written (the connection has b selected); the node's session has no cache.
+      inB.sendAll(List.of(new String[] {"GSET", "k", "lost"}, new String[] {"GGET", "k"}));
+      for (int i = 0; i < 2; i++) {
+        assertUpstreamError(inB.read(),
+            "ERR upstream: cache b on node 127.0.0.1:" + node.port(),
+            "ERR cache 'b' was dropped; SELECT another cache");
+      }
+      assertThat(direct.call("GET", "k")).as("not moved to default").isEqualTo("in-default");
+      assertThat(nodeGet("a", "k")).isEqualTo("in-a");
+
+      // The connection switches away and back as usual; b is probed again.
+      assertThat(inA.call("GGET", "k")).isEqualTo("in-a");
+      assertUpstreamError(inB.call("GSET", "k", "lost"),
+          "ERR upstream: SELECT b failed on node 127.0.0.1:" + node.port(), "no such cache 'b'");
+      assertThat(direct.call("GET", "k")).isEqualTo("in-default");
+      assertThat(nodeGet("a", "k")).isEqualTo("in-a");
+    }
+  }
+
+  @Test
+  void globalAndSyncCommandsOfASessionWhoseLocalCacheWasDroppedAnswerTheDroppedError()
+      throws Exception {
+    agent();
+    try (RespClient inB = client(); RespClient admin = client()) {
+      assertThat(inB.call("SELECT", "b")).isEqualTo("OK");
+      assertThat(inB.call("GGET", "k")).isEqualTo("in-b");
+      assertThat(admin.call("CACHE", "DROP", "b")).isEqualTo("OK");
+      String dropped = "ERR cache 'b' was dropped; SELECT another cache";
+      for (String[] command : List.of(new String[] {"GGET", "k"},
+          new String[] {"GSET", "k", "lost"}, new String[] {"GDEL", "k"},
+          new String[] {"SET", "k", "lost", "SYNC"}, new String[] {"DEL", "k", "SYNC"},
+          new String[] {"SET", "k", "lost"}, new String[] {"GET", "k"})) {
+        Object reply = inB.call(command);
+        assertThat(reply).as(String.join(" ", command)).isInstanceOf(ErrorReply.class);
+        assertThat(((ErrorReply) reply).message()).isEqualTo(dropped);
+      }
+      assertThat(nodeGet("b", "k")).isEqualTo("in-b");
+      assertThat(inB.call("SELECT", "default")).isEqualTo("OK");
+      assertThat(inB.call("GGET", "k")).isEqualTo("in-default");
+      assertThat(inB.call("GET", "k")).isNull();
+    }
+  }
 }

@@ -79,6 +79,34 @@ class AgentSyncTest {
   }
 
   @Test
+  void syncForACacheTheReceivingAgentLacksIsCountedAndAppliedNowhere() throws Exception {
+    try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock")) {
+      assertThat(ca.call("CACHE", "CREATE", "only-a")).isEqualTo("OK");
+      assertThat(ca.call("SELECT", "only-a")).isEqualTo("OK");
+      assertThat(ca.call("SET", "k", "v1", "SYNC")).isEqualTo("OK");
+      assertThat(ca.call("SET", "k2", "v1", "SYNC")).isEqualTo("OK");
+      // The hub delivers A's messages to B in publish order: once the marker is applied in
+      // default, both changes for only-a were handled before it.
+      assertThat(ca.call("SELECT", "default")).isEqualTo("OK");
+      assertThat(ca.call("SET", "marker", "1", "SYNC")).isEqualTo("OK");
+      Poll.until("B applied the marker", 10, () -> "1".equals(cb.call("GET", "marker")));
+      assertThat(b.stats().syncUnknownCache()).isEqualTo(2);
+      assertThat(String.valueOf(cb.call("INFO", "agent"))).contains("sync_unknown_cache:2\r\n");
+      assertThat(cb.call("GET", "k")).as("not applied to B's default cache").isNull();
+      assertThat(cb.call("DBSIZE")).isEqualTo(1L);
+      assertThat(a.stats().syncUnknownCache()).isZero();
+
+      // Once B has the cache, later changes are applied to it.
+      assertThat(cb.call("CACHE", "CREATE", "only-a")).isEqualTo("OK");
+      assertThat(ca.call("SELECT", "only-a")).isEqualTo("OK");
+      assertThat(ca.call("SET", "k", "v2", "SYNC")).isEqualTo("OK");
+      assertThat(cb.call("SELECT", "only-a")).isEqualTo("OK");
+      Poll.until("B applied k in only-a", 10, () -> "v2".equals(cb.call("GET", "k")));
+      assertThat(b.stats().syncUnknownCache()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void ggetSentAsSoonAsStartReturnsReachesTheNode() throws Exception {
     try (RespClient direct = RespClient.tcp(node.port())) {
       assertThat(direct.call("SET", "early", "v")).isEqualTo("OK");

@@ -261,6 +261,9 @@ abstract class AbstractJedisTest {
     send("SELECT", "sessions");
     assertThat(jedis.get("k")).isNull();
     assertThat(send("CACHE", "DROP", "sessions")).isEqualTo(SafeEncoder.encode("OK"));
+    assertThatThrownBy(() -> jedis.get("k"))
+        .hasMessage("ERR cache 'sessions' was dropped; SELECT another cache");
+    assertThat(jedis.select(0)).isEqualTo("OK");
     assertThat(jedis.get("k")).isEqualTo("default");
     assertThatThrownBy(() -> send("SELECT", "sessions"))
         .hasMessageStartingWith("ERR no such cache 'sessions'");

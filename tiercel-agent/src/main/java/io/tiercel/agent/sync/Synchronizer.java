@@ -15,7 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +67,8 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   private static final byte[] SUBSCRIBE_KIND = "subscribe".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SEQS_KIND = "seqs".getBytes(StandardCharsets.US_ASCII);
   private static final IntPredicate ALL_SLOTS = slot -> true;
+  /** The most cache names whose first unknown-cache message is logged. */
+  private static final int UNKNOWN_CACHES_LOGGED = 1_000;
 
   /** What the synchronizer counts. */
   public interface Counters {
@@ -76,6 +80,9 @@ public final class Synchronizer implements UpstreamConnection.Listener {
 
     /** A message on the channel could not be parsed. */
     void malformed();
+
+    /** A remote change was for a cache this agent does not have, and was not applied. */
+    void unknownCache();
 
     /** {@code keys} synced keys were taken out of the store until a repair. */
     void quarantined(long keys);
@@ -101,6 +108,8 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   }
 
   private final CacheManager caches;
+  /** Names of caches this agent lacks whose changes were logged once. */
+  private final Set<String> unknownCachesLogged = ConcurrentHashMap.newKeySet();
   private final Clock clock;
   private final LongSupplier micros;
   private final long origin;
@@ -266,6 +275,7 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     hlc.observe(m.stamp().version());
     Cache cache = caches.get(m.cache());
     if (cache == null) {
+      unknownCache(m.cache());
       return false;
     }
     boolean applied = versions.applyIfNewer(m.cache(), m.key(), m.stamp(), () -> {
@@ -281,6 +291,21 @@ public final class Synchronizer implements UpstreamConnection.Listener {
       counters.ignoredOld();
     }
     return applied;
+  }
+
+  /**
+   * Counts a change for cache {@code name}, which this agent lacks, and logs the first one of each
+   * name (up to {@link #UNKNOWN_CACHES_LOGGED} names). The change is not applied anywhere: not to
+   * another cache, and no cache is made for it, since an agent's caches and their settings are
+   * its operator's choice ({@code CACHE CREATE} on the agent).
+   */
+  private void unknownCache(String name) {
+    counters.unknownCache();
+    if (unknownCachesLogged.size() < UNKNOWN_CACHES_LOGGED && unknownCachesLogged.add(name)) {
+      LOG.warn("sync: a change for cache '{}' arrived, but this agent has no such cache; it is "
+          + "not applied (counted in sync_unknown_cache; CACHE CREATE {} on this agent to "
+          + "receive its changes)", name, name);
+    }
   }
 
   /** Asks the node for its sequence table (anti-entropy); run on the subscriber's loop. */

@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tiercel.core.CacheManager;
 import io.tiercel.protocol.resp.RespProtocolException;
+import io.tiercel.server.command.UnusableCache;
 import io.tiercel.server.transport.CoalescedFlush;
 import io.tiercel.server.transport.Transports;
 import java.net.InetSocketAddress;
@@ -39,19 +40,25 @@ import org.slf4j.LoggerFactory;
  * no blocking: a caller on another thread hops onto the loop with {@code execute}. The agent pins
  * one connection to each of its worker loops, so a client's GGET normally never changes thread.
  *
- * <p><b>Named caches.</b> A node runs a connection's commands in the cache it last SELECTed, and
+ * <p><b>Named caches.</b> A node runs a connection's commands in the cache it last selected, and
  * one connection carries the commands of sessions that selected different caches. So the
  * connection tracks which cache it has selected, and a request for another cache is preceded,
- * in order on the same pipeline, by a {@code SELECT name} whose reply is consumed here. A SELECT
- * can fail (the node has no such cache), and the requests written behind it would then run in
- * the previous cache; so a cache this connection has not yet selected successfully is first
- * probed: its requests are held back (not written) until the probe's reply says the cache exists,
- * then written in order; if it does not, they fail with a clear error and nothing runs. Only the
- * first use of a cache per connection waits a round trip; switching between caches already
- * known is pipelined. Each request remembers the SELECT it relies on; if that SELECT fails
- * anyway (the cache was dropped on the node meanwhile), the request's reply is replaced by the
- * error, the cache is forgotten, and the next use probes again. A new connection starts in the
- * node's {@code default} cache and knows no other.
+ * in order on the same pipeline, by a {@code CACHE USE name} whose reply is consumed here. That
+ * is the node's strict SELECT: if the cache does not exist, the node leaves the connection with
+ * no usable cache, so every request written behind it fails there too (with "ERR cache 'name'
+ * does not exist; SELECT another cache") instead of running in the previous cache, as it would
+ * behind a failed plain SELECT. A cache this connection has not yet selected successfully is
+ * first probed: its requests are held back (not written) until the probe's reply says the cache
+ * exists, then written in order; if it does not, they fail with a clear error and nothing is
+ * sent. Only the first use of a cache per connection waits a round trip; switching between
+ * caches already known is pipelined. Each request remembers the switch it relies on; if that one
+ * fails anyway (the cache was dropped on the node meanwhile), the request's reply, the node's
+ * error, is replaced by the switch's error, the cache is forgotten, and the next use probes
+ * again. A cache dropped while the connection has it selected makes the node answer the requests
+ * "ERR cache 'name' was dropped; SELECT another cache": such a reply becomes {@code -ERR
+ * upstream: ...} too, and the cache is forgotten and no longer counted as selected. A new
+ * connection starts in the node's {@code default} cache, which cannot be dropped, and knows no
+ * other.
  *
  * <p><b>Password.</b> With a password, every connection (request or subscriber) first writes
  * {@code AUTH password}, before anything its listener sends; its reply is consumed here. A
@@ -75,7 +82,8 @@ public final class UpstreamConnection implements AutoCloseable {
    * a read of a hundred SYNC writes then sends its first publishes while the rest still run.
    */
   static final int FLUSH_BURST = 32;
-  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CACHE = "CACHE".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] USE = "USE".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] AUTH = "AUTH".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NOAUTH = "-NOAUTH".getBytes(StandardCharsets.US_ASCII);
 
@@ -107,9 +115,9 @@ public final class UpstreamConnection implements AutoCloseable {
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   /** The cache the requests written last run in; null while unknown (a probe in flight). */
   private String selected = CacheManager.DEFAULT_CACHE;
-  /** The last SELECT written: the one the next request relies on; null for none. */
+  /** The last switch ({@code CACHE USE}) written: the one the next request relies on, or null. */
   private Selection lastSelection;
-  /** Caches a SELECT succeeded for on this connection (and {@code default}). */
+  /** Caches a switch succeeded for on this connection (and {@code default}). */
   private final Set<String> known = new HashSet<>();
   /** Requests held back by cache until the probe of that cache answers. */
   private final Map<String, ArrayDeque<Held>> probing = new HashMap<>();
@@ -227,7 +235,7 @@ public final class UpstreamConnection implements AutoCloseable {
         }
         writeSelect(cache, false);
       }
-      pending.add(new Pending(f, null, cache == null ? null : lastSelection));
+      pending.add(new Pending(f, cache, null, cache == null ? null : lastSelection));
     }
     // Requests written in one turn (a read batch of SYNC writes or GGETs) share one flush.
     requests.write(request);
@@ -244,28 +252,25 @@ public final class UpstreamConnection implements AutoCloseable {
     waiting.add(new Held(request, f));
   }
 
-  /** Writes {@code SELECT cache}, whose reply this connection consumes. */
+  /** Writes {@code CACHE USE cache}, whose reply this connection consumes. */
   private void writeSelect(String cache, boolean probe) {
     Selection s = new Selection(cache, probe);
     lastSelection = s;
     // After a probe the selection is unknown until it answers; a known cache exists.
     selected = probe ? null : cache;
-    pending.add(new Pending(null, s, null));
-    requests.write(Requests.of(ByteBufAllocator.DEFAULT, SELECT,
+    pending.add(new Pending(null, null, s, null));
+    requests.write(Requests.of(ByteBufAllocator.DEFAULT, CACHE, USE,
         cache.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Handles the reply to a SELECT this connection inserted. */
+  /** Handles the reply to a switch ({@code CACHE USE}) this connection inserted. */
   private void selectAnswered(Selection s, byte[] raw) {
     String why = ReplyFramer.errorText(raw);
     boolean failed = why != null;
     if (failed) {
       s.error = ("-ERR upstream: SELECT " + s.cache + " failed on node " + name + ": " + why
           + "\r\n").getBytes(StandardCharsets.UTF_8);
-      known.remove(s.cache);
-      if (s.cache.equals(selected)) {
-        selected = null;
-      }
+      forget(s.cache);
     } else {
       known.add(s.cache);
       if (lastSelection == s) {
@@ -289,6 +294,36 @@ public final class UpstreamConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Forgets {@code cache}, which the node says is missing or dropped: the next use probes it,
+   * and if the connection had it selected, the node's side now has no usable cache, so the next
+   * request of any cache switches first.
+   */
+  private void forget(String cache) {
+    known.remove(cache);
+    if (cache.equals(selected)) {
+      selected = null;
+    }
+  }
+
+  /**
+   * Returns the reply of a request for {@code cache}: {@code raw}, unless the node answered that
+   * the connection's cache is unusable (dropped, or a failed switch); then the agent's own error,
+   * and the cache is forgotten.
+   */
+  private byte[] requestReply(String cache, byte[] raw) {
+    if (cache == null || raw.length == 0 || raw[0] != '-') {
+      return raw;
+    }
+    String why = ReplyFramer.errorText(raw);
+    if (!UnusableCache.isUnusableCacheError(why)) {
+      return raw;
+    }
+    forget(cache);
+    return ("-ERR upstream: cache " + cache + " on node " + name + ": " + why + "\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   private static boolean startsWith(byte[] raw, byte[] prefix) {
     return raw.length >= prefix.length
         && Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
@@ -302,13 +337,17 @@ public final class UpstreamConnection implements AutoCloseable {
     known.add(CacheManager.DEFAULT_CACHE);
   }
 
-  /** A request awaiting its reply, or a SELECT inserted before requests ({@code select}). */
-  private record Pending(CompletableFuture<byte[]> reply, Selection select, Selection reliesOn) {}
+  /**
+   * A request awaiting its reply ({@code cache}: where it must run, null for anywhere), or a
+   * switch inserted before requests ({@code select}).
+   */
+  private record Pending(CompletableFuture<byte[]> reply, String cache, Selection select,
+      Selection reliesOn) {}
 
   /** A request held back until its cache's probe answers. */
   private record Held(ByteBuf request, CompletableFuture<byte[]> reply) {}
 
-  /** One SELECT written on this connection; {@code error} is set once it failed. */
+  /** One switch written on this connection; {@code error} is set once it failed. */
   private static final class Selection {
     final String cache;
     final boolean probe;
@@ -410,7 +449,7 @@ public final class UpstreamConnection implements AutoCloseable {
       } else if (p.reliesOn != null && p.reliesOn.error != null) {
         p.reply.complete(p.reliesOn.error);
       } else {
-        p.reply.complete(raw);
+        p.reply.complete(requestReply(p.cache, raw));
       }
     }
 

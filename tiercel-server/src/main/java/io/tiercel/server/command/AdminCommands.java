@@ -485,6 +485,7 @@ final class AdminCommands {
   private static void describe(Node n, Session c, StringBuilder sb) {
     long now = n.clock.millis();
     Channel ch = c.channel;
+    Cache selected = c.cache;
     sb.append("id=").append(c.id)
         .append(" addr=").append(address(ch.remoteAddress()))
         .append(" laddr=").append(address(ch.localAddress()))
@@ -492,7 +493,7 @@ final class AdminCommands {
         .append(" age=").append((now - c.createdMillis) / 1000)
         .append(" idle=").append((now - c.lastInteractionMillis) / 1000)
         .append(" flags=").append(c.subscriptions() > 0 ? "P" : "N")
-        .append(" db=").append(CacheManager.DEFAULT_CACHE.equals(c.cacheName) ? 0 : -1)
+        .append(" db=").append(selected == n.caches.defaultCache() ? 0 : -1)
         .append(" sub=").append(c.channels.size())
         .append(" psub=").append(c.patterns.size())
         .append(" ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
@@ -500,7 +501,11 @@ final class AdminCommands {
         .append(" user=default redir=-1 resp=").append(c.resp3 ? 3 : 2)
         .append(" lib-name=").append(c.libName)
         .append(" lib-ver=").append(c.libVersion)
-        .append(" cache=").append(c.cacheName);
+        .append(" cache=").append(selected.name());
+    if (selected instanceof UnusableCache u) {
+      // The name of a dropped (or missing) cache, marked; ':' never occurs in a cache name.
+      sb.append(':').append(u.reason());
+    }
   }
 
   /** Formats an address as Redis: {@code ip:port}, or {@code path:0} for a UNIX socket. */
@@ -599,6 +604,7 @@ final class AdminCommands {
         options.addAll(List.of(a.string(i).split(",(?=[A-Za-z_-]+=)")));
       }
       CacheDefinition.of(name, options).create(n.persistence, n.caches, n.config.dir());
+      n.cacheCreated(name);
       r.ok();
     } else if (a.equalsIgnoreCase(1, "LIST")) {
       arity(a, "cache|list", 2);
@@ -610,18 +616,23 @@ final class AdminCommands {
     } else if (a.equalsIgnoreCase(1, "PURGE")) {
       arity(a, "cache|purge", 3);
       named(n, a.string(2)).purge();
+      flushTracked(n, s);
       r.ok();
     } else if (a.equalsIgnoreCase(1, "DROP")) {
       arity(a, "cache|drop", 3);
       String name = a.string(2);
-      Cache dropped = named(n, name);
-      n.caches.drop(name);
+      Cache dropped = n.dropCache(name);
+      if (dropped == null) {
+        throw new CommandError("ERR no such cache '" + name + "'");
+      }
       StoreCaches.closeLater(dropped);
-      for (Session c : n.sessions()) {
-        if (name.equals(c.cacheName)) {
-          c.cache = n.caches.defaultCache();
-          c.cacheName = CacheManager.DEFAULT_CACHE;
-        }
+      flushTracked(n, s);
+      r.ok();
+    } else if (a.equalsIgnoreCase(1, "USE")) {
+      arity(a, "cache|use", 3);
+      String name = a.string(2);
+      if (!n.select(s, name, true)) {
+        throw CommandDispatcher.noSuchCache(name);
       }
       r.ok();
     } else if (a.equalsIgnoreCase(1, "INFO")) {
@@ -651,9 +662,22 @@ final class AdminCommands {
           + " [queue-bound=N] [on-full=block|error] [table=T] [key-column=K] [value-column=V]"
           + " [appendonly=yes|no] [appendfsync=always|everysec|no]"
           + " [snapshot-interval=<duration>]",
-          "CACHE LIST", "CACHE PURGE <name>", "CACHE DROP <name>", "CACHE INFO <name>");
+          "CACHE LIST", "CACHE PURGE <name>", "CACHE DROP <name>", "CACHE INFO <name>",
+          "CACHE USE <name>: SELECT <name>, but if there is no such cache the connection is left"
+          + " with none, so the commands behind fail instead of running in the previous cache");
     } else {
       unknownSubcommand(a, "CACHE");
+    }
+  }
+
+  /**
+   * Tells tracking clients to drop everything, as FLUSHDB does: tracking names keys, not caches,
+   * so a purged or dropped cache's keys cannot be announced one by one (an agent's near cache would
+   * otherwise keep serving them).
+   */
+  private static void flushTracked(Node n, Session s) {
+    if (n.tracking.active()) {
+      n.tracking.afterFlush(s);
     }
   }
 

@@ -42,7 +42,11 @@ final class AsyncCommand {
 
   /** Starts {@code cmd}; the session's handler resumes when the reply is delivered. */
   static void start(CommandDispatcher dispatcher, Command cmd, Session s, RespArgs a) {
-    BackedCache cache = (BackedCache) s.cache;
+    if (!(s.cache instanceof BackedCache cache)) {
+      // Dropped since needed() looked (a CACHE DROP on another connection): the stand-in fails.
+      dispatcher.runGuarded(cmd, s, a, s.reply);
+      return;
+    }
     RespArgs copy = a.copy();
     Channel ch = s.channel;
     boolean resp3 = s.resp3;

@@ -1,6 +1,5 @@
 package io.tiercel.server.command;
 
-import io.tiercel.core.Cache;
 import io.tiercel.core.CacheFullException;
 import io.tiercel.core.CacheManager;
 import io.tiercel.protocol.resp.RespArgs;
@@ -343,7 +342,6 @@ public final class CommandDispatcher {
   }
 
   private void select(Session s, RespArgs a, Reply r) {
-    Cache cache;
     String name;
     if (a.isLong(1)) {
       if (a.longValue(1) != 0) {
@@ -353,13 +351,15 @@ public final class CommandDispatcher {
     } else {
       name = a.string(1);
     }
-    cache = node.caches.get(name);
-    if (cache == null) {
-      throw new CommandError("ERR no such cache '" + name + "' (CACHE CREATE makes one)");
+    if (!node.select(s, name, false)) {
+      throw noSuchCache(name);
     }
-    s.cache = cache;
-    s.cacheName = name;
     r.ok();
+  }
+
+  /** Returns SELECT's error for a cache that does not exist. */
+  static CommandError noSuchCache(String name) {
+    return new CommandError("ERR no such cache '" + name + "' (CACHE CREATE makes one)");
   }
 
   private void reset(Session s, Reply r) {
@@ -369,8 +369,7 @@ public final class CommandDispatcher {
     s.resp3 = false;
     r.setResp3(false);
     s.name = "";
-    s.cache = node.caches.defaultCache();
-    s.cacheName = CacheManager.DEFAULT_CACHE;
+    node.selectDefault(s);
     s.authenticated = !node.authRequired();
     r.simple("RESET");
   }

@@ -223,9 +223,111 @@ public final class Node {
     caches.cleanUp();
   }
 
-  /** Returns the cache of {@code s}, falling back to the default cache if its cache was dropped. */
+  /* --------------- Selected caches --------------- */
+
+  /*
+   * A session holds its selected cache ({@link Session#cache}); commands read that one volatile
+   * field and nothing else, so the hot path never looks a name up. When a cache is dropped, every
+   * session holding it gets an {@link UnusableCache} in its place, whose operations all fail with
+   * "ERR cache 'b' was dropped; SELECT another cache": such a session writes neither into the
+   * dropped cache nor silently into another. A session is bound to a cache by name: when a cache
+   * of that name is created again, the sessions holding its stand-in get the new cache.
+   *
+   * Races. DROP and CREATE change the manager and then walk the sessions, replacing a session's
+   * cache only by compare-and-set against what they saw, so a SELECT the session made meanwhile
+   * (on its own loop) is never overwritten. They run one at a time (catalogLock) and bump
+   * catalogChanges between changing the manager and walking. A SELECT reads the counter, looks
+   * the name up, stores the cache, and reads the counter again; if it moved, it starts over. If it
+   * did not, every DROP or CREATE either changed the manager before the lookup (which saw it) or
+   * bumps the counter after the second read, so its walk comes after the store and sees it. A
+   * command that read the session's cache just before a DROP may still finish in the dropped
+   * cache: it ran concurrently with the DROP and is ordered before it (the drop then removed
+   * its write, as it removes everything), never after.
+   */
+
+  /** Serializes cache drops and the rebinding walks of cache creations. */
+  private final Object catalogLock = new Object();
+  /** Bumped by every drop and creation between its change of the manager and its walk. */
+  private final AtomicLong catalogChanges = new AtomicLong();
+
+  /** Returns the cache of {@code s}: an {@link UnusableCache} if it was dropped. */
   Cache cacheOf(Session s) {
     return s.cache;
+  }
+
+  /**
+   * Makes {@code s} use cache {@code name}; returns false, changing nothing, if there is no such
+   * cache, unless {@code strict}: then {@code s} is left with no usable cache (and reaches the
+   * cache if one of that name is created later), so that commands pipelined behind a failed
+   * switch fail instead of running in the previous cache.
+   */
+  boolean select(Session s, String name, boolean strict) {
+    Cache earlier = null;
+    for (;;) {
+      long before = catalogChanges.get();
+      Cache c = caches.get(name);
+      Cache next;
+      if (c != null) {
+        next = c;
+      } else if (earlier != null) {
+        // An earlier round stored the cache and a drop raced it: selected, then dropped.
+        next = UnusableCache.dropped(name);
+      } else if (strict) {
+        next = UnusableCache.missing(name);
+      } else {
+        return false;
+      }
+      s.cache = next;
+      if (catalogChanges.get() == before) {
+        return c != null || earlier != null;
+      }
+      if (c != null) {
+        earlier = c;
+      }
+    }
+  }
+
+  /** Makes {@code s} use the default cache, which cannot be dropped. */
+  void selectDefault(Session s) {
+    s.cache = caches.defaultCache();
+  }
+
+  /**
+   * Drops cache {@code name} and leaves every session that selected it with no usable cache;
+   * returns the dropped cache, or null if there was none.
+   */
+  Cache dropCache(String name) {
+    synchronized (catalogLock) {
+      Cache dropped = caches.get(name);
+      if (dropped == null || !caches.drop(name)) {
+        return null;
+      }
+      catalogChanges.incrementAndGet();
+      UnusableCache standIn = UnusableCache.dropped(name);
+      for (Session c : clients.values()) {
+        c.replaceCache(dropped, standIn);
+      }
+      return dropped;
+    }
+  }
+
+  /**
+   * Gives cache {@code name}, just created, to every session bound to that name without a usable
+   * cache (it was dropped, or a strict switch found it missing).
+   */
+  public void cacheCreated(String name) {
+    synchronized (catalogLock) {
+      Cache created = caches.get(name);
+      if (created == null) {
+        return;
+      }
+      catalogChanges.incrementAndGet();
+      for (Session c : clients.values()) {
+        if (c.cache instanceof UnusableCache u && u.name().equals(name)) {
+          c.replaceCache(u, created);
+        }
+      }
+    }
   }
 
   static void removeSubscriber(Map<ByteKey, Set<Session>> map, ByteKey key, Session s) {

@@ -3,8 +3,9 @@ package io.tiercel.server.command;
 import io.netty.channel.Channel;
 import io.tiercel.core.ByteKey;
 import io.tiercel.core.Cache;
-import io.tiercel.core.CacheManager;
 import io.tiercel.server.transport.CoalescedFlush;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -27,8 +28,12 @@ public final class Session {
   volatile String lastCommand = "NULL";
   volatile boolean resp3;
   boolean authenticated;
+  /**
+   * The selected cache, or an {@link UnusableCache} once it was dropped. Set by this connection
+   * (SELECT, CACHE USE, RESET) and, with a compare-and-set against the value they saw, by the
+   * connections that drop or create a cache ({@link Node#dropCache}, {@link Node#cacheCreated}).
+   */
   volatile Cache cache;
-  volatile String cacheName = CacheManager.DEFAULT_CACHE;
   /** Channel names subscribed to, as {@link Bytes} keys. */
   final Set<ByteKey> channels = new HashSet<>();
   /** Patterns subscribed to. */
@@ -50,6 +55,16 @@ public final class Session {
   private java.util.function.Consumer<io.netty.buffer.ByteBuf> replySink;
   /** Set by QUIT and CLIENT KILL: reply what is pending, then close. */
   volatile boolean closing;
+
+  private static final VarHandle CACHE;
+
+  static {
+    try {
+      CACHE = MethodHandles.lookup().findVarHandle(Session.class, "cache", Cache.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Creates the session of a newly accepted connection. */
   public Session(long id, Channel channel, Reply reply, Cache cache, boolean authenticated,
@@ -74,9 +89,25 @@ public final class Session {
     return channel;
   }
 
-  /** Returns the cache the client has selected. */
+  /**
+   * Returns the cache the client has selected: an {@link UnusableCache}, whose every operation
+   * fails, if it was dropped ({@link #cacheError}).
+   */
   public Cache cache() {
     return cache;
+  }
+
+  /**
+   * Returns the error (without its {@code -}) that commands on the selected cache answer because
+   * it was dropped or never existed, or null while it is usable.
+   */
+  public String cacheError() {
+    return cache instanceof UnusableCache u ? u.error() : null;
+  }
+
+  /** Replaces the selected cache with {@code next} if it is still {@code expected}. */
+  boolean replaceCache(Cache expected, Cache next) {
+    return CACHE.compareAndSet(this, expected, next);
   }
 
   /** Returns whether the connection should close once pending replies are written. */
