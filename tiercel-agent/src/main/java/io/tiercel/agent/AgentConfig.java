@@ -38,6 +38,8 @@ public final class AgentConfig {
         --maxmemory SIZE    memory bound of the local store (e.g. 256mb)
         --policy P          eviction policy of the local store: lru | arc | tinylfu
         --io-threads N      event loops (and upstream connections per node)
+        --io-spin-micros N  longest an idle event loop polls before it blocks, earned by its
+                            own work (default 50; 0 blocks at once)
         --near-cache NAMES  comma-separated caches whose GGETs keep a near copy, invalidated by
                             the node (default: none)
         --near-cache-ttl D  longest a near copy is kept (default 60s)
@@ -49,7 +51,8 @@ public final class AgentConfig {
       """;
 
   private static final Set<String> STORE_KEYS =
-      Set.of("maxmemory", "policy", "io-threads", "loglevel", "bind", "maxclients");
+      Set.of("maxmemory", "policy", "io-threads", "io-spin-micros", "loglevel", "bind",
+          "maxclients");
 
   private final Path unixSocket;
   private final List<InetSocketAddress> nodes;
