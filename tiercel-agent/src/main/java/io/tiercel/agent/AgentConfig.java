@@ -50,6 +50,9 @@ public final class AgentConfig {
         --loglevel L        debug | info | warn | error
       """;
 
+  /** The agent's default {@code io-spin-micros}; the node's is 0. */
+  static final int AGENT_IO_SPIN_MICROS = 50;
+
   private static final Set<String> STORE_KEYS =
       Set.of("maxmemory", "policy", "io-threads", "io-spin-micros", "loglevel", "bind",
           "maxclients");
@@ -84,6 +87,9 @@ public final class AgentConfig {
     int port = -1;
     int httpPort = -1;
     ServerConfig store = new ServerConfig();
+    // The agent's loops spin by default, the node's do not: measured in docs/benchmarks.md
+    // ("Session 11"), the spin lowered the agent's local-GET p99, and cost a node CPU at pipeline 1.
+    store.set("io-spin-micros", String.valueOf(AGENT_IO_SPIN_MICROS));
     Set<String> near = Set.of();
     Duration nearTtl = Duration.ofSeconds(60);
     int nearSize = 100_000;

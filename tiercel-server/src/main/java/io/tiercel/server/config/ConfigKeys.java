@@ -68,7 +68,7 @@ public final class ConfigKeys {
       "worker event loops shared by RESP and HTTP (default: 1 on up to 2 cores, else one a core)");
   /** Longest spin of an event loop before it blocks. */
   public static final ConfigKey<Integer> IO_SPIN_MICROS = ConfigKey.of("io-spin-micros",
-      integer(0, 1000), 50, STARTUP,
+      integer(0, 1000), 0, STARTUP,
       "longest an idle worker loop polls before blocking, earned by its own work (epoll); 0 off");
 
   // -------------------------------------------------------------------------------- limits
