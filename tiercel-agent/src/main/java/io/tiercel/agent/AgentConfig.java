@@ -38,6 +38,8 @@ public final class AgentConfig {
         --maxmemory SIZE    memory bound of the local store (e.g. 256mb)
         --policy P          eviction policy of the local store: lru | arc | tinylfu
         --io-threads N      event loops (and upstream connections per node)
+        --io-spin-micros N  longest an idle event loop polls before it blocks, earned by its
+                            own work (default 50; 0 blocks at once)
         --near-cache NAMES  comma-separated caches whose GGETs keep a near copy, invalidated by
                             the node (default: none)
         --near-cache-ttl D  longest a near copy is kept (default 60s)
@@ -48,8 +50,12 @@ public final class AgentConfig {
         --loglevel L        debug | info | warn | error
       """;
 
+  /** The agent's default {@code io-spin-micros}; the node's is 0. */
+  static final int AGENT_IO_SPIN_MICROS = 50;
+
   private static final Set<String> STORE_KEYS =
-      Set.of("maxmemory", "policy", "io-threads", "loglevel", "bind", "maxclients");
+      Set.of("maxmemory", "policy", "io-threads", "io-spin-micros", "loglevel", "bind",
+          "maxclients");
 
   private final Path unixSocket;
   private final List<InetSocketAddress> nodes;
@@ -81,6 +87,9 @@ public final class AgentConfig {
     int port = -1;
     int httpPort = -1;
     ServerConfig store = new ServerConfig();
+    // The agent's loops spin by default, the node's do not: measured in docs/benchmarks.md
+    // ("Session 11"), the spin lowered the agent's local-GET p99, and cost a node CPU at pipeline 1.
+    store.set("io-spin-micros", String.valueOf(AGENT_IO_SPIN_MICROS));
     Set<String> near = Set.of();
     Duration nearTtl = Duration.ofSeconds(60);
     int nearSize = 100_000;

@@ -142,7 +142,8 @@ public final class TiercelAgent implements AutoCloseable {
     boss = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("tiercel-agent-accept"), Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(store.ioThreads(),
-        new DefaultThreadFactory("tiercel-agent-io"), Transports.ioHandlerFactory());
+        new DefaultThreadFactory("tiercel-agent-io"),
+        Transports.ioHandlerFactory(store.ioSpinMicros()));
     near = new NearCache(config.nearCaches(), config.nearCacheTtl().toMillis(),
         config.nearCacheSize(), clock);
     InetSocketAddress nodeAddress = config.nodes().get(0);

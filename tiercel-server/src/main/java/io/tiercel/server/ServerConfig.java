@@ -266,6 +266,11 @@ public final class ServerConfig {
     return get(ConfigKeys.IO_THREADS);
   }
 
+  /** Returns the longest spin of a worker loop before it blocks, in microseconds; 0 is off. */
+  public int ioSpinMicros() {
+    return get(ConfigKeys.IO_SPIN_MICROS);
+  }
+
   /** Returns the decoder limits of each connection. */
   public RespLimits respLimits() {
     return new RespLimits(get(ConfigKeys.PROTO_MAX_BULK_LEN), get(ConfigKeys.MAX_MULTIBULK_LEN),

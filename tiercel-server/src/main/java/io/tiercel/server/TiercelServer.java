@@ -177,7 +177,7 @@ public final class TiercelServer implements AutoCloseable {
         Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
         new ThreadPerTaskExecutor(new DefaultThreadFactory("tiercel-io", daemonThreads)), chooser,
-        Transports.ioHandlerFactory());
+        Transports.ioHandlerFactory(config.ioSpinMicros()));
     TiercelChannelInitializer initializer = new TiercelChannelInitializer(dispatcher, chooser);
     try {
       ServerBootstrap tcp = bootstrap(initializer).channel(Transports.serverSocketChannel())

@@ -66,6 +66,10 @@ public final class ConfigKeys {
   public static final ConfigKey<Integer> IO_THREADS = ConfigKey.of("io-threads",
       integer(1, 1024), defaultIoThreads(Runtime.getRuntime().availableProcessors()), STARTUP,
       "worker event loops shared by RESP and HTTP (default: 1 on up to 2 cores, else one a core)");
+  /** Longest spin of an event loop before it blocks. */
+  public static final ConfigKey<Integer> IO_SPIN_MICROS = ConfigKey.of("io-spin-micros",
+      integer(0, 1000), 0, STARTUP,
+      "longest an idle worker loop polls before blocking, earned by its own work (epoll); 0 off");
 
   // -------------------------------------------------------------------------------- limits
   /** Largest RESP bulk string. */
@@ -194,6 +198,7 @@ public final class ConfigKeys {
   /** Every key, in documentation order. */
   public static final List<ConfigKey<?>> ALL = List.of(
       BIND, PORT, UNIXSOCKET, UNIXSOCKETPERM, HTTP_PORT, MAXCLIENTS, TIMEOUT, IO_THREADS,
+      IO_SPIN_MICROS,
       PROTO_MAX_BULK_LEN, MAX_MULTIBULK_LEN, MAX_INLINE_LEN, CLIENT_QUERY_BUFFER_LIMIT,
       HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE, HTTP_MAX_INITIAL_LINE_LENGTH,
       MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, AOF_LOAD_TRUNCATED,

@@ -49,8 +49,21 @@ public final class Transports {
     return EPOLL ? "epoll" : "nio";
   }
 
-  /** Returns the I/O handler factory for event loops of this transport. */
+  /** Returns the I/O handler factory for event loops of this transport that block when idle. */
   public static IoHandlerFactory ioHandlerFactory() {
+    return ioHandlerFactory(0);
+  }
+
+  /**
+   * Returns the I/O handler factory for event loops that poll up to {@code spinMicros} before
+   * blocking ({@link SpinThenBlockStrategy}; epoll only, NIO loops always block when idle).
+   */
+  public static IoHandlerFactory ioHandlerFactory(int spinMicros) {
+    if (EPOLL && spinMicros > 0) {
+      long spinNanos = spinMicros * 1000L;
+      return EpollIoHandler.newFactory(
+          0, () -> new SpinThenBlockStrategy(spinNanos, System::nanoTime));
+    }
     return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
