@@ -118,6 +118,8 @@ final class AdminCommands {
       field(sb, "total_connections_received", Long.toString(n.connectionsReceived.sum()));
       field(sb, "total_commands_processed", Long.toString(n.commandsProcessed.sum()));
       field(sb, "rejected_connections", Long.toString(n.rejectedConnections.sum()));
+      field(sb, "client_output_buffer_limit_disconnections",
+          Long.toString(n.pushLimit.disconnections()));
       field(sb, "expired_keys", Long.toString(total.expirations()));
       field(sb, "evicted_keys", Long.toString(total.evictions()));
       field(sb, "keyspace_hits", Long.toString(total.hits()));
@@ -239,6 +241,7 @@ final class AdminCommands {
       n.commandsProcessed.reset();
       n.connectionsReceived.reset();
       n.rejectedConnections.reset();
+      n.pushLimit.resetStats();
       r.ok();
     } else if (a.equalsIgnoreCase(1, "REWRITE")) {
       throw new CommandError("ERR CONFIG REWRITE is not supported: edit the config file");
@@ -497,7 +500,8 @@ final class AdminCommands {
         .append(" sub=").append(c.channels.size())
         .append(" psub=").append(c.patterns.size())
         .append(" ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0")
-        .append(" obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=").append(c.lastCommand)
+        .append(" obl=0 oll=0 omem=").append(PushBufferLimit.pendingBytes(ch))
+        .append(" tot-mem=0 events=r cmd=").append(c.lastCommand)
         .append(" user=default redir=-1 resp=").append(c.resp3 ? 3 : 2)
         .append(" lib-name=").append(c.libName)
         .append(" lib-ver=").append(c.libVersion)

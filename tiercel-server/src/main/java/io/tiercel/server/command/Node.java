@@ -49,6 +49,8 @@ public final class Node {
   final Tracking tracking = new Tracking(clients);
   /** The agents' sequenced SYNC channel. */
   final SyncHub syncHub;
+  /** Closes clients that do not read their pushes (client-output-buffer-limit pubsub). */
+  final PushBufferLimit pushLimit;
   volatile String requirePass;
   volatile int maxClients;
   volatile Duration timeout;
@@ -78,8 +80,10 @@ public final class Node {
     this.timeout = config.timeout();
     this.limits = config.respLimits();
     Settings settings = config.settings();
+    this.pushLimit = new PushBufferLimit(config.get(ConfigKeys.CLIENT_OUTPUT_BUFFER_LIMIT), clock);
+    settings.onChange(ConfigKeys.CLIENT_OUTPUT_BUFFER_LIMIT, pushLimit::limits);
     this.syncHub = new SyncHub(config.get(ConfigKeys.SYNCHUB_BACKLOG_SIZE),
-        new DebugAccess(config.get(ConfigKeys.ENABLE_DEBUG_COMMAND)));
+        new DebugAccess(config.get(ConfigKeys.ENABLE_DEBUG_COMMAND)), pushLimit);
     settings.onChange(ConfigKeys.SYNCHUB_BACKLOG_SIZE, syncHub::backlogLimit);
     settings.onChange(ConfigKeys.REQUIREPASS, v -> requirePass = v.isEmpty() ? null : v);
     settings.onChange(ConfigKeys.MAXCLIENTS, v -> maxClients = v);
@@ -127,6 +131,11 @@ public final class Node {
   /** Returns the connections refused because maxclients were connected. */
   public long rejectedConnections() {
     return rejectedConnections.sum();
+  }
+
+  /** Returns the clients closed for not reading their pushes (client-output-buffer-limit). */
+  public long outputLimitDisconnections() {
+    return pushLimit.disconnections();
   }
 
   /** Returns the commands run since start (or CONFIG RESETSTAT). */
@@ -188,7 +197,7 @@ public final class Node {
     }
     long id = nextClientId.incrementAndGet();
     Session s = new Session(id, channel, reply, caches.defaultCache(), !authRequired(),
-        clock.millis());
+        clock.millis(), pushLimit);
     clients.put(id, s);
     return s;
   }

@@ -55,6 +55,11 @@ public final class Session {
   private java.util.function.Consumer<io.netty.buffer.ByteBuf> replySink;
   /** Set by QUIT and CLIENT KILL: reply what is pending, then close. */
   volatile boolean closing;
+  /**
+   * When pushes waiting to be sent first exceeded the soft output limit, or
+   * {@code Long.MIN_VALUE} while below it; loop-only ({@link PushBufferLimit}).
+   */
+  long softLimitSince = Long.MIN_VALUE;
 
   private static final VarHandle CACHE;
 
@@ -67,12 +72,13 @@ public final class Session {
   }
 
   /** Creates the session of a newly accepted connection. */
-  public Session(long id, Channel channel, Reply reply, Cache cache, boolean authenticated,
-      long nowMillis) {
+  Session(long id, Channel channel, Reply reply, Cache cache, boolean authenticated,
+      long nowMillis, PushBufferLimit pushLimit) {
     this.id = id;
     this.channel = channel;
     this.reply = reply;
-    this.pushes = new CoalescedFlush(channel);
+    this.pushes = new CoalescedFlush(channel, Integer.MAX_VALUE,
+        msg -> pushLimit.admit(this, msg.readableBytes()));
     this.cache = cache;
     this.authenticated = authenticated;
     this.createdMillis = nowMillis;

@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * publishes read in one turn thus costs the subscriber one task and one {@code write} system
  * call, not one of each per message; a drain on the subscriber's own loop also runs inline once
  * {@link #INLINE_DRAIN} messages wait, so a long burst does not hold the first of them back until
- * its end.
+ * its end. Each message passes the subscriber's {@link PushBufferLimit} first: an agent that stops
+ * reading is closed, and repairs what it missed once it reconnects.
  *
  * <p><b>Test hook.</b> {@code SYNCHUB DEBUG DROPNEXT n} sequences and retains the next {@code n}
  * messages but delivers them to nobody (a lost message, repairable); {@code SYNCHUB DEBUG FORGET}
@@ -73,6 +74,7 @@ final class SyncHub {
   private final ArrayDeque<Retained> backlog = new ArrayDeque<>();
   private final AtomicInteger dropNext = new AtomicInteger();
   private final DebugAccess debug;
+  private final PushBufferLimit pushLimit;
   private volatile long backlogLimit;
   private long backlogBytes;
 
@@ -82,9 +84,10 @@ final class SyncHub {
    * Creates a hub that retains {@code backlogLimit} bytes of messages and lets {@code debug}
    * decide who may call its test hooks.
    */
-  SyncHub(long backlogLimit, DebugAccess debug) {
+  SyncHub(long backlogLimit, DebugAccess debug, PushBufferLimit pushLimit) {
     this.backlogLimit = backlogLimit;
     this.debug = debug;
+    this.pushLimit = pushLimit;
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -258,10 +261,11 @@ final class SyncHub {
       int written = 0;
       while ((buf = queue.poll()) != null) {
         queued.decrementAndGet();
-        if (active) {
+        if (active && pushLimit.admit(to, buf.readableBytes())) {
           ch.write(buf, ch.voidPromise());
           written++;
         } else {
+          active = false;
           buf.release();
         }
       }

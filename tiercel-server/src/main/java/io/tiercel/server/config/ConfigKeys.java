@@ -8,6 +8,7 @@ import static io.tiercel.server.config.ConfigType.hostPort;
 import static io.tiercel.server.config.ConfigType.integer;
 import static io.tiercel.server.config.ConfigType.octal;
 import static io.tiercel.server.config.ConfigType.oneOf;
+import static io.tiercel.server.config.ConfigType.outputBufferLimits;
 import static io.tiercel.server.config.ConfigType.path;
 import static io.tiercel.server.config.ConfigType.policy;
 import static io.tiercel.server.config.ConfigType.seconds;
@@ -88,6 +89,12 @@ public final class ConfigKeys {
   public static final ConfigKey<Long> CLIENT_QUERY_BUFFER_LIMIT = ConfigKey.of(
       "client-query-buffer-limit", bytes(1024, Long.MAX_VALUE), RespLimits.DEFAULT_MAX_QUERY_BUFFER,
       RUNTIME, "most unparsed bytes buffered for one RESP client");
+  /** Bytes waiting to be sent to one client before it is closed, per class of client. */
+  public static final ConfigKey<OutputBufferLimits> CLIENT_OUTPUT_BUFFER_LIMIT = ConfigKey.of(
+      "client-output-buffer-limit", outputBufferLimits(), OutputBufferLimits.DEFAULT, RUNTIME,
+      "CLASS HARD SOFT SECONDS per class (normal, replica, pubsub): a client with more than HARD "
+          + "bytes waiting to be sent, or more than SOFT for SECONDS, is closed; 0 no limit; "
+          + "pubsub bounds every client that gets pushes");
   /** Largest HTTP request body. */
   public static final ConfigKey<Long> HTTP_MAX_CONTENT_LENGTH = ConfigKey.of(
       "http-max-content-length", bytes(1, Integer.MAX_VALUE), 64L << 20, STARTUP,
@@ -200,7 +207,8 @@ public final class ConfigKeys {
       BIND, PORT, UNIXSOCKET, UNIXSOCKETPERM, HTTP_PORT, MAXCLIENTS, TIMEOUT, IO_THREADS,
       IO_SPIN_MICROS,
       PROTO_MAX_BULK_LEN, MAX_MULTIBULK_LEN, MAX_INLINE_LEN, CLIENT_QUERY_BUFFER_LIMIT,
-      HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE, HTTP_MAX_INITIAL_LINE_LENGTH,
+      CLIENT_OUTPUT_BUFFER_LIMIT, HTTP_MAX_CONTENT_LENGTH, HTTP_MAX_HEADER_SIZE,
+      HTTP_MAX_INITIAL_LINE_LENGTH,
       MAXMEMORY, POLICY, DIR, APPENDONLY, APPENDFSYNC, SNAPSHOT_INTERVAL, AOF_LOAD_TRUNCATED,
       AUTO_AOF_REWRITE_MIN_SIZE, AOF_BUFFER_LIMIT, AOF_BUFFER_WAIT, SAVE, REQUIREPASS,
       COORDINATOR, LOGLEVEL, LOGFILE, LOGFILE_MAX_SIZE, LOGFILE_MAX_HISTORY,

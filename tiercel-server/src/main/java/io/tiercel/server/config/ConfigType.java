@@ -309,4 +309,24 @@ public interface ConfigType<T> {
       }
     };
   }
+
+  /** Redis's {@code client-output-buffer-limit}: {@code CLASS HARD SOFT SECONDS ...}. */
+  static ConfigType<OutputBufferLimits> outputBufferLimits() {
+    return new ConfigType<>() {
+      @Override
+      public OutputBufferLimits parse(String key, String text) {
+        return OutputBufferLimits.parse(key, text);
+      }
+
+      @Override
+      public String format(OutputBufferLimits value) {
+        return value.format();
+      }
+
+      @Override
+      public String syntax() {
+        return "CLASS HARD SOFT SECONDS ...";
+      }
+    };
+  }
 }

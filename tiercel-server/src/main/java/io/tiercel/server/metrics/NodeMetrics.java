@@ -42,6 +42,11 @@ public final class NodeMetrics implements AutoCloseable {
         .description("RESP connections accepted").register(registry);
     FunctionCounter.builder("tiercel.connections.rejected", node, Node::rejectedConnections)
         .description("RESP connections refused at maxclients").register(registry);
+    FunctionCounter.builder("tiercel.clients.output.limit.disconnections", node,
+            Node::outputLimitDisconnections)
+        .description("RESP clients closed for not reading their pushes "
+            + "(client-output-buffer-limit)")
+        .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

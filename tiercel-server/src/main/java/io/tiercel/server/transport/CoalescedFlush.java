@@ -23,11 +23,22 @@ import io.netty.channel.EventLoop;
  * messages wait, so the first message of a long turn (a read of a hundred SYNC writes) leaves
  * after {@code burst} messages' work rather than after the whole turn's.
  *
+ * <p><b>Admission.</b> An optional {@link Gate} sees each message on the loop before it is
+ * written and may refuse it (a receiver over its output limit); a refused message is released.
+ *
  * <p>Ownership: a buffer passed to {@link #write} belongs to the channel from then on.
  */
 public final class CoalescedFlush implements Runnable {
+  /** Decides, on the channel's loop, whether a message may be written. */
+  @FunctionalInterface
+  public interface Gate {
+    /** Returns whether {@code msg} may be written; if not, it is released. */
+    boolean admit(ByteBuf msg);
+  }
+
   private final Channel channel;
   private final int burst;
+  private final Gate gate;
   private boolean flushQueued;
   private int unflushed;
 
@@ -38,8 +49,14 @@ public final class CoalescedFlush implements Runnable {
 
   /** Creates the flusher of {@code channel} that also flushes every {@code burst} messages. */
   public CoalescedFlush(Channel channel, int burst) {
+    this(channel, burst, msg -> true);
+  }
+
+  /** Creates the flusher of {@code channel} that writes only what {@code gate} admits. */
+  public CoalescedFlush(Channel channel, int burst, Gate gate) {
     this.channel = channel;
     this.burst = burst;
+    this.gate = gate;
   }
 
   /** Writes {@code msg}; it is flushed at the end of the loop's current turn. */
@@ -47,6 +64,10 @@ public final class CoalescedFlush implements Runnable {
     EventLoop loop = channel.eventLoop();
     if (!loop.inEventLoop()) {
       loop.execute(() -> write(msg));
+      return;
+    }
+    if (!gate.admit(msg)) {
+      msg.release();
       return;
     }
     channel.write(msg, channel.voidPromise());
