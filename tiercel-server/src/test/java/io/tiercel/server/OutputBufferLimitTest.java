@@ -80,6 +80,8 @@ class OutputBufferLimitTest {
         waiting = subscriberOutputBytes(admin);
       }
       assertThat(waiting).as("CLIENT LIST omem").isGreaterThan(512 << 10);
+      assertThat(Long.parseLong(info(admin, "clients").get("client_recent_max_output_buffer")))
+          .isGreaterThanOrEqualTo(waiting);
       // Far over the soft limit, but the node's clock has not moved: still subscribed.
       assertThat(admin.pubsubNumSub("news")).containsEntry("news", 1L);
       assertThat(stats(admin)).containsEntry("client_output_buffer_limit_disconnections", "0");
@@ -210,8 +212,12 @@ class OutputBufferLimitTest {
   }
 
   private static Map<String, String> stats(Jedis admin) {
+    return info(admin, "stats");
+  }
+
+  private static Map<String, String> info(Jedis admin, String section) {
     Map<String, String> fields = new java.util.HashMap<>();
-    for (String line : admin.info("stats").split("\r\n")) {
+    for (String line : admin.info(section).split("\r\n")) {
       int colon = line.indexOf(':');
       if (colon > 0) {
         fields.put(line.substring(0, colon), line.substring(colon + 1));

@@ -80,12 +80,16 @@ final class AdminCommands {
       field(sb, "maxclients", Integer.toString(n.maxClients));
       field(sb, "blocked_clients", "0");
       int subscribers = 0;
+      long maxOutput = 0;
       for (Session c : n.sessions()) {
         if (c.subscriptions() > 0) {
           subscribers++;
         }
+        maxOutput = Math.max(maxOutput, PushBufferLimit.pendingBytes(c.channel));
       }
       field(sb, "pubsub_clients", Integer.toString(subscribers));
+      // Redis's name; here the largest output waiting now, not over the last few seconds.
+      field(sb, "client_recent_max_output_buffer", Long.toString(maxOutput));
     }
     long usedMemory = 0;
     CacheStats total = new CacheStats(0, 0, 0, 0, 0, 0);
