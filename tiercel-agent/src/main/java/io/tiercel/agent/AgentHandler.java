@@ -53,10 +53,34 @@ import org.slf4j.LoggerFactory;
  * <p>Clock: as on a node, the commands of one read share one clock reading ({@link BatchClock});
  * commands run untimed unless the agent serves metrics (only GET's hits and misses are counted).
  *
+ * <p>Backpressure: a client that sends commands and does not read its replies must not make
+ * the agent hold them all. As on a node, decoding stops, and reading with it ({@code autoRead}
+ * off), while the channel is over its write water mark (1 MB waiting to be sent); here also while
+ * the client has {@link #MAX_QUEUED_SLOTS} replies or {@link #MAX_QUEUED_BYTES} bytes (replies,
+ * and requests still at the node) waiting behind an outstanding global command, since those are
+ * not written yet and so do not count against the water mark. The rest of a read stays in the
+ * cumulation; decoding resumes once the channel is writable again and the queue is down to half,
+ * on a writability change or when the node's replies drain the queue. Unlike the node, decoding
+ * stops in the middle of a read (after the command that crossed the bound): a read of a few
+ * kilobytes of GETs may ask for a gigabyte of large values. So a client that never reads costs
+ * the agent about 1 MB plus the replies to the global commands it had in flight (at most
+ * {@link #MAX_QUEUED_SLOTS} values), and its GGETs to a node that stopped reading stop at the
+ * queue's bound too instead of piling up in the upstream connection.
+ *
  * <p>Ownership: the handler owns the cumulation buffer and every slot buffer until written.
  */
 final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
+  /** Replies past this size are sent before the batch ends, so a huge pipeline streams. */
+  private static final int EARLY_WRITE_BYTES = 64 << 10;
+  /**
+   * Replies queued behind (and including) an outstanding global command at which the client stops
+   * being read: it bounds the GGETs in flight, whose replies arrive whether or not the client
+   * reads (at most this many values).
+   */
+  static final int MAX_QUEUED_SLOTS = 256;
+  /** Bytes waiting behind or in a global command at which the client stops being read. */
+  static final long MAX_QUEUED_BYTES = 1 << 20;
 
   private final TiercelAgent agent;
   private ChannelHandlerContext ctx;
@@ -68,6 +92,12 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
   private CoalescedFlush slotReplies;
   /** Replies behind an outstanding global command, oldest first. */
   private final ArrayDeque<Slot> queue = new ArrayDeque<>();
+  /** The bytes the queue's slots stand for: replies, or requests still at the node. */
+  private long queuedBytes;
+  /** Whether decoding stopped until the client catches up on its replies (reading is off). */
+  private boolean paused;
+  /** Whether the decoder is running: a slot completed inline must not decode again. */
+  private boolean decoding;
   /** The agent's clock when it is read once per batch (as on a node); null for tests' clocks. */
   private BatchClock batchClock;
 
@@ -75,10 +105,14 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     this.agent = agent;
   }
 
-  /** One reply in order: done once {@code buf} is set (it may be null for an empty batch). */
+  /**
+   * One reply in order: done once {@code buf} is set (it may be null for an empty batch);
+   * {@code bytes} counts towards {@link #queuedBytes}.
+   */
   private static final class Slot {
     ByteBuf buf;
     boolean done;
+    int bytes;
   }
 
   @Override
@@ -108,9 +142,17 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     cumulation = cumulation == null
         ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
+    if (!paused) {
+      decodeCumulation();
+    }
+  }
+
+  /** Runs the whole commands in the cumulation, until it ends, the session closes or pauses. */
+  private void decodeCumulation() {
     if (batchClock != null) {
       batchClock.begin();
     }
+    decoding = true;
     try {
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
@@ -118,6 +160,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       session.markClosing();
       endSlot();
     } finally {
+      decoding = false;
       if (batchClock != null) {
         batchClock.end();
       }
@@ -157,7 +200,49 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         endSlot();
       }
     }
-    return !session.closing();
+    if (session.closing()) {
+      return false;
+    }
+    if (queue.isEmpty() && reply.pending() > EARLY_WRITE_BYTES) {
+      ctx.writeAndFlush(reply.take(), ctx.voidPromise());
+    }
+    if (behind()) {
+      pause();
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns whether the client has so much waiting to be sent that it must not be read on. */
+  private boolean behind() {
+    return !ctx.channel().isWritable() || queue.size() >= MAX_QUEUED_SLOTS
+        || queuedBytes >= MAX_QUEUED_BYTES;
+  }
+
+  /** Stops decoding and reading until the client catches up ({@link #resumeIfCaughtUp}). */
+  private void pause() {
+    paused = true;
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  /**
+   * Decodes what was read before the pause and reads on, if the client caught up: its channel is
+   * writable and the queue is down to half its bounds. Runs on the loop.
+   */
+  private void resumeIfCaughtUp() {
+    if (!paused || decoding || session == null || session.closing()
+        || !ctx.channel().isWritable() || queue.size() > MAX_QUEUED_SLOTS / 2
+        || queuedBytes > MAX_QUEUED_BYTES / 2) {
+      return;
+    }
+    paused = false;
+    if (cumulation != null) {
+      decodeCumulation();
+      channelReadComplete(ctx);
+    }
+    if (!paused && session != null && !session.closing()) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   /**
@@ -181,6 +266,8 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       Slot s = new Slot();
       s.buf = reply.take();
       s.done = true;
+      s.bytes = s.buf == null ? 0 : s.buf.readableBytes();
+      queuedBytes += s.bytes;
       queue.add(s);
     }
   }
@@ -195,7 +282,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     UpstreamConnection up = agent.upstreamFor(ctx.channel().eventLoop());
     ByteBuf request = Requests.renamed(ctx.alloc(), name, a);
-    Slot slot = openSlot();
+    Slot slot = openSlot(request.readableBytes());
     CompletableFuture<byte[]> f =
         agent.nearCache().forward(up, name, a, session.cache().name(), request);
     // The protocol when the command was read: a HELLO pipelined behind it runs before it answers.
@@ -222,10 +309,15 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
   }
 
-  /** Queues a slot for a reply that comes later, writing the batch's replies before it first. */
-  private Slot openSlot() {
+  /**
+   * Queues a slot for a reply that comes later, writing the batch's replies before it first;
+   * {@code bytes} is what the command holds meanwhile (its request, on its way to the node).
+   */
+  private Slot openSlot(int bytes) {
     writeBatchSoFar();
     Slot slot = new Slot();
+    slot.bytes = bytes;
+    queuedBytes += bytes;
     queue.add(slot);
     return slot;
   }
@@ -277,10 +369,13 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     slot.buf = buf;
     slot.done = true;
+    queuedBytes += buf.readableBytes() - slot.bytes;
+    slot.bytes = buf.readableBytes();
     while (!queue.isEmpty() && queue.peek().done) {
-      ByteBuf b = queue.poll().buf;
-      if (b != null) {
-        slotReplies.write(b);
+      Slot head = queue.poll();
+      queuedBytes -= head.bytes;
+      if (head.buf != null) {
+        slotReplies.write(head.buf);
       }
     }
     if (queue.isEmpty()) {
@@ -292,8 +387,10 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       if (session != null && session.closing()) {
         // QUIT, a protocol error or the agent's shutdown waited for this reply.
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        return;
       }
     }
+    resumeIfCaughtUp();
   }
 
   /**
@@ -339,7 +436,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       endSlot();
       return;
     }
-    answerWhenPublished(local,
+    answerWhenPublished(local, a.length(2),
         List.of(publish(agent.synchronizer().describe(cache, key, stamp))));
   }
 
@@ -371,17 +468,19 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     ByteBuf local = ctx.alloc().ioBuffer(24);
     RespWriter.integer(local, removed);
-    answerWhenPublished(local, published);
+    answerWhenPublished(local, 0, published);
   }
 
   /**
    * Answers a SYNC write with its local reply once the node has sequenced every publish of it,
    * so {@code +OK} means every subscribed agent will get the change; if a publish fails (the
    * node is unreachable or refused it), the answer is an error saying the change was made here
-   * only, and the client may repeat it. Replies stay in request order (a slot in the queue).
+   * only, and the client may repeat it. Replies stay in request order (a slot in the queue, which
+   * counts the {@code valueBytes} published meanwhile).
    */
-  private void answerWhenPublished(ByteBuf local, List<CompletableFuture<byte[]>> published) {
-    Slot slot = openSlot();
+  private void answerWhenPublished(ByteBuf local, int valueBytes,
+      List<CompletableFuture<byte[]>> published) {
+    Slot slot = openSlot(valueBytes);
     CompletableFuture<?> all = published.size() == 1 ? published.get(0)
         : CompletableFuture.allOf(published.toArray(CompletableFuture[]::new));
     all.whenComplete((v, e) -> {
@@ -446,18 +545,32 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     boolean closing = session != null && session.closing();
     if (!queue.isEmpty()) {
       ctx.flush();
-      return;
-    }
-    ByteBuf out = reply.take();
-    if (closing) {
-      ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
-          .addListener(ChannelFutureListener.CLOSE);
-    } else if (out != null) {
-      // No promise per batch (as on a node): a failed write reaches exceptionCaught, which closes.
-      ctx.writeAndFlush(out, ctx.voidPromise());
     } else {
-      ctx.flush();
+      ByteBuf out = reply.take();
+      if (closing) {
+        ctx.writeAndFlush(out == null ? Unpooled.EMPTY_BUFFER : out)
+            .addListener(ChannelFutureListener.CLOSE);
+        return;
+      } else if (out != null) {
+        // No promise per batch (as on a node): a failed write reaches exceptionCaught, which
+        // closes.
+        ctx.writeAndFlush(out, ctx.voidPromise());
+      } else {
+        ctx.flush();
+      }
     }
+    if (!closing && !paused && behind()) {
+      // The client is not reading its replies: stop reading its commands until it catches up.
+      pause();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      resumeIfCaughtUp();
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
@@ -478,6 +591,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       }
     }
     queue.clear();
+    queuedBytes = 0;
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;

@@ -181,12 +181,15 @@ public final class TiercelAgent implements AutoCloseable {
     };
     try {
       awaitFirstAttempts(requestConnections);
-      unixChannel = bindUnix(new ServerBootstrap().group(boss, workers).childHandler(init),
-          config.unixSocket());
+      unixChannel = bindUnix(new ServerBootstrap().group(boss, workers)
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
+          .childHandler(init), config.unixSocket());
       if (config.port() >= 0) {
         tcpChannel = new ServerBootstrap().group(boss, workers)
             .channel(Transports.serverSocketChannel())
-            .childOption(ChannelOption.TCP_NODELAY, true).childHandler(init)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
+            .childHandler(init)
             .bind(store.bind(), config.port()).sync().channel();
         port = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
       }
@@ -197,6 +200,7 @@ public final class TiercelAgent implements AutoCloseable {
         httpChannel = new ServerBootstrap().group(boss, workers)
             .channel(Transports.serverSocketChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
             .childHandler(new HttpServerInitializer(store, node, metrics, admin,
                 new LeastConnectionsChooser()))
             .bind(store.bind(), config.httpPort()).sync().channel();

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import io.tiercel.core.Cache;
@@ -193,6 +192,7 @@ public final class TiercelServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 511)
             .channel(Transports.serverSocketChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
             .childHandler(new HttpServerInitializer(config, node, metrics, admin, chooser));
         httpChannel = http.bind(config.bind(), config.httpPort()).sync().channel();
         httpPort = ((InetSocketAddress) httpChannel.localAddress()).getPort();
@@ -231,8 +231,7 @@ public final class TiercelServer implements AutoCloseable {
   private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {
     return new ServerBootstrap().group(boss, workers)
         .option(ChannelOption.SO_BACKLOG, 511)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-            new WriteBufferWaterMark(256 << 10, 1 << 20))
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
         .childHandler(initializer);
   }
 

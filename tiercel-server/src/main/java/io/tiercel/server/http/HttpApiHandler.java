@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * decoded wait in a queue, so pipelined responses stay in order.
  * Responses of one read batch are flushed together on {@code channelReadComplete}.
  *
+ * <p>Backpressure: a client that pipelines requests and does not read the responses must not
+ * make the node hold them all (a few kilobytes of GETs may ask for a gigabyte of values). While
+ * the channel is over its write water mark (1 MB waiting to be sent), requests already decoded
+ * wait in the same queue, unanswered, and reading stops; once it drains under the low mark,
+ * they are answered in order and reading resumes, as for RESP clients.
+ *
  * <p>Ownership: this handler owns each request it receives (queued ones too) and releases it
  * once answered or when the connection closes; each response's buffer passes to {@code write}.
  */
@@ -82,8 +88,9 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (busy) {
+    if (busy || !queued.isEmpty() || !ctx.channel().isWritable()) {
       queued.add(req);
+      ctx.channel().config().setAutoRead(false);
       return;
     }
     handle(ctx, req);
@@ -139,7 +146,6 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
           respond(ctx, req, route, r, start, response == null);
           ctx.flush();
           unflushed = false;
-          ctx.channel().config().setAutoRead(true);
           drain(ctx);
         });
       } catch (RejectedExecutionException closing) {
@@ -163,11 +169,16 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
     return error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + cause);
   }
 
+  /**
+   * Answers queued requests in order while nothing is out and the client keeps up; reads on
+   * once none is left, else stays off until the off-loop answer or the next writability change.
+   */
   private void drain(ChannelHandlerContext ctx) {
     FullHttpRequest next;
-    while (!busy && (next = queued.poll()) != null) {
+    while (!busy && ctx.channel().isWritable() && (next = queued.poll()) != null) {
       handle(ctx, next);
     }
+    ctx.channel().config().setAutoRead(!busy && queued.isEmpty() && ctx.channel().isWritable());
     if (unflushed) {
       unflushed = false;
       ctx.flush();
@@ -284,6 +295,14 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
       ctx.flush();
     }
     ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && !busy) {
+      drain(ctx);
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override

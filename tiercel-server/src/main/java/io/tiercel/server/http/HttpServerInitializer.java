@@ -19,6 +19,14 @@ import java.util.concurrent.Executor;
  * {@code http-max-content-length} with 413, and {@link HttpApiHandler}.
  */
 public final class HttpServerInitializer extends ChannelInitializer<Channel> {
+  /**
+   * Requests decoded and not yet answered after which the codec closes the connection. Netty's
+   * default, 128, is less than one read of small pipelined GETs, and requests now wait unanswered
+   * while their client is behind on its responses ({@link HttpApiHandler}); reading stops then,
+   * so what waits is at most about one read's worth (64 KB of requests).
+   */
+  static final int MAX_PIPELINE_DEPTH = 8192;
+
   private final Node node;
   private final RestApi api;
   private final NodeMetrics metrics;
@@ -51,7 +59,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     ch.pipeline()
         .addLast("http-codec", new HttpServerCodec(new HttpDecoderConfig()
             .setMaxInitialLineLength(maxInitialLine)
-            .setMaxHeaderSize(maxHeaderSize)))
+            .setMaxHeaderSize(maxHeaderSize), MAX_PIPELINE_DEPTH))
         .addLast("http-aggregator", new HttpObjectAggregator(maxContentLength))
         .addLast("http-api", new HttpApiHandler(node, api, metrics.http(), admin, chooser));
   }

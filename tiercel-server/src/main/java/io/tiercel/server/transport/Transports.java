@@ -2,6 +2,7 @@ package io.tiercel.server.transport;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
 public final class Transports {
   private static final Logger LOG = LoggerFactory.getLogger(Transports.class);
   private static final boolean EPOLL = detectEpoll();
+  /**
+   * The write water mark of client connections (RESP and HTTP, node and agent): over 1 MB waiting
+   * to be sent, a connection stops reading requests until it is back under 256 KB.
+   */
+  public static final WriteBufferWaterMark CLIENT_WATER_MARK =
+      new WriteBufferWaterMark(256 << 10, 1 << 20);
 
   private Transports() {}
 
