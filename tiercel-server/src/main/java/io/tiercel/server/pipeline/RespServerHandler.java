@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * disk, its replies are held (in order, with any later ones) and reading stops; the log writer's
  * callback writes and flushes them on this connection's loop once the fsync is done, and reading
  * resumes. The loop itself never blocks, so the writes of every connection share one fsync.
+ *
+ * <p>Backpressure: a client that does not read its replies stops being read. At the end of a
+ * batch, reading stops while the channel is over its write water mark (1 MB waiting); within a
+ * batch, decoding stops too, after the command whose reply crossed it (a read of a few kilobytes
+ * of GETs may ask for gigabytes of large values), and the rest of the read waits in the
+ * cumulation. Both resume once the channel is writable again.
  */
 public final class RespServerHandler extends ChannelInboundHandlerAdapter
     implements RespDecoder.CommandSink {
@@ -54,6 +60,8 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private ArrayDeque<ByteBuf> held;
   private long heldTicket;
   private boolean heldClose;
+  /** Whether decoding stopped mid-batch until the client reads its replies (reading is off). */
+  private boolean paused;
   /**
    * Where the next command's time starts ({@link System#nanoTime}): taken before a batch is
    * decoded, then each command's end; 0 when commands are not timed. So a command's latency covers
@@ -97,8 +105,9 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
     cumulation = cumulation == null
         ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
-    if (session.awaitingReply()) {
-      // A command is running off the event loop: keep the bytes, read no more until it replies.
+    if (session.awaitingReply() || paused) {
+      // A command is running off the event loop, or the client is not reading its replies: keep
+      // the bytes, read no more until it replies or catches up.
       ctx.channel().config().setAutoRead(false);
       return;
     }
@@ -141,6 +150,12 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       } else {
         // Flushed now: a batch may end without another reply, and nothing else flushes then.
         ctx.writeAndFlush(reply.take(), ctx.voidPromise());
+        if (!ctx.channel().isWritable() && !session.closing()) {
+          // The client is not reading: decode nothing more of this read until it catches up.
+          paused = true;
+          ctx.channel().config().setAutoRead(false);
+          return false;
+        }
       }
     }
     return !session.closing();
@@ -171,7 +186,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     if (cumulation != null && !session.closing()) {
       decodeCumulation();
     }
-    if (!session.awaitingReply() && held == null) {
+    if (!session.awaitingReply() && held == null && !paused) {
       ctx.channel().config().setAutoRead(true);
     }
     channelReadComplete(ctx);
@@ -266,16 +281,36 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
     flushBatch(ctx, last, closing);
     if (!closing && ctx.channel().isWritable()) {
-      ctx.channel().config().setAutoRead(true);
+      if (paused) {
+        resumeDecoding(ctx);
+      } else {
+        ctx.channel().config().setAutoRead(true);
+      }
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable() && held == null) {
-      ctx.channel().config().setAutoRead(true);
+      if (paused && session != null && !session.awaitingReply()) {
+        resumeDecoding(ctx);
+      } else if (!paused) {
+        ctx.channel().config().setAutoRead(true);
+      }
     }
     ctx.fireChannelWritabilityChanged();
+  }
+
+  /** Decodes what waited while the client was behind, and reads on unless it falls behind again. */
+  private void resumeDecoding(ChannelHandlerContext ctx) {
+    paused = false;
+    if (cumulation != null && !session.closing()) {
+      decodeCumulation();
+      channelReadComplete(ctx);
+    }
+    if (!paused && !session.awaitingReply() && held == null && ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   @Override
