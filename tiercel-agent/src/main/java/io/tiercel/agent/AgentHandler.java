@@ -71,8 +71,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
-  /** Replies past this size are sent before the batch ends, so a huge pipeline streams. */
-  private static final int EARLY_WRITE_BYTES = 64 << 10;
   /**
    * Replies queued behind (and including) an outstanding global command at which the client stops
    * being read: it bounds the GGETs in flight, whose replies arrive whether or not the client
@@ -203,7 +201,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     if (session.closing()) {
       return false;
     }
-    if (queue.isEmpty() && reply.pending() > EARLY_WRITE_BYTES) {
+    if (queue.isEmpty() && reply.dueForEarlyWrite()) {
       ctx.writeAndFlush(reply.take(), ctx.voidPromise());
     }
     if (behind()) {

@@ -24,6 +24,8 @@ import io.tiercel.protocol.resp.RespWriter;
 public final class Reply implements ValueReader<Boolean> {
   private static final int MIN_CAPACITY = 512;
   private static final int MAX_GUESS = 64 << 10;
+  /** Replies past this size are sent before their batch ends, so a huge pipeline streams. */
+  private static final int EARLY_WRITE_BYTES = 64 << 10;
 
   private final ByteBufAllocator alloc;
   private ByteBuf out;
@@ -72,6 +74,11 @@ public final class Reply implements ValueReader<Boolean> {
   /** Returns how many bytes are waiting in the batch. */
   public int pending() {
     return out == null ? 0 : out.readableBytes();
+  }
+
+  /** Returns whether the batch so far is large enough to be sent before the batch ends. */
+  public boolean dueForEarlyWrite() {
+    return pending() > EARLY_WRITE_BYTES;
   }
 
   /** Frees an untaken buffer. */

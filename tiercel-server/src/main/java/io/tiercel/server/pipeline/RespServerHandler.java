@@ -45,8 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class RespServerHandler extends ChannelInboundHandlerAdapter
     implements RespDecoder.CommandSink {
   private static final Logger LOG = LoggerFactory.getLogger(RespServerHandler.class);
-  /** Replies past this size are sent before the batch ends, so a huge pipeline streams. */
-  private static final int EARLY_WRITE_BYTES = 64 << 10;
 
   private final CommandDispatcher dispatcher;
   private final LeastConnectionsChooser chooser;
@@ -144,7 +142,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     if (session.awaitingReply()) {
       return false;
     }
-    if (reply.pending() > EARLY_WRITE_BYTES) {
+    if (reply.dueForEarlyWrite()) {
       if (held != null) {
         held.add(reply.take());
       } else {
