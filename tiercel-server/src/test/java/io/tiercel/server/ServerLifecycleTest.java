@@ -1,34 +1,18 @@
 package io.tiercel.server;
 
+import static io.tiercel.server.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercel.core.ManualClock;
-import io.tiercel.persistence.LogSync;
 import io.tiercel.server.command.Session;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Active expiry, idle timeouts, pub/sub context rules and graceful close of a running node. */
 class ServerLifecycleTest {
   @TempDir Path dir;
-
-  /** Polls {@code check} every 20 ms for at most 10 s. */
-  private static boolean eventually(java.util.function.BooleanSupplier check)
-      throws InterruptedException {
-    for (int i = 0; i < 500; i++) {
-      if (check.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return false;
-  }
 
   @Test
   void expiredKeysAreSweptWithoutBeingRead() throws Exception {
@@ -147,40 +131,25 @@ class ServerLifecycleTest {
 
   @Test
   void closeSendsRepliesHeldForTheirFsyncBeforeClosingTheConnection() throws Exception {
-    // Forces pass until the test arms the gate; then each waits until it opens.
-    CountDownLatch fsyncGate = new CountDownLatch(1);
-    AtomicBoolean armed = new AtomicBoolean();
-    AtomicInteger stalled = new AtomicInteger();
-    LogSync stallable = channel -> {
-      if (armed.get()) {
-        stalled.incrementAndGet();
-        try {
-          fsyncGate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("fsync interrupted");
-        }
-      }
-      channel.force(false);
-    };
+    StallableFsync fsync = new StallableFsync();
     ServerConfig config = new ServerConfig().set("port", "0").set("dir", dir.toString())
         .set("appendonly", "yes").set("appendfsync", "always");
     TiercelServer server = new TiercelServer(config, new ManualClock(0))
-        .logSync(stallable).start();
+        .logSync(fsync).start();
     Thread closer = new Thread(server::close, "closer");
     try (RawClient c = RawClient.tcp(server.port())) {
-      armed.set(true);
+      fsync.arm();
       c.command("SET", "k", "v");
       // The SET is applied and its record is in the fsync the gate holds: its +OK is held.
-      assertThat(eventually(() -> stalled.get() > 0)).isTrue();
+      assertThat(eventually(() -> fsync.stalled() > 0)).isTrue();
       closer.start();
       assertThat(eventually(() -> server.node().sessions().stream()
           .allMatch(Session::closing))).isTrue();
-      fsyncGate.countDown();
+      fsync.open();
       assertThat(c.readLine()).isEqualTo("+OK\r\n");
       assertThat(c.closedByServer()).isTrue();
     } finally {
-      fsyncGate.countDown();
+      fsync.open();
       closer.join(20_000);
       server.close();
     }

@@ -34,13 +34,18 @@ import org.slf4j.LoggerFactory;
  * <p>Durability ({@code appendfsync always}): when a batch wrote records that are not yet on
  * disk, its replies are held (in order, with any later ones) and reading stops; the log writer's
  * callback writes and flushes them on this connection's loop once the fsync is done, and reading
- * resumes. The loop itself never blocks, so the writes of every connection share one fsync.
+ * resumes. The loop itself never blocks, so the writes of every connection share one fsync. A
+ * reply is never sent before the writes in front of it are durable: when a batch's replies grow
+ * large enough to be written early ({@link Reply#dueForEarlyWrite}), they are held instead if the
+ * batch's writes are not yet on disk, and decoding stops there, so replies held for an fsync are
+ * bounded like those a slow client leaves unread.
  *
  * <p>Backpressure: a client that does not read its replies stops being read. At the end of a
  * batch, reading stops while the channel is over its write water mark (1 MB waiting); within a
  * batch, decoding stops too, after the command whose reply crossed it (a read of a few kilobytes
  * of GETs may ask for gigabytes of large values), and the rest of the read waits in the
- * cumulation. Both resume once the channel is writable again.
+ * cumulation. Both resume once the channel is writable again. Every path that may lift a stop
+ * (an off-loop reply, an fsync, writability) ends in one place, {@link #readOnIfCaughtUp}.
  */
 public final class RespServerHandler extends ChannelInboundHandlerAdapter
     implements RespDecoder.CommandSink {
@@ -58,8 +63,13 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private ArrayDeque<ByteBuf> held;
   private long heldTicket;
   private boolean heldClose;
-  /** Whether decoding stopped mid-batch until the client reads its replies (reading is off). */
+  /**
+   * Whether decoding stopped mid-batch (reading is off) until the client reads its replies or the
+   * replies held for an fsync are sent.
+   */
   private boolean paused;
+  /** Whether a batch is being decoded: a writability change fired by its early write is nested. */
+  private boolean decoding;
   /**
    * Where the next command's time starts ({@link System#nanoTime}): taken before a batch is
    * decoded, then each command's end; 0 when commands are not timed. So a command's latency covers
@@ -113,6 +123,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   }
 
   private void decodeCumulation() {
+    decoding = true;
     commandStart = dispatcher.timed() ? System.nanoTime() : 0;
     if (batchClock != null) {
       batchClock.begin();
@@ -123,6 +134,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       reply.error("ERR " + e.getMessage());
       session.markClosing();
     } finally {
+      decoding = false;
       if (batchClock != null) {
         batchClock.end();
       }
@@ -143,17 +155,22 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       return false;
     }
     if (reply.dueForEarlyWrite()) {
-      if (held != null) {
-        held.add(reply.take());
-      } else {
-        // Flushed now: a batch may end without another reply, and nothing else flushes then.
-        ctx.writeAndFlush(reply.take(), ctx.voidPromise());
-        if (!ctx.channel().isWritable() && !session.closing()) {
-          // The client is not reading: decode nothing more of this read until it catches up.
-          paused = true;
-          ctx.channel().config().setAutoRead(false);
-          return false;
-        }
+      ByteBuf out = reply.take();
+      long ticket = gate.takeTicket();
+      if (held != null || (ticket != 0 && !gate.isDurable(ticket))) {
+        // Replies in front of these wait for an fsync, so these wait too, and nothing more of
+        // this read runs until they are sent: held replies are bounded like unwritten ones.
+        hold(ctx, out, ticket, false);
+        paused = true;
+        return false;
+      }
+      // Flushed now: a batch may end without another reply, and nothing else flushes then.
+      ctx.writeAndFlush(out, ctx.voidPromise());
+      if (!ctx.channel().isWritable() && !session.closing()) {
+        // The client is not reading: decode nothing more of this read until it catches up.
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+        return false;
       }
     }
     return !session.closing();
@@ -181,12 +198,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       }
       ctx.write(out);
     }
-    if (cumulation != null && !session.closing()) {
-      decodeCumulation();
-    }
-    if (!session.awaitingReply() && held == null && !paused) {
-      ctx.channel().config().setAutoRead(true);
-    }
+    readOnIfCaughtUp(ctx);
     channelReadComplete(ctx);
     ctx.flush();
   }
@@ -278,35 +290,39 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       ctx.write(b);
     }
     flushBatch(ctx, last, closing);
-    if (!closing && ctx.channel().isWritable()) {
-      if (paused) {
-        resumeDecoding(ctx);
-      } else {
-        ctx.channel().config().setAutoRead(true);
-      }
-    }
+    readOnIfCaughtUp(ctx);
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable() && held == null) {
-      if (paused && session != null && !session.awaitingReply()) {
-        resumeDecoding(ctx);
-      } else if (!paused) {
-        ctx.channel().config().setAutoRead(true);
-      }
-    }
+    readOnIfCaughtUp(ctx);
     ctx.fireChannelWritabilityChanged();
   }
 
-  /** Decodes what waited while the client was behind, and reads on unless it falls behind again. */
-  private void resumeDecoding(ChannelHandlerContext ctx) {
-    paused = false;
-    if (cumulation != null && !session.closing()) {
+  /**
+   * Decodes the commands that waited, unless something still stops decoding, then turns reading
+   * back on, unless something still stops reading. Called whenever a reason to stop may have gone
+   * (an off-loop reply, an fsync, the client catching up); a no-op when none did.
+   *
+   * <p>Decoding stops for a command running off the loop ({@link Session#awaitingReply}) and
+   * while {@link #paused}, which lasts until the channel is writable and no reply is held.
+   * Reading also stops while replies are held or the channel is unwritable: what one read brought
+   * is still decoded then, up to one early write, but no more is read. A call nested in a batch's
+   * decoding (its early write's flush changed writability) leaves the decoding to that batch.
+   */
+  private void readOnIfCaughtUp(ChannelHandlerContext ctx) {
+    if (session == null || session.closing()) {
+      return;
+    }
+    if (paused && held == null && ctx.channel().isWritable()) {
+      paused = false;
+    }
+    if (!paused && !session.awaitingReply() && cumulation != null && !decoding) {
       decodeCumulation();
       channelReadComplete(ctx);
     }
-    if (!paused && !session.awaitingReply() && held == null && ctx.channel().isWritable()) {
+    if (!paused && !session.awaitingReply() && held == null && !session.closing()
+        && ctx.channel().isWritable()) {
       ctx.channel().config().setAutoRead(true);
     }
   }
