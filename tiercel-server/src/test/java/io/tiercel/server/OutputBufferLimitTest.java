@@ -3,6 +3,7 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tiercel.server.config.ConfigKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -182,17 +184,85 @@ class OutputBufferLimitTest {
           "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 5");
       assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit", "pubsub 1mb"))
           .isInstanceOf(JedisDataException.class)
-          .hasMessageContaining("(expected: CLASS HARD SOFT SECONDS");
+          .hasMessage("ERR CONFIG SET failed (possibly related to argument "
+              + "'client-output-buffer-limit') - client-output-buffer-limit: 'pubsub 1mb' "
+              + "(expected: CLASS HARD SOFT SECONDS ..., a multiple of 4 words)");
       assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit", "master 1 1 1"))
-          .hasMessageContaining("a class of normal, replica or pubsub, not 'master'");
+          .hasMessageContaining(
+              "a client class of normal, replica (or slave) or pubsub, not 'master'");
       assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit", "pubsub lots 0 0"))
-          .hasMessageContaining("a size such as 32mb, not 'lots'");
+          .hasMessageContaining("a hard or soft limit such as 32mb, not 'lots'");
       assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit", "pubsub 0 0 -1"))
-          .hasMessageContaining("whole seconds, not '-1'");
+          .hasMessageContaining("soft seconds as a whole number, not '-1'");
       assertThat(admin.configGet("client-output-buffer-limit")).containsEntry(
           "client-output-buffer-limit",
           "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 5");
     }
+  }
+
+  @Test
+  void configSetOfOneClassKeepsTheOthersCurrentLimits() throws Exception {
+    try (ServerFixture f = ServerFixture.start(dir);
+        Jedis admin = new Jedis("127.0.0.1", f.port())) {
+      admin.configSet("client-output-buffer-limit", "normal 1gb 8MB 10 slave 64kb 32kb 0");
+      admin.configSet("client-output-buffer-limit", "pubsub 0 0 0");
+      assertThat(admin.configGet("client-output-buffer-limit")).containsEntry(
+          "client-output-buffer-limit",
+          "normal 1073741824 8388608 10 slave 65536 32768 0 pubsub 0 0 0");
+      // replica is slave; the last of a class named twice wins; empty names no class.
+      admin.configSet("client-output-buffer-limit", "replica 1 2 3 REPLICA 4 5 6");
+      admin.configSet("client-output-buffer-limit", "");
+      assertThat(admin.configGet("client-output-buffer-limit")).containsEntry(
+          "client-output-buffer-limit",
+          "normal 1073741824 8388608 10 slave 4 5 6 pubsub 0 0 0");
+    }
+  }
+
+  @Test
+  void anInvalidValueChangesNoClassAndNothingElseInItsConfigSet() throws Exception {
+    try (ServerFixture f = ServerFixture.start(dir);
+        Jedis admin = new Jedis("127.0.0.1", f.port())) {
+      String before = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+      // A good class before a bad one, a good value before a bad key's, the key named twice.
+      assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit",
+          "normal 1mb 1mb 1 master 1 1 1")).hasMessageContaining("not 'master'");
+      assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit",
+          "pubsub 1mb 1mb 1 normal 1mb")).hasMessageContaining("a multiple of 4 words");
+      assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit", "pubsub 1mb 1mb 1",
+          "maxclients", "0")).hasMessageContaining("maxclients: '0'");
+      assertThatThrownBy(() -> admin.configSet("client-output-buffer-limit", "normal 1 1 1",
+          "client-output-buffer-limit", "pubsub 1 1 1")).hasMessage("ERR CONFIG SET failed "
+              + "(possibly related to argument 'client-output-buffer-limit') - duplicate parameter");
+      assertThat(admin.configGet("client-output-buffer-limit"))
+          .containsEntry("client-output-buffer-limit", before);
+      assertThat(admin.configGet("maxclients")).containsEntry("maxclients", "10000");
+    }
+  }
+
+  @Test
+  void aConfigFileWithOneLinePerClassKeepsAllThreeAndAFlagChangesOnlyItsClass() throws Exception {
+    Path file = dir.resolve("tiercel.conf");
+    Files.writeString(file, """
+        client-output-buffer-limit normal 1mb 512kb 5
+        client-output-buffer-limit replica 2mb 1mb 10
+        client-output-buffer-limit pubsub 4mb 2mb 20
+        """);
+    try (ServerFixture f = ServerFixture.start(dir, c -> c.loadFile(file));
+        Jedis admin = new Jedis("127.0.0.1", f.port())) {
+      assertThat(admin.configGet("client-output-buffer-limit")).containsEntry(
+          "client-output-buffer-limit",
+          "normal 1048576 524288 5 slave 2097152 1048576 10 pubsub 4194304 2097152 20");
+    }
+    ServerConfig flagged = ServerConfig.parse("--config", file.toString(),
+        "--client-output-buffer-limit", "slave 0 0 0");
+    assertThat(flagged.get(ConfigKeys.CLIENT_OUTPUT_BUFFER_LIMIT).format()).isEqualTo(
+        "normal 1048576 524288 5 slave 0 0 0 pubsub 4194304 2097152 20");
+    Files.writeString(file, """
+        client-output-buffer-limit normal 1mb 512kb 5
+        client-output-buffer-limit pubsub 4mb 2mb soon
+        """);
+    assertThatThrownBy(() -> ServerConfig.parse("--config", file.toString()))
+        .hasMessageContaining("tiercel.conf:2: client-output-buffer-limit: 'pubsub 4mb 2mb soon'");
   }
 
   /** Publishes 16 KB messages until PUBLISH reaches nobody; returns how many it took. */

@@ -101,6 +101,12 @@ public final class ConfigKey<T> {
     return type.parse(name, text);
   }
 
+  /** Returns {@code current} changed by {@code text} (see {@link ConfigType#update}). */
+  @SuppressWarnings("unchecked")
+  public T update(Object current, String text) {
+    return type.update(name, (T) current, text);
+  }
+
   /** Formats a value of this key. */
   @SuppressWarnings("unchecked")
   public String format(Object value) {

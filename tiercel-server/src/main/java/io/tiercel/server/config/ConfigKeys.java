@@ -94,7 +94,7 @@ public final class ConfigKeys {
       "client-output-buffer-limit", outputBufferLimits(), OutputBufferLimits.DEFAULT, RUNTIME,
       "CLASS HARD SOFT SECONDS per class (normal, replica, pubsub): a client with more than HARD "
           + "bytes waiting to be sent, or more than SOFT for SECONDS, is closed; 0 no limit; "
-          + "pubsub bounds every client that gets pushes");
+          + "classes not named keep their limits; pubsub bounds every client that gets pushes");
   /** Largest HTTP request body. */
   public static final ConfigKey<Long> HTTP_MAX_CONTENT_LENGTH = ConfigKey.of(
       "http-max-content-length", bytes(1, Integer.MAX_VALUE), 64L << 20, STARTUP,

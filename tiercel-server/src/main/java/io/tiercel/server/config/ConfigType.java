@@ -17,6 +17,15 @@ public interface ConfigType<T> {
   /** Parses {@code text} for the setting {@code key}, or throws naming both. */
   T parse(String key, String text);
 
+  /**
+   * Returns {@code current} changed by {@code text}, as a flag, a config-file line or {@code
+   * CONFIG SET} changes it: for most types the text is the whole new value; a type whose text may
+   * name only part of a value keeps the rest of {@code current}, all or nothing.
+   */
+  default T update(String key, T current, String text) {
+    return parse(key, text);
+  }
+
   /** Formats a value the way {@link #parse} reads it back (as CONFIG GET shows it). */
   String format(T value);
 
@@ -310,12 +319,20 @@ public interface ConfigType<T> {
     };
   }
 
-  /** Redis's {@code client-output-buffer-limit}: {@code CLASS HARD SOFT SECONDS ...}. */
+  /**
+   * Redis's {@code client-output-buffer-limit}: {@code CLASS HARD SOFT SECONDS ...}; a change
+   * replaces the classes it names and keeps the others, as Redis does.
+   */
   static ConfigType<OutputBufferLimits> outputBufferLimits() {
     return new ConfigType<>() {
       @Override
       public OutputBufferLimits parse(String key, String text) {
-        return OutputBufferLimits.parse(key, text);
+        return OutputBufferLimits.DEFAULT.with(key, text);
+      }
+
+      @Override
+      public OutputBufferLimits update(String key, OutputBufferLimits current, String text) {
+        return current.with(key, text);
       }
 
       @Override

@@ -1,14 +1,21 @@
 package io.tiercel.server.config;
 
 import io.tiercel.core.ConfigValues;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The value of {@code client-output-buffer-limit}, in Redis's syntax: for each class of client
  * ({@code normal}, {@code replica} (or {@code slave}), {@code pubsub}) a hard limit, a soft limit
  * and how many seconds a client may stay over the soft limit, e.g.
- * {@code pubsub 32mb 8mb 60}. A limit of 0 is no limit. Classes the text does not name keep
- * their defaults.
+ * {@code pubsub 32mb 8mb 60}. A limit of 0 is no limit.
+ *
+ * <p><b>A change names classes.</b> As in Redis ({@code setConfigClientOutputBufferLimitOption}),
+ * a value replaces the classes it names and keeps the others' current limits: {@code CONFIG SET
+ * client-output-buffer-limit "pubsub 0 0 0"} leaves a customised {@code normal} class alone, and a
+ * config file with one line per class (as redis.conf ships) gets all three. A value is checked
+ * whole before any class changes, so a bad class anywhere changes nothing; an empty value names no
+ * class and changes nothing.
  *
  * @param normal clients that only get replies to their own commands
  * @param replica replicas (accepted for compatibility; a node sends replicas nothing yet)
@@ -38,27 +45,33 @@ public record OutputBufferLimits(Limit normal, Limit replica, Limit pubsub) {
     }
   }
 
-  /** Parses {@code text} for the setting {@code key}, or throws naming the bad part. */
-  public static OutputBufferLimits parse(String key, String text) {
-    String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
-    if (words.length == 0 || words.length % 4 != 0) {
-      throw ConfigType.invalid(key, text, SYNTAX);
+  /**
+   * Returns these limits with the classes {@code text} names replaced, or throws naming the bad
+   * part of the setting {@code key}.
+   */
+  public OutputBufferLimits with(String key, String text) {
+    String[] words = text.isBlank() ? new String[0] : text.trim().split("\\s+");
+    if (words.length % 4 != 0) {
+      throw ConfigType.invalid(key, text, "CLASS HARD SOFT SECONDS ..., a multiple of 4 words");
     }
-    Limit normal = DEFAULT.normal;
-    Limit replica = DEFAULT.replica;
-    Limit pubsub = DEFAULT.pubsub;
+    Limit n = normal;
+    Limit r = replica;
+    Limit p = pubsub;
     for (int i = 0; i < words.length; i += 4) {
+      String name = words[i].toLowerCase(Locale.ROOT);
+      if (!List.of("normal", "replica", "slave", "pubsub").contains(name)) {
+        throw ConfigType.invalid(key, text,
+            "a client class of normal, replica (or slave) or pubsub, not '" + words[i] + "'");
+      }
       Limit limit = new Limit(size(key, text, words[i + 1]), size(key, text, words[i + 2]),
           seconds(key, text, words[i + 3]));
-      switch (words[i].toLowerCase(Locale.ROOT)) {
-        case "normal" -> normal = limit;
-        case "replica", "slave" -> replica = limit;
-        case "pubsub" -> pubsub = limit;
-        default -> throw ConfigType.invalid(key, text,
-            "a class of normal, replica or pubsub, not '" + words[i] + "'");
+      switch (name) {
+        case "normal" -> n = limit;
+        case "pubsub" -> p = limit;
+        default -> r = limit;
       }
     }
-    return new OutputBufferLimits(normal, replica, pubsub);
+    return new OutputBufferLimits(n, r, p);
   }
 
   /** Formats the limits as Redis's CONFIG GET shows them, sizes in bytes. */
@@ -67,13 +80,11 @@ public record OutputBufferLimits(Limit normal, Limit replica, Limit pubsub) {
         + pubsub.format();
   }
 
-  static final String SYNTAX = "CLASS HARD SOFT SECONDS ..., CLASS one of normal, replica, pubsub";
-
   private static long size(String key, String text, String word) {
     try {
       return ConfigValues.parseBytes(key, word);
     } catch (IllegalArgumentException e) {
-      throw ConfigType.invalid(key, text, "a size such as 32mb, not '" + word + "'");
+      throw ConfigType.invalid(key, text, "a hard or soft limit such as 32mb, not '" + word + "'");
     }
   }
 
@@ -86,6 +97,6 @@ public record OutputBufferLimits(Limit normal, Limit replica, Limit pubsub) {
     } catch (NumberFormatException e) {
       // falls through
     }
-    throw ConfigType.invalid(key, text, "whole seconds, not '" + word + "'");
+    throw ConfigType.invalid(key, text, "soft seconds as a whole number, not '" + word + "'");
   }
 }

@@ -44,25 +44,27 @@ public final class Settings {
   }
 
   /**
-   * Sets the key named {@code name} from text before start (flags and the config file).
+   * Changes the key named {@code name} by text before start (flags and the config file, in
+   * order), as {@link ConfigType#update} reads it against the value so far.
    *
    * @throws ConfigException if no key has that name or the value is bad
    */
   public ConfigKey<?> set(String name, String text) {
     ConfigKey<?> key = require(name, "unknown key '" + name + "'");
-    values.put(key, parse(key, text));
+    values.put(key, update(key, text));
     return key;
   }
 
   /**
-   * Applies {@code CONFIG SET name value [name value ...]} while the node runs: every name and
-   * value is checked before any is applied.
+   * Applies {@code CONFIG SET name value [name value ...]} while the node runs: every name, then
+   * every value, is checked before any is applied, as Redis does. A key named twice (by any of
+   * its names) is refused, as in Redis: each value is read against the key's value before the
+   * command, so a second one would silently drop the first.
    *
    * @throws ConfigException naming the first bad key
    */
   public synchronized void setAtRuntime(List<String> namesAndValues) {
     List<ConfigKey<?>> keys = new ArrayList<>();
-    List<Object> parsed = new ArrayList<>();
     for (int i = 0; i + 1 < namesAndValues.size(); i += 2) {
       String name = namesAndValues.get(i);
       ConfigKey<?> key = require(name, "unknown key '" + name + "'");
@@ -70,8 +72,14 @@ public final class Settings {
         throw new ConfigException(name, ConfigException.Reason.IMMUTABLE,
             "can't set immutable config");
       }
+      if (keys.contains(key)) {
+        throw new ConfigException(name, ConfigException.Reason.INVALID, "duplicate parameter");
+      }
       keys.add(key);
-      parsed.add(parse(key, namesAndValues.get(i + 1)));
+    }
+    List<Object> parsed = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      parsed.add(update(keys.get(i), namesAndValues.get(2 * i + 1)));
     }
     for (int i = 0; i < keys.size(); i++) {
       apply(keys.get(i), parsed.get(i));
@@ -129,9 +137,9 @@ public final class Settings {
     return key;
   }
 
-  private static Object parse(ConfigKey<?> key, String text) {
+  private Object update(ConfigKey<?> key, String text) {
     try {
-      return key.parse(text);
+      return key.update(get(key), text);
     } catch (ConfigException e) {
       throw e;
     } catch (IllegalArgumentException e) {
