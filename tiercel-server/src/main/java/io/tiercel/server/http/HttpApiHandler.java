@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.tiercel.core.CacheFullException;
+import io.tiercel.persistence.CommitGate;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.metrics.HttpMetrics;
 import io.tiercel.server.transport.LeastConnectionsChooser;
@@ -25,11 +26,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * Slow ones ({@code /metrics}, purge) run on the admin executor, and key routes of a cache with
  * a backing store (whose reads and writes may wait for the database) run on the key's lane of
  * that cache, as the RESP commands do; while one is out, reading stops and requests already
- * decoded wait in a queue, so pipelined responses stay in order.
+ * decoded wait in a queue, so pipelined responses stay in order. A write to a cache whose log is
+ * {@code appendfsync always} is answered only once it is on disk: the response waits for the
+ * log's fsync the same way, so a {@code 204} never acknowledges a write a crash could lose.
  * Responses of one read batch are flushed together on {@code channelReadComplete}.
  *
  * <p>Backpressure: a client that pipelines requests and does not read the responses must not
@@ -124,20 +127,27 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     RestApi.Lane lane = api.laneOf(route, segments, query);
+    CompletableFuture<FullHttpResponse> answered;
     if (!route.offloaded && lane == null) {
-      respond(ctx, req, route, run(ctx, route, segments, query, req), start, false);
-      return;
+      FullHttpResponse now = run(ctx, route, segments, query, req);
+      answered = durable(now);
+      if (answered.isDone()) {
+        respond(ctx, req, route, now, start, false);
+        return;
+      }
+    } else {
+      // The run and its ticket are taken on the thread that runs it: the ticket is per thread.
+      Supplier<CompletableFuture<FullHttpResponse>> work =
+          () -> durable(run(ctx, route, segments, query, req));
+      try {
+        answered = (lane != null ? lane.cache().submit(lane.key(), work::get)
+            : CompletableFuture.supplyAsync(work, admin)).thenCompose(f -> f);
+      } catch (RejectedExecutionException e) {
+        answered = CompletableFuture.failedFuture(e);
+      }
     }
     busy = true;
     ctx.channel().config().setAutoRead(false);
-    Callable<FullHttpResponse> work = () -> run(ctx, route, segments, query, req);
-    CompletableFuture<FullHttpResponse> answered;
-    try {
-      answered = lane != null ? lane.cache().submit(lane.key(), work)
-          : CompletableFuture.supplyAsync(() -> run(ctx, route, segments, query, req), admin);
-    } catch (RejectedExecutionException e) {
-      answered = CompletableFuture.failedFuture(e);
-    }
     answered.whenComplete((response, failure) -> {
       try {
         ctx.executor().execute(() -> {
@@ -155,6 +165,22 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
         req.release();
       }
     });
+  }
+
+  /**
+   * Returns {@code response} once the writes it acknowledges are durable: at once unless the
+   * calling thread left a log ticket that is not ({@code appendfsync always}), in which case it
+   * completes on the log writer's thread after the fsync, as a RESP reply is held.
+   */
+  private CompletableFuture<FullHttpResponse> durable(FullHttpResponse response) {
+    CommitGate gate = node.commitGate();
+    long ticket = gate.takeTicket();
+    if (ticket == 0 || gate.isDurable(ticket)) {
+      return CompletableFuture.completedFuture(response);
+    }
+    CompletableFuture<FullHttpResponse> later = new CompletableFuture<>();
+    gate.whenDurable(ticket, () -> later.complete(response));
+    return later;
   }
 
   /** Returns the answer to a request whose off-loop run failed before it could answer. */
