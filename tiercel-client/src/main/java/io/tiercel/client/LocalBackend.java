@@ -6,7 +6,6 @@ import io.tiercel.persistence.CommitGate;
 import io.tiercel.persistence.Persistence;
 import io.tiercel.server.ServerConfig;
 import io.tiercel.server.TiercelServer;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -112,14 +111,8 @@ final class LocalBackend implements Backend {
 
   /** Waits until the writes this thread made are in the log as far as the fsync policy says. */
   private void awaitDurable() {
-    long ticket = gate.takeTicket();
-    if (ticket == 0 || gate.isDurable(ticket)) {
-      return;
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    gate.whenDurable(ticket, () -> done.complete(null));
     try {
-      done.get(DURABLE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      gate.takeTicketFuture().get(DURABLE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CacheUnavailableException("interrupted waiting for the log", true, e);

@@ -1,5 +1,7 @@
 package io.tiercel.persistence;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Lets a connection hold its replies until the writes behind them are on disk
  * ({@code appendfsync always}), without blocking the thread.
@@ -17,6 +19,20 @@ public interface CommitGate {
 
   /** Runs {@code action} on the log writer's thread once {@code ticket} is durable (or at once). */
   void whenDurable(long ticket, Runnable action);
+
+  /**
+   * Takes this thread's ticket ({@link #takeTicket}) and returns a future that completes once it
+   * is durable: already complete if there is none or it is, else on the log writer's thread.
+   */
+  default CompletableFuture<Void> takeTicketFuture() {
+    long ticket = takeTicket();
+    if (ticket == 0 || isDurable(ticket)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> durable = new CompletableFuture<>();
+    whenDurable(ticket, () -> durable.complete(null));
+    return durable;
+  }
 
   /** The gate of a node that needs no waiting. */
   CommitGate NONE = new CommitGate() {

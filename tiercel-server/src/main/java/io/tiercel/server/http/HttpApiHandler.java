@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.tiercel.core.CacheFullException;
-import io.tiercel.persistence.CommitGate;
 import io.tiercel.server.command.Node;
 import io.tiercel.server.metrics.HttpMetrics;
 import io.tiercel.server.transport.LeastConnectionsChooser;
@@ -173,14 +172,7 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
    * completes on the log writer's thread after the fsync, as a RESP reply is held.
    */
   private CompletableFuture<FullHttpResponse> durable(FullHttpResponse response) {
-    CommitGate gate = node.commitGate();
-    long ticket = gate.takeTicket();
-    if (ticket == 0 || gate.isDurable(ticket)) {
-      return CompletableFuture.completedFuture(response);
-    }
-    CompletableFuture<FullHttpResponse> later = new CompletableFuture<>();
-    gate.whenDurable(ticket, () -> later.complete(response));
-    return later;
+    return node.commitGate().takeTicketFuture().thenApply(durable -> response);
   }
 
   /** Returns the answer to a request whose off-loop run failed before it could answer. */
