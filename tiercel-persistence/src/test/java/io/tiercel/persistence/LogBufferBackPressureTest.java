@@ -86,8 +86,11 @@ class LogBufferBackPressureTest {
     }, "writer");
     t.start();
 
-    assertThat(StallableSync.await(() -> writer.waitingForRoom() == 1))
-        .as("the writer waits for room").isTrue();
+    // Waits for the steady state: the log writer held in the fsync (so nothing drains) and the
+    // appender waiting on a refilled buffer. Earlier, the appender may still count as waiting
+    // just after the log writer wrote everything out (buffer empty) and woke it.
+    assertThat(StallableSync.await(() -> sync.held() == 1 && writer.waitingForRoom() == 1
+        && writer.bufferedBytes() > 0)).as("the writer waits for room").isTrue();
     assertThat(done.get()).isLessThan(total);
     long oneRecord = 8 + 1 + 8 + 4 + 6 + 4 + VALUE + 8;
     assertThat(writer.bufferedBytes()).as("the buffer stays within its limit plus one record")
