@@ -13,7 +13,8 @@ import java.util.Objects;
  * {@code CACHE CREATE} and tests: {@code policy=tinylfu,maxmemory=64mb,ttl=10m}. Keys:
  * <ul>
  *   <li>{@code policy=[lru|arc|tinylfu]} (default {@code tinylfu})
- *   <li>{@code maxmemory=[size]}: bytes of keys, values and per-entry overhead (default 512mb)
+ *   <li>{@code maxmemory=[size]}: bytes of keys, values and per-entry overhead (default 512mb),
+ *       with Redis's units ({@link ConfigValues}: {@code 64mb} is 64 MiB, {@code 64m} 64,000,000)
  *   <li>{@code ttl=[duration]}: expiry of writes that set none, {@code 0} for none (default 0)
  * </ul>
  */
@@ -110,7 +111,7 @@ public record CacheConfig(EvictionPolicyKind policy, long maxMemory, Duration de
       String k = key.trim().toLowerCase(Locale.ROOT);
       switch (k) {
         case "policy" -> policy(EvictionPolicyKind.parse(value));
-        case "maxmemory", "max-memory" -> maxMemory(ConfigValues.parseBytes(k, value));
+        case "maxmemory", "max-memory" -> maxMemory(ConfigValues.parseBytes(k, value.strip()));
         case "ttl", "default-ttl", "expiry" -> defaultTtl(ConfigValues.parseDuration(k, value));
         default -> throw new IllegalArgumentException(
             "cache spec: unknown key '" + key.trim() + "' (expected: policy, maxmemory or ttl)");

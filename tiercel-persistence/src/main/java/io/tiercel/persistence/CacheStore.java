@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class CacheStore {
   private static final Logger LOG = LoggerFactory.getLogger(CacheStore.class);
   static final String MANIFEST = "cache.meta";
+  /** A budget of whole tebibytes as earlier versions recorded it, e.g. {@code maxmemory=2tb}. */
+  private static final Pattern TEBIBYTES = Pattern.compile("(^|,)maxmemory=(\\d{1,7})tb(?=,|$)");
 
   final String name;
   final Path dir;
@@ -71,6 +74,21 @@ final class CacheStore {
     return config.toMap().entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(","));
+  }
+
+  /**
+   * Returns a recorded spec as {@link CacheConfig#parse} reads it today. Specs are recorded with
+   * {@code ConfigValues.formatBytes}, whose {@code kb mb gb} read as they always did; earlier
+   * versions also wrote whole tebibytes as {@code Ntb}, a unit sizes no longer accept (Redis has
+   * none), so that one is rewritten as bytes.
+   */
+  static String upgradeSpec(String spec) {
+    return TEBIBYTES.matcher(spec).replaceAll(m -> {
+      long tebibytes = Long.parseLong(m.group(2));
+      // A count no long holds is left as written, for the parser to refuse by name.
+      return tebibytes > Long.MAX_VALUE >> 40 ? m.group()
+          : m.group(1) + "maxmemory=" + (tebibytes << 40);
+    });
   }
 
   /** Returns the spec in {@code dir}'s legacy manifest, or null if there is none. */

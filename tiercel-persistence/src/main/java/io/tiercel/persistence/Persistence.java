@@ -234,7 +234,8 @@ public final class Persistence implements CacheDecorator, AutoCloseable {
       if (settings == null) {
         settings = config.cacheDefaults().withSpec(e.settingsSpec());
       }
-      create(e.name(), settings, () -> caches.create(e.name(), CacheConfig.parse(e.cacheSpec())));
+      create(e.name(), settings,
+          () -> caches.create(e.name(), CacheConfig.parse(CacheStore.upgradeSpec(e.cacheSpec()))));
     }
     List<CacheCatalog.Entry> entries = new ArrayList<>();
     for (String name : live.keySet()) {

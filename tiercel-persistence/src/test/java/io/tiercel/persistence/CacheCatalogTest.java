@@ -170,6 +170,18 @@ class CacheCatalogTest {
     assertThat(open(true).names()).containsExactly("default", "sessions");
   }
 
+  @Test
+  void aBudgetRecordedInTebibytesByEarlierVersionsLoadsAsTheSameBytes() throws IOException {
+    // Earlier versions recorded whole tebibytes as "tb", a unit sizes no longer read (as Redis).
+    Path legacy = dir.resolve("big");
+    Files.createDirectories(legacy);
+    Files.writeString(legacy.resolve(CacheStore.MANIFEST), "policy=lru,maxmemory=2tb,ttl=0\n");
+
+    assertThat(open(true).get("big").config().maxMemory()).isEqualTo(2L << 40);
+    assertThat(open(true).get("big").config().maxMemory()).as("from the rewritten catalog")
+        .isEqualTo(2L << 40);
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {

@@ -20,7 +20,10 @@ import java.util.Set;
  * error (other data types: an intended difference); {@code [scanall]} a SCAN iterated to cursor
  * 0 on each server and the sets of keys compared; {@code [raw]} the one argument is sent as is
  * (inline commands); {@code [resp2]}/{@code [resp3]} only in that protocol; {@code [docs]} a
- * {@code COMMAND DOCS} reply compared by shape (see {@code RedisCompatibilityTest#docsDifference}).
+ * {@code COMMAND DOCS} reply compared by shape (see {@code RedisCompatibilityTest#docsDifference});
+ * {@code [prefix]} both errors, their texts equal up to Redis's first {@code " - "} (the
+ * {@code CONFIG SET failed (possibly related to argument 'key') - } part), the reason after it
+ * Tiercel's own.
  *
  * @param line the 1-based line number in the file
  * @param options the options, without brackets
@@ -82,7 +85,7 @@ record CompatCase(int line, Set<String> options, long near, List<byte[]> args, S
         option = "near";
       }
       if (!Set.of("near", "unordered", "type", "unknown", "scanall", "raw", "resp2", "resp3",
-          "docs")
+          "docs", "prefix")
           .contains(option)) {
         throw new IllegalArgumentException("line " + number + ": unknown option " + option);
       }

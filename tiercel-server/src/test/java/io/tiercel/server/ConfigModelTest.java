@@ -65,7 +65,8 @@ class ConfigModelTest {
   @Test
   void unknownKeysAndBadValuesNameTheKeyAndWhatWasExpected() throws Exception {
     assertThatThrownBy(() -> ServerConfig.parse("--maxmemory", "lots"))
-        .hasMessage("maxmemory: 'lots' (expected: a size such as 1048576, 512mb or 2g)");
+        .hasMessage("maxmemory: 'lots' (expected: a size such as 1048576, 512mb or 2gb; "
+            + "units k m g (powers of 1000), kb mb gb (of 1024))");
     assertThatThrownBy(() -> ServerConfig.parse("--maxmemory", "0"))
         .hasMessage("maxmemory: '0' (expected: a size above 0)");
     assertThatThrownBy(() -> ServerConfig.parse("--policy", "fifo"))
@@ -150,6 +151,29 @@ class ConfigModelTest {
       assertThat(c.readLike(expected)).isEqualTo(expected);
       c.command("CONFIG", "SET", "loglevel", "info");
       assertThat(c.readLine()).isEqualTo("+OK\r\n");
+    }
+  }
+
+  @Test
+  void configSetReadsSizesAsRedisDoesWithoutARedisToCompareWith() throws Exception {
+    // RedisCompatibilityTest checks the same against redis-server; this runs where none is.
+    try (ServerFixture f = ServerFixture.start(dir);
+        RawClient c = RawClient.tcp(f.port())) {
+      for (String[] sizeAndBytes : new String[][] {{"1k", "1000"}, {"1K", "1000"},
+          {"1kb", "1024"}, {"3m", "3000000"}, {"3MB", "3145728"}, {"2g", "2000000000"},
+          {"2Gb", "2147483648"}}) {
+        c.command("CONFIG", "SET", "maxmemory", sizeAndBytes[0]);
+        assertThat(c.readLine()).isEqualTo("+OK\r\n");
+        assertThat(c.command("CONFIG", "GET", "maxmemory").reply().children().get(1).text())
+            .as(sizeAndBytes[0]).isEqualTo(sizeAndBytes[1]);
+      }
+      assertThat(f.server.caches().defaultCache().config().maxMemory()).isEqualTo(2L << 30);
+      for (String refused : new String[] {"1tb", "1.5mb", "-1", "1 mb"}) {
+        c.command("CONFIG", "SET", "maxmemory", refused);
+        assertThat(c.readLine()).as(refused).startsWith("-ERR CONFIG SET failed (possibly "
+            + "related to argument 'maxmemory') - maxmemory: '" + refused + "' (expected: ");
+      }
+      assertThat(f.server.caches().defaultCache().config().maxMemory()).isEqualTo(2L << 30);
     }
   }
 

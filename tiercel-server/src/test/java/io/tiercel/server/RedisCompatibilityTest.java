@@ -215,6 +215,14 @@ class RedisCompatibilityTest {
     if (c.has("type")) {
       return mine.type() == theirs.type() ? null : "types differ";
     }
+    if (c.has("prefix")) {
+      if (!mine.isError() || !theirs.isError()) {
+        return "not both errors";
+      }
+      int dash = theirs.text().indexOf(" - ");
+      String prefix = dash < 0 ? theirs.text() : theirs.text().substring(0, dash + 3);
+      return mine.text().startsWith(prefix) ? null : "differ before the reason";
+    }
     if (c.has("docs")) {
       return docsDifference(mine, theirs);
     }
