@@ -80,4 +80,21 @@ class AgentLocalReadTest {
     assertThat(client.read()).isEqualTo(1L);
     assertThat(client.read()).isNull();
   }
+
+  @Test
+  void memoryAndObjectAnswerFromTheAgentsOwnStore() throws Exception {
+    start();
+    // A plain SET stays in the agent's store: the node never sees the key.
+    assertThat(client.call("SET", "local", "12345")).isEqualTo("OK");
+
+    assertThat((Long) client.call("MEMORY", "USAGE", "local")).isPositive();
+    assertThat(client.call("OBJECT", "ENCODING", "local")).isEqualTo("int");
+    assertThat(client.call("OBJECT", "REFCOUNT", "local")).isEqualTo(1L);
+    assertThat((Long) client.call("OBJECT", "FREQ", "local")).isBetween(0L, 15L);
+    assertThat(client.call("MEMORY", "USAGE", "absent")).isNull();
+    String stats = String.valueOf(client.call("INFO", "stats"));
+    assertThat(InfoFields.field(stats, "keyspace_hits")).as("no inspection is a read")
+        .isEqualTo("0");
+    assertThat(InfoFields.field(stats, "keyspace_misses")).isEqualTo("0");
+  }
 }

@@ -12,12 +12,14 @@ import java.util.function.Consumer;
  * returned are copies the caller owns.
  */
 public interface Cache {
-  /** {@link #expireAt} of a key that is not present. */
+  /** {@link #expireAt}, {@link #entryWeight} and {@link #frequency} of a key that is not present. */
   long ABSENT = -2;
   /** {@link #expireAt} of a key that never expires; also "no expiry" where one is passed. */
   long NO_EXPIRY = -1;
   /** Passed where an expiry is expected: the cache's default time to live from now, if any. */
   long DEFAULT_TTL = -3;
+  /** {@link #frequency} of a key in a cache whose eviction policy counts no frequencies. */
+  long FREQUENCY_NOT_TRACKED = -1;
 
   /** Returns the cache's name. */
   String name();
@@ -37,6 +39,34 @@ public interface Cache {
 
   /** Returns whether {@code key} holds a live value, without counting a hit or a miss. */
   boolean containsKey(byte[] key);
+
+  /*
+   * Inspection (MEMORY USAGE, OBJECT). The three methods below look at the entry the cache holds
+   * in memory, as an administrator's tool does: they count neither a hit nor a miss, are not an
+   * access for the eviction policy, and never load from or wait for a backing store. They are rare
+   * calls and may cost more than a read; the read path pays nothing for them.
+   */
+
+  /**
+   * Passes the live value of {@code key} to {@code reader} as {@link #read} does, but as an
+   * inspection (see above); returns null if the cache holds no live value for the key.
+   */
+  <R> R peek(byte[] key, ValueReader<R> reader);
+
+  /**
+   * Returns the bytes {@code key}'s entry is charged against the cache's budget (key, value and
+   * the entry's overhead, as {@link #weightedSize} sums them), or {@link #ABSENT} if the cache
+   * holds no live value for the key. An inspection (see above).
+   */
+  long entryWeight(byte[] key);
+
+  /**
+   * Returns the eviction policy's estimate of how often {@code key} was requested recently (the
+   * W-TinyLFU sketch's count, 0 to 15), {@link #ABSENT} if the cache holds no live value for the
+   * key, or {@link #FREQUENCY_NOT_TRACKED} if its policy counts no frequencies (lru, arc). An
+   * inspection (see above); it applies pending maintenance first, so buffered reads are counted.
+   */
+  long frequency(byte[] key);
 
   /** Stores {@code value} under {@code key} with the cache's default time to live. */
   void put(byte[] key, byte[] value);

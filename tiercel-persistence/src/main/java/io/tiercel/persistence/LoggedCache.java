@@ -84,6 +84,21 @@ final class LoggedCache implements Cache {
   }
 
   @Override
+  public <R> R peek(byte[] key, ValueReader<R> reader) {
+    return inner.peek(key, reader);
+  }
+
+  @Override
+  public long entryWeight(byte[] key) {
+    return inner.entryWeight(key);
+  }
+
+  @Override
+  public long frequency(byte[] key) {
+    return inner.frequency(key);
+  }
+
+  @Override
   public void put(byte[] key, byte[] value) {
     put(key, value, DEFAULT_TTL);
   }

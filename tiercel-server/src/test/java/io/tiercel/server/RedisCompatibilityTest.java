@@ -110,6 +110,59 @@ class RedisCompatibilityTest {
     }
   }
 
+  /**
+   * OBJECT FREQ depends on the eviction policy, which the case file cannot set differently on the
+   * two servers: Redis's allkeys-lru against a Tiercel lru (then arc) cache must give the same
+   * error, and allkeys-lfu against tinylfu an integer each (Redis's logarithmic counter, Tiercel's
+   * sketch estimate). Missing keys answer nil under every policy. Both servers get their policy
+   * back at the end, since they outlive the test.
+   */
+  @Test
+  void objectFreqAnswersAsRedisUnderAnLruAndAnLfuPolicy() throws Exception {
+    try (RawClient t = RawClient.tcp(servers.tiercel.port());
+        RawClient r = RawClient.tcp(servers.redis.port())) {
+      String tiercelPolicy = t.command("CONFIG", "GET", "maxmemory-policy").reply().children()
+          .get(1).text();
+      String redisPolicy = r.command("CONFIG", "GET", "maxmemory-policy").reply().children()
+          .get(1).text();
+      try {
+        for (RawClient c : List.of(t, r)) {
+          assertThat(c.command("SET", "freq:k", "v").reply().raw()).isEqualTo("+OK\r\n");
+        }
+        assertThat(r.command("CONFIG", "SET", "maxmemory-policy", "allkeys-lru").reply().raw())
+            .isEqualTo("+OK\r\n");
+        for (String policy : List.of("lru", "arc")) {
+          assertThat(t.command("CONFIG", "SET", "maxmemory-policy", policy).reply().raw())
+              .isEqualTo("+OK\r\n");
+          RespValue mine = t.command("OBJECT", "FREQ", "freq:k").reply();
+          assertThat(mine.isError()).as(policy).isTrue();
+          assertThat(mine.raw()).as(policy)
+              .isEqualTo(r.command("OBJECT", "FREQ", "freq:k").reply().raw());
+          assertThat(t.command("OBJECT", "FREQ", "freq:none").reply().raw()).as(policy)
+              .isEqualTo(r.command("OBJECT", "FREQ", "freq:none").reply().raw())
+              .isEqualTo("$-1\r\n");
+        }
+
+        assertThat(r.command("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu").reply().raw())
+            .isEqualTo("+OK\r\n");
+        assertThat(t.command("CONFIG", "SET", "maxmemory-policy", "tinylfu").reply().raw())
+            .isEqualTo("+OK\r\n");
+        for (RawClient c : List.of(t, r)) {
+          RespValue frequency = c.command("OBJECT", "FREQ", "freq:k").reply();
+          assertThat(frequency.type()).as(frequency.printable()).isEqualTo(':');
+          assertThat(Long.parseLong(frequency.text())).isNotNegative();
+          assertThat(c.command("OBJECT", "FREQ", "freq:none").reply().raw()).isEqualTo("$-1\r\n");
+        }
+      } finally {
+        t.command("CONFIG", "SET", "maxmemory-policy", tiercelPolicy).reply();
+        r.command("CONFIG", "SET", "maxmemory-policy", redisPolicy).reply();
+        for (RawClient c : List.of(t, r)) {
+          c.command("DEL", "freq:k").reply();
+        }
+      }
+    }
+  }
+
   /** Runs a case; a missing reply or a closed connection becomes a {@code !} pseudo reply. */
   private static RespValue runOrFailure(RawClient client, CompatCase c) throws IOException {
     try {

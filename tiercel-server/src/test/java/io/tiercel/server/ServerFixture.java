@@ -18,8 +18,14 @@ final class ServerFixture implements AutoCloseable {
 
   /** Starts a node whose UNIX socket lives in a new temporary directory, deleted on close. */
   static ServerFixture startInTempDir(String prefix) throws Exception {
+    return startInTempDir(prefix, c -> {});
+  }
+
+  /** As {@link #startInTempDir(String)}, with {@code settings} applied to the node's config. */
+  static ServerFixture startInTempDir(String prefix, Consumer<ServerConfig> settings)
+      throws Exception {
     Path dir = java.nio.file.Files.createTempDirectory(prefix);
-    ServerFixture fixture = start(dir);
+    ServerFixture fixture = start(dir, settings);
     fixture.ownDir = dir;
     return fixture;
   }

@@ -339,6 +339,24 @@ public final class BackedCache implements Cache, AutoCloseable {
     return onLane(key, () -> ensureLoaded(key));
   }
 
+  /** Looks at the cached entry only: no lane, no load (an inspection, see {@link Cache}). */
+  @Override
+  public <R> R peek(byte[] key, ValueReader<R> reader) {
+    return delegate.peek(key, reader);
+  }
+
+  /** The cached entry's weight; a row that lives in the database alone is charged nothing. */
+  @Override
+  public long entryWeight(byte[] key) {
+    return delegate.entryWeight(key);
+  }
+
+  /** The cached entry's frequency; no lane, no load. */
+  @Override
+  public long frequency(byte[] key) {
+    return delegate.frequency(key);
+  }
+
   @Override
   public void put(byte[] key, byte[] value) {
     put(key, value, DEFAULT_TTL);

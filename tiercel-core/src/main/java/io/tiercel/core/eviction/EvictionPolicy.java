@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * </ul>
  */
 public interface EvictionPolicy {
+  /** {@link #frequency} of a policy that counts no access frequencies. */
+  int NOT_TRACKED = -1;
 
   /** Returns which policy this is. */
   EvictionPolicyKind kind();
@@ -48,6 +50,15 @@ public interface EvictionPolicy {
    * {@code evictor} and unlinking it; returns how many were evicted.
    */
   int evict(Consumer<PolicyNode> evictor);
+
+  /**
+   * Returns the policy's estimate of how often {@code keyHash} was requested recently, counting
+   * reads the policy still holds unapplied, or {@link #NOT_TRACKED} if it counts no frequencies.
+   * Changes nothing: an inquiry is not an access. This default counts none.
+   */
+  default int frequency(int keyHash) {
+    return NOT_TRACKED;
+  }
 
   /** Returns the total weight of linked entries. */
   long weightedSize();

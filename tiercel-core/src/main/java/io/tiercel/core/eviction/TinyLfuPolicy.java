@@ -592,6 +592,23 @@ public final class TinyLfuPolicy implements EvictionPolicy {
 
   /* --------------- Sizes --------------- */
 
+  /**
+   * Returns the sketch's estimate for {@code keyHash} (0 to 15), plus the reads of it still in
+   * the read buffer, which the sketch will count when they are applied. Reads the store withheld
+   * (below half its budget) never reach the sketch, so they are not counted.
+   */
+  @Override
+  public int frequency(int keyHash) {
+    int estimate = sketch.frequency(keyHash);
+    for (int i = 0; i < pendingReads; i++) {
+      PolicyNode node = readBuffer[i];
+      if (node.keyHash() == keyHash && isOurs(node)) {
+        estimate++;
+      }
+    }
+    return Math.min(estimate, FrequencySketch.MAX_FREQUENCY);
+  }
+
   @Override
   public long weightedSize() {
     return window.weight() + probation.weight() + protectedQueue.weight();

@@ -243,6 +243,45 @@ public final class BoundedCache implements Cache {
     return e.expireAt();
   }
 
+  @Override
+  public <R> R peek(byte[] key, ValueReader<R> reader) {
+    Entry e = findLive(key);
+    return e == null ? null : readValue(e, reader);
+  }
+
+  @Override
+  public long entryWeight(byte[] key) {
+    Entry e = findLive(key);
+    return e == null ? ABSENT : e.weight();
+  }
+
+  /**
+   * Asks the policy under the eviction lock, after a maintenance pass has replayed the buffered
+   * reads and writes; the entry is only looked up, so the inquiry itself is no access.
+   */
+  @Override
+  public long frequency(byte[] key) {
+    Entry e = findLive(key);
+    if (e == null) {
+      return ABSENT;
+    }
+    drainNow();
+    int estimate;
+    evictionLock.lock();
+    try {
+      estimate = policy.frequency(e.keyHash());
+    } finally {
+      evictionLock.unlock();
+    }
+    return estimate == EvictionPolicy.NOT_TRACKED ? FREQUENCY_NOT_TRACKED : estimate;
+  }
+
+  /** Returns the key's live entry without counting a hit or a miss or recording an access. */
+  private Entry findLive(byte[] key) {
+    Entry e = find(key);
+    return e == null || e.isExpired(clock.millis()) ? null : e;
+  }
+
   /** Returns the key's entry, expired or not, or null; one pass over the key for slot and hash. */
   private Entry find(byte[] key) {
     long code = KeyHash.code(key);

@@ -368,4 +368,48 @@ class TinyLfuPolicyTest {
 
     assertThat(second).isEqualTo(first);
   }
+
+  @Test
+  void frequencyIsTheSketchEstimatePlusTheReadsStillBuffered() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 60; key++) {
+      sim.get(key);
+    }
+    int applied = policy.sketch().frequency(TestNode.hashOf(7));
+    assertThat(policy.frequency(TestNode.hashOf(7))).isEqualTo(applied);
+
+    for (int i = 0; i < 3; i++) {
+      sim.get(7);
+    }
+
+    // Three reads wait in the policy's buffer; the estimate counts them without applying them.
+    assertThat(policy.sketch().frequency(TestNode.hashOf(7))).isEqualTo(applied);
+    assertThat(policy.frequency(TestNode.hashOf(7))).isEqualTo(applied + 3);
+    policy.forEach(node -> {});
+    assertThat(policy.sketch().frequency(TestNode.hashOf(7))).isEqualTo(applied + 3);
+    assertThat(policy.frequency(TestNode.hashOf(7))).isEqualTo(applied + 3);
+  }
+
+  @Test
+  void frequencyNeverExceedsWhatTheSketchCanHold() {
+    TinyLfuPolicy policy = new TinyLfuPolicy(100, 1);
+    PolicySimulator sim = new PolicySimulator(policy);
+    for (long key = 0; key < 60; key++) {
+      sim.get(key);
+    }
+    for (int i = 0; i < 15 + 10; i++) {
+      sim.get(3);
+    }
+
+    assertThat(policy.frequency(TestNode.hashOf(3))).isEqualTo(FrequencySketch.MAX_FREQUENCY);
+  }
+
+  @Test
+  void policiesWithoutASketchTrackNoFrequency() {
+    assertThat(new LruPolicy(100).frequency(TestNode.hashOf(1)))
+        .isEqualTo(EvictionPolicy.NOT_TRACKED);
+    assertThat(new ArcPolicy(100).frequency(TestNode.hashOf(1)))
+        .isEqualTo(EvictionPolicy.NOT_TRACKED);
+  }
 }

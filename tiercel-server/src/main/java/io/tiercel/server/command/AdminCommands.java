@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Server administration: INFO, CONFIG, COMMAND, CLIENT, TIME and Tiercel's CACHE. */
+/**
+ * Server administration: INFO, CONFIG, COMMAND, CLIENT, TIME and Tiercel's CACHE (MEMORY and
+ * OBJECT are {@link IntrospectionCommands}).
+ */
 final class AdminCommands {
   /** The Redis version whose commands and replies Tiercel follows; clients probe it. */
   static final String REDIS_VERSION = "7.2.0";
@@ -91,13 +94,11 @@ final class AdminCommands {
       // Redis's name; here the largest output waiting now, not over the last few seconds.
       field(sb, "client_recent_max_output_buffer", Long.toString(maxOutput));
     }
-    long usedMemory = 0;
     CacheStats total = new CacheStats(0, 0, 0, 0, 0, 0);
     for (String name : n.caches.names()) {
       Cache c = n.caches.get(name);
       if (c != null) {
         CacheStats st = c.stats();
-        usedMemory += c.weightedSize();
         total = new CacheStats(total.hits() + st.hits(), total.misses() + st.misses(),
             total.evictions() + st.evictions(), total.expirations() + st.expirations(),
             total.entries() + st.entries(), total.bytes() + st.bytes());
@@ -105,14 +106,14 @@ final class AdminCommands {
     }
     if (all || wanted.contains("memory")) {
       Cache d = n.caches.defaultCache();
-      Runtime rt = Runtime.getRuntime();
+      NodeMemory m = NodeMemory.of(n);
       section(sb, "Memory");
-      field(sb, "used_memory", Long.toString(usedMemory));
-      field(sb, "used_memory_human", human(usedMemory));
-      field(sb, "used_memory_rss", Long.toString(rt.totalMemory()));
-      field(sb, "used_memory_rss_human", human(rt.totalMemory()));
-      field(sb, "jvm_heap_used", Long.toString(rt.totalMemory() - rt.freeMemory()));
-      field(sb, "jvm_heap_max", Long.toString(rt.maxMemory()));
+      field(sb, "used_memory", Long.toString(m.cacheBytes()));
+      field(sb, "used_memory_human", human(m.cacheBytes()));
+      field(sb, "used_memory_rss", Long.toString(m.heapCommitted()));
+      field(sb, "used_memory_rss_human", human(m.heapCommitted()));
+      field(sb, "jvm_heap_used", Long.toString(m.heapUsed()));
+      field(sb, "jvm_heap_max", Long.toString(m.heapMax()));
       field(sb, "maxmemory", Long.toString(d.config().maxMemory()));
       field(sb, "maxmemory_human", human(d.config().maxMemory()));
       field(sb, "maxmemory_policy", d.config().policy().configName());
@@ -325,7 +326,8 @@ final class AdminCommands {
       case CLUSTER, READONLY, READWRITE -> "cluster";
       case PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBSUB, SYNCHUB -> "pubsub";
       case INFO, CONFIG, COMMAND, TIME, DBSIZE, FLUSHDB, FLUSHALL, CACHE, SAVE, BGSAVE, LASTSAVE,
-          BGREWRITEAOF -> "server";
+          BGREWRITEAOF, MEMORY -> "server";
+      case OBJECT -> "generic";
       default -> "string";
     };
   }

@@ -40,6 +40,8 @@ public enum Command {
   INFO(-1, "loading,stale"), CONFIG(-2, "admin,noscript,loading,stale"),
   COMMAND(-1, "loading,stale"), CLIENT(-2, "admin,noscript,loading,stale"),
   TIME(1, "loading,stale,fast"), CACHE(-2, "admin"),
+  // Introspection (containers, as in Redis: their subcommands name the key)
+  MEMORY(-2, ""), OBJECT(-2, ""),
   // Persistence
   SAVE(1, "admin,noscript"), BGSAVE(-1, "admin,noscript"), LASTSAVE(1, "loading,stale,fast"),
   BGREWRITEAOF(1, "admin,noscript"),
@@ -75,7 +77,7 @@ public enum Command {
   Command(int arity, String flags, int firstKey, int lastKey, int step) {
     this.lowerName = name().toLowerCase(Locale.ROOT);
     this.arity = arity;
-    List<String> f = new ArrayList<>(List.of(flags.split(",")));
+    List<String> f = new ArrayList<>(flags.isEmpty() ? List.of() : List.of(flags.split(",")));
     this.noAuth = f.contains("noauth");
     this.readOnly = f.contains("readonly") && firstKey > 0;
     this.write = f.contains("write") && firstKey > 0;

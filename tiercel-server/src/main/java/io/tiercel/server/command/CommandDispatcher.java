@@ -196,6 +196,8 @@ public final class CommandDispatcher {
       case CLIENT -> AdminCommands.client(n, s, a, r);
       case TIME -> AdminCommands.time(n, r);
       case CACHE -> AdminCommands.cache(n, s, a, r);
+      case MEMORY -> IntrospectionCommands.memory(n, s, a, r);
+      case OBJECT -> IntrospectionCommands.object(n, s, a, r);
       case SAVE -> PersistenceCommands.save(n, r);
       case BGSAVE -> PersistenceCommands.bgsave(n, a, r);
       case LASTSAVE -> PersistenceCommands.lastsave(n, r);

@@ -94,6 +94,21 @@ public final class UnusableCache implements Cache {
   }
 
   @Override
+  public <R> R peek(byte[] key, ValueReader<R> reader) {
+    throw error;
+  }
+
+  @Override
+  public long entryWeight(byte[] key) {
+    throw error;
+  }
+
+  @Override
+  public long frequency(byte[] key) {
+    throw error;
+  }
+
+  @Override
   public void put(byte[] key, byte[] value) {
     throw error;
   }
