@@ -230,17 +230,13 @@ public final class BoundedCache implements Cache {
 
   @Override
   public boolean containsKey(byte[] key) {
-    Entry e = find(key);
-    return e != null && !(e instanceof TimedEntry t && t.expireAt <= clock.millis());
+    return findLive(key) != null;
   }
 
   @Override
   public long expireAt(byte[] key) {
-    Entry e = find(key);
-    if (e == null || (e instanceof TimedEntry t && t.expireAt <= clock.millis())) {
-      return ABSENT;
-    }
-    return e.expireAt();
+    Entry e = findLive(key);
+    return e == null ? ABSENT : e.expireAt();
   }
 
   @Override
