@@ -37,9 +37,16 @@ public final class KeyBatch {
     return count == CAPACITY;
   }
 
+  /** Adds a copy of {@code key}; the batch must not be full. */
+  public void add(byte[] key) {
+    int offset = append(key.length);
+    System.arraycopy(key, 0, bytes, offset, key.length);
+  }
+
   /**
-   * Makes room for one more key of {@code length} bytes and returns where in {@link #bytes()} the
-   * caller writes it; the batch must not be full.
+   * Makes room for one more key of {@code length} bytes and returns where the caller writes it,
+   * in the array {@link #bytes()} returns after this call (the room may be in a new, larger one);
+   * the batch must not be full.
    */
   public int append(int length) {
     if (count == CAPACITY) {

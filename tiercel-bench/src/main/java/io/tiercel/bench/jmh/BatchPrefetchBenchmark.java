@@ -68,7 +68,7 @@ public class BatchPrefetchBenchmark {
     if (prefetch) {
       keyBatch.clear();
       for (byte[] key : batch) {
-        System.arraycopy(key, 0, keyBatch.bytes(), keyBatch.append(key.length), key.length);
+        keyBatch.add(key);
       }
       sink += cache.prefetch(keyBatch);
     }

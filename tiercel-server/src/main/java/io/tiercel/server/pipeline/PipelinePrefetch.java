@@ -18,14 +18,14 @@ import io.tiercel.protocol.resp.RespDecoder;
  * not have; here they are plain loads whose results are kept). Measured on the store alone with
  * 100k keys, a batch of 16 SETs or GETs ran about 1.7 times as fast.
  *
- * <p><b>When.</b> Before a read's commands are decoded, and again after the last command of the
- * batch it looked at has run, so a read of hundreds of commands is prefetched 16 at a time and a
+ * <p><b>When.</b> Before a read's commands are decoded, and again as the last command of the
+ * batch it looked at starts (its successors are next in the buffer), so a read of hundreds of commands is prefetched 16 at a time and a
  * lone command (pipeline 1) costs one look at its header and nothing more. Only whole commands in
  * the decoder's common shape count; the first argument after the name is taken as the key, which
  * it is for every command that reads or writes one; for the others the load is wasted, never
  * wrong: a prefetch changes nothing. Keys longer than {@link #MAX_KEY} bytes are skipped.
  */
-final class PipelinePrefetch implements RespDecoder.KeySink {
+public final class PipelinePrefetch implements RespDecoder.KeySink {
   /** Longer keys are not worth copying for a hint. */
   static final int MAX_KEY = 256;
 
@@ -36,7 +36,7 @@ final class PipelinePrefetch implements RespDecoder.KeySink {
   private int loaded;
 
   /** Looks at the commands at the head of {@code in} and prefetches their keys in {@code cache}. */
-  void lookAhead(RespDecoder decoder, ByteBuf in, Cache cache) {
+  public void lookAhead(RespDecoder decoder, ByteBuf in, Cache cache) {
     batch.clear();
     remaining = decoder.lookahead(in, KeyBatch.CAPACITY, this);
     if (batch.count() > 1) {
@@ -44,8 +44,11 @@ final class PipelinePrefetch implements RespDecoder.KeySink {
     }
   }
 
-  /** Called after each command ran; looks ahead again once the last look's commands have run. */
-  void commandDone(RespDecoder decoder, ByteBuf in, Cache cache) {
+  /**
+   * Called as each command starts, once the decoder has consumed it; when it is the last command
+   * of the previous look, looks ahead at the ones after it.
+   */
+  public void onCommand(RespDecoder decoder, ByteBuf in, Cache cache) {
     if (remaining > 1) {
       remaining--;
       return;
@@ -65,8 +68,13 @@ final class PipelinePrefetch implements RespDecoder.KeySink {
     }
   }
 
+  /** Returns the keys of the last look, for tests. */
+  KeyBatch batch() {
+    return batch;
+  }
+
   /** Returns what the prefetches read, summed: meaningless, kept for the loads' sake. */
-  int loaded() {
+  public int loaded() {
     return loaded;
   }
 }

@@ -153,11 +153,11 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public boolean onCommand(RespArgs args) {
+    if (session.authenticated()) {
+      prefetch.onCommand(decoder, cumulation, session.cache());
+    }
     commandStart = dispatcher.execute(session, args, commandStart);
     decoder.setAuthenticated(session.authenticated());
-    if (session.authenticated()) {
-      prefetch.commandDone(decoder, cumulation, session.cache());
-    }
     if (session.awaitingReply()) {
       return false;
     }
