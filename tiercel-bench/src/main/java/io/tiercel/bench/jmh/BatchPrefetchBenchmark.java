@@ -25,7 +25,12 @@ import org.openjdk.jmh.annotations.State;
 /**
  * A node's store under a pipeline of 16 commands on uniform random keys, redis-benchmark's shape
  * ({@code key:} and 12 digits, 100-byte values, 100k keys): with and without a prefetch of the
- * batch's keys before the batch runs.
+ * batch's keys before the batch runs ({@link Cache#prefetch}, which the node does for every
+ * pipeline). The command and its results: {@code tiercel-bench/results/session16/}.
+ *
+ * <pre>{@code
+ * bin/tiercel bench jmh BatchPrefetchBenchmark -f 3 -wi 5 -i 5 -w 2s -r 2s -t 1
+ * }</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

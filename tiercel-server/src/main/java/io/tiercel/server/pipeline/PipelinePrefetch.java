@@ -15,8 +15,9 @@ import io.tiercel.protocol.resp.RespDecoder;
  * chains end to end. Looking at the next 16 commands first and loading the first link of every
  * chain, then the second of every chain, and so on, lets the processor keep many misses in flight
  * at once (Redis 8 prefetches a batch's keys the same way, with prefetch instructions Java does
- * not have; here they are plain loads whose results are kept). Measured on the store alone with
- * 100k keys, a batch of 16 SETs or GETs ran about 1.7 times as fast.
+ * not have; here they are plain loads whose results are kept). With 100k keys, batches of 16 ran
+ * 1.5 (SET) and 1.4 (GET) times as fast on the store alone ({@code BatchPrefetchBenchmark}), and
+ * a node's CPU per SET at pipeline 16 fell from 2.2 to 1.6 µs (docs/benchmarks.md, session 16).
  *
  * <p><b>When.</b> Before a read's commands are decoded, and again as the last command of the
  * batch it looked at starts (its successors are next in the buffer), so a read of hundreds of commands is prefetched 16 at a time and a
