@@ -20,6 +20,7 @@ import io.tiercel.protocol.resp.RespWriter;
 import io.tiercel.server.command.Reply;
 import io.tiercel.server.command.Session;
 import io.tiercel.server.pipeline.BatchClock;
+import io.tiercel.server.pipeline.PipelinePrefetch;
 import io.tiercel.server.transport.CoalescedFlush;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -83,6 +84,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
   private final TiercelAgent agent;
   private ChannelHandlerContext ctx;
   private RespDecoder decoder;
+  private final PipelinePrefetch prefetch = new PipelinePrefetch();
   private ByteBuf cumulation;
   private Session session;
   private Reply reply;
@@ -152,6 +154,9 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
     }
     decoding = true;
     try {
+      if (session.authenticated()) {
+        prefetch.lookAhead(decoder, cumulation, session.cache());
+      }
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
       reply.error("ERR " + e.getMessage());
@@ -173,6 +178,9 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
 
   @Override
   public boolean onCommand(RespArgs a) {
+    if (session.authenticated()) {
+      prefetch.onCommand(decoder, cumulation, session.cache());
+    }
     AgentCommand command = AgentCommand.of(a);
     if (command.usesSelectedCache() && unusableCache()) {
       return !session.closing();

@@ -68,6 +68,16 @@ public interface Cache {
    */
   long frequency(byte[] key);
 
+  /**
+   * Hints that the keys of {@code batch} are about to be read or written: a cache may load the
+   * memory their lookups will touch now, all together, so that their cache misses overlap instead
+   * of coming one after another. Changes nothing. Returns a value made of what was loaded, which
+   * the caller keeps (adds to a field) so the loads are not optimized away.
+   */
+  default int prefetch(KeyBatch batch) {
+    return 0;
+  }
+
   /** Stores {@code value} under {@code key} with the cache's default time to live. */
   void put(byte[] key, byte[] value);
 

@@ -6,6 +6,7 @@ import io.tiercel.core.CacheStats;
 import io.tiercel.core.EntryMutator;
 import io.tiercel.core.EntryVisitor;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.KeyBatch;
 import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
 import io.tiercel.core.PackedKeyValue;
@@ -76,6 +77,12 @@ final class LoggedCache implements Cache {
   @Override
   public <R> R read(byte[] key, ValueReader<R> reader) {
     return inner.read(key, reader);
+  }
+
+  /** Passes the hint to the cache underneath: loading its lines is all a prefetch does. */
+  @Override
+  public int prefetch(KeyBatch batch) {
+    return inner.prefetch(batch);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.tiercel.core.CacheStats;
 import io.tiercel.core.Clock;
 import io.tiercel.core.EntryMutator;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.KeyBatch;
 import io.tiercel.core.RemovalCause;
 import io.tiercel.core.RemovalListener;
 import io.tiercel.core.ValueReader;
@@ -332,6 +333,12 @@ public final class BackedCache implements Cache, AutoCloseable {
       r = delegate.read(key, reader);
       return r != null ? r : reader.read(v, 0, v.length, NO_EXPIRY);
     });
+  }
+
+  /** Passes the hint to the cache underneath: loading its lines is all a prefetch does. */
+  @Override
+  public int prefetch(KeyBatch batch) {
+    return delegate.prefetch(batch);
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.tiercel.core.ConfigValues;
 import io.tiercel.core.EntryMutator;
 import io.tiercel.core.EntryVisitor;
 import io.tiercel.core.EvictionPolicyKind;
+import io.tiercel.core.KeyBatch;
 import io.tiercel.core.KeySlot;
 import io.tiercel.core.MultiEntryMutator;
 import io.tiercel.core.MutableEntry;
@@ -308,6 +309,20 @@ public final class BoundedCache implements Cache {
       }
     }
     return e;
+  }
+
+  @Override
+  public int prefetch(KeyBatch batch) {
+    int n = batch.count();
+    byte[] keys = batch.bytes();
+    int[] slots = batch.slots();
+    int[] hashes = batch.hashes();
+    for (int k = 0; k < n; k++) {
+      long code = KeyHash.code(keys, batch.offset(k), batch.length(k));
+      slots[k] = KeyHash.slot(code);
+      hashes[k] = KeyHash.hash(code);
+    }
+    return index.prefetch(slots, hashes, n, batch.found());
   }
 
   /* --------------- Writes --------------- */

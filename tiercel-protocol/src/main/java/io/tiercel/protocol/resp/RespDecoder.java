@@ -27,6 +27,13 @@ public final class RespDecoder {
     boolean onCommand(RespArgs args);
   }
 
+  /** Receives the first argument of each command {@link #lookahead} finds. */
+  @FunctionalInterface
+  public interface KeySink {
+    /** Takes the first argument after a command's name: {@code length} bytes at {@code index}. */
+    void onKey(ByteBuf in, int index, int length);
+  }
+
   private enum State {
     /** At the first byte of a command. */
     START,
@@ -118,6 +125,53 @@ public final class RespDecoder {
       args.clear();
       throw e;
     }
+  }
+
+  /**
+   * Finds up to {@code max} whole commands at the head of {@code in} in the common shape (the
+   * one {@link #decodeWhole} reads) and hands the first argument after each one's name to
+   * {@code sink}: the key, for most commands, so a cache can load what they will touch before
+   * they run. Stops at the first command that is partial, of another shape or over a limit;
+   * consumes nothing and leaves the decoder as it was. Returns how many commands it found.
+   */
+  public int lookahead(ByteBuf in, int max, KeySink sink) {
+    if (!authenticated) {
+      return 0;
+    }
+    int end = in.writerIndex();
+    int p = in.readerIndex();
+    int found = 0;
+    while (found < max && p < end && in.getByte(p) == '*') {
+      int count = smallNumber(in, p + 1, end);
+      if (count <= 0 || count > limits.maxMultibulkLength()) {
+        break;
+      }
+      int q = numberEnd;
+      int keyIndex = -1;
+      int keyLength = 0;
+      for (int i = 0; i < count && q >= 0; i++) {
+        int length = q < end && in.getByte(q) == '$' ? smallNumber(in, q + 1, end) : -1;
+        if (length < 0 || length > limits.maxBulkLength()
+            || (long) numberEnd + length + 2 > end) {
+          q = -1;
+        } else {
+          if (i == 1) {
+            keyIndex = numberEnd;
+            keyLength = length;
+          }
+          q = numberEnd + length + 2;
+        }
+      }
+      if (q < 0) {
+        break;
+      }
+      if (keyIndex >= 0) {
+        sink.onKey(in, keyIndex, keyLength);
+      }
+      found++;
+      p = q;
+    }
+    return found;
   }
 
   /** Returns the decoder to the start of a command. */

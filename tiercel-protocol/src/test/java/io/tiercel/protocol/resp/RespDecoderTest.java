@@ -201,6 +201,71 @@ class RespDecoderTest {
     assertThat(decode(decoder, bytes("PING\r\n"))).containsExactly(List.of("PING"));
   }
 
+  /** Runs {@link RespDecoder#lookahead} over {@code data}; returns the commands found, then keys. */
+  private static List<String> lookahead(RespDecoder decoder, String data, int max) {
+    ByteBuf in = Unpooled.wrappedBuffer(bytes(data));
+    try {
+      List<String> seen = new ArrayList<>();
+      int found = decoder.lookahead(in, max,
+          (buf, index, length) -> seen.add(buf.toString(index, length, StandardCharsets.ISO_8859_1)));
+      assertThat(in.readerIndex()).as("consumes nothing").isZero();
+      seen.add(0, String.valueOf(found));
+      return seen;
+    } finally {
+      in.release();
+    }
+  }
+
+  @Test
+  void lookaheadHandsOverTheFirstArgumentOfEachWholeCommandAndConsumesNothing() {
+    RespDecoder decoder = new RespDecoder(RespLimits.defaults());
+    String pipeline = "*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n$5\r\nhello\r\n"
+        + "*1\r\n$4\r\nPING\r\n"
+        + "*2\r\n$3\r\nGET\r\n$0\r\n\r\n"
+        + "*2\r\n$3\r\nGET\r\n$2\r\nk2\r\n";
+    // PING counts as a command but has no argument to hand over.
+    assertThat(lookahead(decoder, pipeline, 16)).containsExactly("4", "k1", "", "k2");
+    // The decoder then reads the same commands as if no lookahead had happened.
+    assertThat(decode(decoder, bytes(pipeline))).containsExactly(
+        List.of("SET", "k1", "hello"), List.of("PING"), List.of("GET", ""), List.of("GET", "k2"));
+  }
+
+  @Test
+  void lookaheadStopsAtAPartialCommandAnInlineCommandOrTheMaximum() {
+    RespDecoder decoder = new RespDecoder(RespLimits.defaults());
+    String get = "*2\r\n$3\r\nGET\r\n$1\r\na\r\n";
+    assertThat(lookahead(decoder, get + "*2\r\n$3\r\nGET\r\n$5\r\nab", 16))
+        .containsExactly("1", "a");
+    assertThat(lookahead(decoder, get + "*2\r\n$3\r\nGET\r\n$1", 16)).containsExactly("1", "a");
+    assertThat(lookahead(decoder, get + "GET b\r\n" + get, 16)).containsExactly("1", "a");
+    assertThat(lookahead(decoder, get + get + get, 2)).containsExactly("2", "a", "a");
+    assertThat(lookahead(decoder, "", 16)).containsExactly("0");
+  }
+
+  @Test
+  void lookaheadStopsAtMalformedOrOversizedCommandsAndLeavesTheirErrorsToTheDecoder() {
+    RespLimits limits = new RespLimits(8, 3, 64, 1 << 20);
+    RespDecoder decoder = new RespDecoder(limits);
+    String get = "*2\r\n$3\r\nGET\r\n$1\r\na\r\n";
+    assertThat(lookahead(decoder, get + "*2\r\n$3\r\nGET\r\n$9\r\n123456789\r\n", 16))
+        .containsExactly("1", "a");
+    assertThat(lookahead(decoder, get + "*4\r\n$1\r\na\r\n", 16)).containsExactly("1", "a");
+    assertThat(lookahead(decoder, get + "*2\r\n$3\r\nGET\r\n$-1\r\n", 16))
+        .containsExactly("1", "a");
+    assertThat(lookahead(decoder, "*x\r\n" + get, 16)).containsExactly("0");
+    assertThat(lookahead(decoder, "*0\r\n" + get, 16)).containsExactly("0");
+    assertThatThrownBy(() -> decode(decoder, bytes(get + "*2\r\n$3\r\nGET\r\n$9\r\n")))
+        .isInstanceOf(RespProtocolException.class)
+        .hasMessage("Protocol error: invalid bulk length");
+  }
+
+  @Test
+  void lookaheadFindsNothingBeforeTheClientAuthenticates() {
+    RespDecoder decoder = new RespDecoder(RespLimits.defaults());
+    decoder.setAuthenticated(false);
+    assertThat(lookahead(decoder, "*2\r\n$3\r\nGET\r\n$1\r\na\r\n", 16)).containsExactly("0");
+  }
+
   private static void assertProtocolError(String frame, String message) {
     assertProtocolError(RespLimits.defaults(), frame, message);
   }

@@ -78,6 +78,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   private long commandStart;
   /** The node's clock when it is read once per batch; null for any other clock (tests' own). */
   private BatchClock batchClock;
+  private final PipelinePrefetch prefetch = new PipelinePrefetch();
 
   /** Creates the handler of one connection. */
   public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
@@ -129,6 +130,9 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       batchClock.begin();
     }
     try {
+      if (session.authenticated()) {
+        prefetch.lookAhead(decoder, cumulation, session.cache());
+      }
       decoder.decode(cumulation, this);
     } catch (RespProtocolException e) {
       reply.error("ERR " + e.getMessage());
@@ -149,6 +153,9 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public boolean onCommand(RespArgs args) {
+    if (session.authenticated()) {
+      prefetch.onCommand(decoder, cumulation, session.cache());
+    }
     commandStart = dispatcher.execute(session, args, commandStart);
     decoder.setAuthenticated(session.authenticated());
     if (session.awaitingReply()) {
