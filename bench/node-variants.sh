@@ -8,8 +8,10 @@
 #   bench/node-variants.sh OUTDIR 'name|libdir|java opts|server flags' ...
 #
 # libdir: a copy of tiercel-dist/target/lib (empty: this checkout's). Environment: ROUNDS
-# (default 3), CELLS (default all 8: "tcp:set:1 ... unix:get:16"). 50 clients, 100-byte values,
-# 100k random keys; 100k requests at pipeline 1, 500k at 16; each server warmed up first.
+# (default 3), CELLS (default all 8: "tcp:set:1 ... unix:get:16"; a test is one of redis-benchmark's
+# -t tests, e.g. mset (10 keys), or mget10: MGET of 10 random keys). 50 clients, 100-byte values,
+# 100k random keys; 100k requests at pipeline 1, 500k at 16; each server warmed up first (SET and
+# GET, and every other test of CELLS at pipeline 16 and 1).
 # Example: bench/node-variants.sh /tmp/v 'g1|||' 'zgc||-XX:+UseZGC|' 'two||--io-threads 2'
 # The JVM gets only -XX:+UseCompactObjectHeaders and the variant's flags, not bin/tiercel's: to
 # match a served node pass "-XX:+UseZGC -Dio.netty.leakDetection.level=disabled
@@ -44,10 +46,20 @@ sleep 0.5
 NAMES+=(redis)
 echo "start load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/meta
 ticks() { awk '{print $14+$15}' /proc/$1/stat; }
+# The load of a cell: redis-benchmark's -t test, or MGET of 10 random keys for mget10.
+load_of() { if [ "$1" = mget10 ]; then echo MGET $(printf 'key:__rand_int__ %.0s' {1..10}); else echo -t "$1"; fi; }
+# Tests other than GET and SET get a warm-up of their own, so no cell times the JIT's first pass.
+EXTRA_TESTS=$(for cell in $CELLS; do IFS=: read -r _ t _ <<<"$cell"; echo "$t"; done | sort -u | grep -vx 'get\|set')
 for name in "${NAMES[@]}"; do
   for a in "${ADDR_T[$name]}" "${ADDR_U[$name]}"; do
   redis-benchmark $a -c 50 -n 1000000 -d 100 -r 100000 -P 16 -t set -q >/dev/null
   redis-benchmark $a -c 50 -n 200000 -d 100 -r 100000 -t get,set -q >/dev/null
+  for t in $EXTRA_TESTS; do
+    # shellcheck disable=SC2046
+    redis-benchmark $a -c 50 -n 200000 -d 100 -r 100000 -P 16 -q $(load_of "$t") >/dev/null
+    # shellcheck disable=SC2046
+    redis-benchmark $a -c 50 -n 50000 -d 100 -r 100000 -q $(load_of "$t") >/dev/null
+  done
   done
 done
 for round in $(seq 1 $ROUNDS); do
@@ -57,7 +69,8 @@ for round in $(seq 1 $ROUNDS); do
     for name in "${order[@]}"; do
       if [ $tr = tcp ]; then a="${ADDR_T[$name]}"; else a="${ADDR_U[$name]}"; fi
       c0=$(ticks ${PID[$name]})
-      r=$(timeout 120 redis-benchmark $a -c 50 -n $n -d 100 -r 100000 -P $p -t $t --csv 2>/dev/null | awk -F, 'NR==2{gsub(/"/,"");print $2, $7}')
+      # shellcheck disable=SC2046
+      r=$(timeout 120 redis-benchmark $a -c 50 -n $n -d 100 -r 100000 -P $p --csv $(load_of "$t") 2>/dev/null | awk -F, 'NR==2{gsub(/"/,"");print $2, $7}')
       c1=$(ticks ${PID[$name]})
       echo "$round $tr $t $p $name $r $(( (c1-c0)*10 )) $n" >>$OUT/runs.txt
     done

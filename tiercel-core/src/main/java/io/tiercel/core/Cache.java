@@ -71,12 +71,10 @@ public interface Cache {
   /**
    * Hints that the keys of {@code batch} are about to be read or written: a cache may load the
    * memory their lookups will touch now, all together, so that their cache misses overlap instead
-   * of coming one after another. Changes nothing. Returns a value made of what was loaded, which
-   * the caller keeps (adds to a field) so the loads are not optimized away.
+   * of coming one after another. Changes nothing. An implementation passes a value made of what
+   * it loaded to {@link KeyBatch#keep}, so the loads are not optimized away.
    */
-  default int prefetch(KeyBatch batch) {
-    return 0;
-  }
+  default void prefetch(KeyBatch batch) {}
 
   /** Stores {@code value} under {@code key} with the cache's default time to live. */
   void put(byte[] key, byte[] value);

@@ -8,17 +8,23 @@ import java.util.Arrays;
  * grown to the connection's largest batch.
  *
  * <p>It also carries the scratch arrays a cache needs to prefetch them (each key's slot and
- * hash, and what each stage of the prefetch read), so a prefetch allocates nothing either.
+ * hash, and what each stage of the prefetch read), so a prefetch allocates nothing either, and
+ * a sum of what the prefetches read ({@link #keep}), which keeps the loads from being optimized
+ * away.
  */
 public final class KeyBatch {
   /** The most keys a batch holds: enough to overlap the misses of a pipeline of 16 commands. */
   public static final int CAPACITY = 16;
+  /** Keys longer than this are not worth copying for a hint; callers leave them out. */
+  public static final int MAX_KEY_LENGTH = 256;
 
   private byte[] bytes = new byte[CAPACITY * 32];
   private final int[] offsets = new int[CAPACITY];
   private final int[] lengths = new int[CAPACITY];
   private int count;
   private int used;
+  /** What prefetches read, summed: meaningless, but a field, so the loads cannot be dropped. */
+  private int loaded;
   /** Scratch for the cache: each key's slot. */
   private final int[] slots = new int[CAPACITY];
   /** Scratch for the cache: each key's hash. */
@@ -81,6 +87,16 @@ public final class KeyBatch {
   /** Returns the length of key {@code i}. */
   public int length(int i) {
     return lengths[i];
+  }
+
+  /** Adds {@code value}, made of what a prefetch read, to a field: the loads stay in the code. */
+  public void keep(int value) {
+    loaded += value;
+  }
+
+  /** Returns the sum of what {@link #keep} was given. */
+  public int loaded() {
+    return loaded;
   }
 
   /** Returns the scratch array of slots, for a cache's prefetch. */

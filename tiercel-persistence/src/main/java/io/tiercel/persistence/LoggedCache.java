@@ -81,8 +81,8 @@ final class LoggedCache implements Cache {
 
   /** Passes the hint to the cache underneath: loading its lines is all a prefetch does. */
   @Override
-  public int prefetch(KeyBatch batch) {
-    return inner.prefetch(batch);
+  public void prefetch(KeyBatch batch) {
+    inner.prefetch(batch);
   }
 
   @Override

@@ -75,7 +75,7 @@ public class BatchPrefetchBenchmark {
       for (byte[] key : batch) {
         keyBatch.add(key);
       }
-      sink += cache.prefetch(keyBatch);
+      cache.prefetch(keyBatch);
     }
   }
 

@@ -337,8 +337,8 @@ public final class BackedCache implements Cache, AutoCloseable {
 
   /** Passes the hint to the cache underneath: loading its lines is all a prefetch does. */
   @Override
-  public int prefetch(KeyBatch batch) {
-    return delegate.prefetch(batch);
+  public void prefetch(KeyBatch batch) {
+    delegate.prefetch(batch);
   }
 
   @Override

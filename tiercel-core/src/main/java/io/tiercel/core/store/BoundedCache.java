@@ -108,6 +108,8 @@ public final class BoundedCache implements Cache {
   static final int EXPIRY_BUDGET = 4096;
   /** Slots purged between two maintenance runs, to keep the write buffer short. */
   private static final int PURGE_BATCH = 256;
+  /** Key sets up to this size are checked for repeated keys pair by pair (computeAll). */
+  private static final int SMALL_KEY_SET = 32;
   /** Pending policy tasks beyond which a writer waits for the eviction lock. */
   static final int WRITE_BUFFER_MAX = 1024;
 
@@ -312,7 +314,7 @@ public final class BoundedCache implements Cache {
   }
 
   @Override
-  public int prefetch(KeyBatch batch) {
+  public void prefetch(KeyBatch batch) {
     int n = batch.count();
     byte[] keys = batch.bytes();
     int[] slots = batch.slots();
@@ -322,7 +324,7 @@ public final class BoundedCache implements Cache {
       slots[k] = KeyHash.slot(code);
       hashes[k] = KeyHash.hash(code);
     }
-    return index.prefetch(slots, hashes, n, batch.found());
+    batch.keep(index.prefetch(slots, hashes, n, batch.found()));
   }
 
   /* --------------- Writes --------------- */
@@ -557,6 +559,34 @@ public final class BoundedCache implements Cache {
     }
   }
 
+  /**
+   * Returns, for each key, the index of its first occurrence in {@code keys}. Up to
+   * {@link #SMALL_KEY_SET} keys (an MSET's usual size) are compared pairwise, hashes first: no map,
+   * no wrapper per key. Larger sets go through a hash map, so the work stays linear.
+   */
+  private static int[] firstOccurrences(List<byte[]> keys, int[] hashes) {
+    int n = keys.size();
+    int[] first = new int[n];
+    if (n <= SMALL_KEY_SET) {
+      for (int i = 0; i < n; i++) {
+        first[i] = i;
+        for (int j = 0; j < i; j++) {
+          if (first[j] == j && hashes[j] == hashes[i] && Arrays.equals(keys.get(j), keys.get(i))) {
+            first[i] = j;
+            break;
+          }
+        }
+      }
+      return first;
+    }
+    Map<ByteBuffer, Integer> seen = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      Integer prior = seen.putIfAbsent(ByteBuffer.wrap(keys.get(i)), i);
+      first[i] = prior == null ? i : prior;
+    }
+    return first;
+  }
+
   /** The body of computeAll; the caller holds every key's stripe. */
   private <R> R applyAll(List<byte[]> keys, int[] slots, int[] hashes,
       MultiEntryMutator<R> mutator, MultiKeyOutcome outcome) {
@@ -565,13 +595,10 @@ public final class BoundedCache implements Cache {
     Entry[] found = new Entry[n];
     Mutation[] views = new Mutation[n];
     // first[i] is the index of the first occurrence of key i, so repeated keys share a view.
-    int[] first = new int[n];
-    Map<ByteBuffer, Integer> seen = new HashMap<>();
+    int[] first = firstOccurrences(keys, hashes);
     for (int i = 0; i < n; i++) {
-      Integer prior = seen.putIfAbsent(ByteBuffer.wrap(keys.get(i)), i);
-      first[i] = prior == null ? i : prior;
-      if (prior != null) {
-        views[i] = views[prior];
+      if (first[i] != i) {
+        views[i] = views[first[i]];
         continue;
       }
       Entry e = index.find(slots[i], hashes[i], keys.get(i));

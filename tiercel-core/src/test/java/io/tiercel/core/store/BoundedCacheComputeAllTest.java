@@ -12,9 +12,12 @@ import io.tiercel.core.ManualClock;
 import io.tiercel.core.MutableEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Cache#computeAll}: several keys changed as one, all or nothing, without deadlock. */
 class BoundedCacheComputeAllTest {
@@ -67,6 +70,36 @@ class BoundedCacheComputeAllTest {
     assertThat(views).isEqualTo(3);
     assertThat(s(c.get(b("k")))).isEqualTo("last");
     assertThat(c.size()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0} keys")
+  @ValueSource(ints = {2, 10, 32, 33, 100})
+  void repeatedKeysShareOneViewInSmallAndLargeKeySets(int count) {
+    Cache c = cache(1 << 20);
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      keys.add(b("key" + (i * 7 % Math.max(1, count / 3))));  // every key repeats
+    }
+    c.computeAll(keys, e -> {
+      for (int i = 0; i < count; i++) {
+        for (int j = 0; j < count; j++) {
+          assertThat(e.get(i) == e.get(j))
+              .as("views %d and %d", i, j)
+              .isEqualTo(Arrays.equals(keys.get(i), keys.get(j)));
+        }
+        e.get(i).setValue(b("v" + i));
+      }
+      return null;
+    });
+    for (int i = 0; i < count; i++) {
+      int last = i;
+      for (int j = 0; j < count; j++) {
+        if (Arrays.equals(keys.get(i), keys.get(j))) {
+          last = j;
+        }
+      }
+      assertThat(s(c.get(keys.get(i)))).isEqualTo("v" + last);
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.tiercel.server.command;
 
 import io.tiercel.core.Cache;
+import io.tiercel.core.KeyBatch;
 import io.tiercel.core.PackedKeyValue;
 import io.tiercel.protocol.resp.RespArgs;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,27 @@ final class Args {
     a.copyTo(key, packed, PackedKeyValue.keyOffset(keyLength));
     a.copyTo(value, packed, PackedKeyValue.valueOffset(keyLength));
     return packed;
+  }
+
+  /**
+   * Prefetches the keys at arguments {@code from}, {@code from + step}, ... before {@code to} (at
+   * most {@link KeyBatch#CAPACITY}) in the session's cache, so that the lookups of a multi-key
+   * command overlap their cache misses (see {@code PipelinePrefetch}); nothing for fewer than two.
+   */
+  static void prefetch(Session s, RespArgs a, int from, int to, int step) {
+    if (to - from <= step) {
+      return;
+    }
+    KeyBatch batch = s.keyBatch();
+    batch.clear();
+    for (int i = from; i < to && !batch.isFull(); i += step) {
+      int length = a.length(i);
+      if (length <= KeyBatch.MAX_KEY_LENGTH) {
+        int offset = batch.append(length);
+        a.copyTo(i, batch.bytes(), offset);
+      }
+    }
+    s.cache.prefetch(batch);
   }
 
   /** Returns argument {@code i} as an integer, or fails with Redis's integer error. */

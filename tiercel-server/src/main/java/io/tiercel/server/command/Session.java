@@ -3,6 +3,7 @@ package io.tiercel.server.command;
 import io.netty.channel.Channel;
 import io.tiercel.core.ByteKey;
 import io.tiercel.core.Cache;
+import io.tiercel.core.KeyBatch;
 import io.tiercel.server.transport.CoalescedFlush;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -55,6 +56,8 @@ public final class Session {
   private java.util.function.Consumer<io.netty.buffer.ByteBuf> replySink;
   /** Set by QUIT and CLIENT KILL: reply what is pending, then close. */
   volatile boolean closing;
+  /** The keys a multi-key command prefetches; made on first use, touched on the loop only. */
+  private KeyBatch keyBatch;
   /**
    * When pushes waiting to be sent first exceeded the soft output limit, or
    * {@code Long.MIN_VALUE} while below it; loop-only ({@link PushBufferLimit}).
@@ -93,6 +96,16 @@ public final class Session {
   /** Returns the connection. */
   public Channel channel() {
     return channel;
+  }
+
+  /** Returns this connection's key batch for {@link Args#prefetch}, made on first use. */
+  KeyBatch keyBatch() {
+    KeyBatch batch = keyBatch;
+    if (batch == null) {
+      batch = new KeyBatch();
+      keyBatch = batch;
+    }
+    return batch;
   }
 
   /**

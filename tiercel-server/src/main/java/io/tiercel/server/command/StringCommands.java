@@ -1,6 +1,7 @@
 package io.tiercel.server.command;
 
 import io.tiercel.core.Cache;
+import io.tiercel.core.KeyBatch;
 import io.tiercel.core.MutableEntry;
 import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
@@ -214,15 +215,20 @@ final class StringCommands {
   static void mget(Node n, Session s, RespArgs a, Reply r) {
     Cache cache = s.cache;
     r.array(a.count() - 1);
-    for (int i = 1; i < a.count(); i++) {
-      if (cache.read(a.bytes(i), r) == null) {
-        r.nullBulk();
+    for (int from = 1; from < a.count(); from += KeyBatch.CAPACITY) {
+      int to = Math.min(a.count(), from + KeyBatch.CAPACITY);
+      Args.prefetch(s, a, from, to, 1);
+      for (int i = from; i < to; i++) {
+        if (cache.read(a.bytes(i), r) == null) {
+          r.nullBulk();
+        }
       }
     }
   }
 
   static void mset(Node n, Session s, RespArgs a, Reply r, String command) {
     checkPairs(a, command);
+    Args.prefetch(s, a, 1, a.count(), 2);
     List<byte[]> values = values(a);
     long expiry = Args.defaultExpireAt(n, s.cache);
     s.cache.computeAll(keys(a), entries -> {
@@ -237,6 +243,7 @@ final class StringCommands {
   /** MSETNX: sets every key only if none exists, atomically ({@link Cache#computeAll}). */
   static void msetnx(Node n, Session s, RespArgs a, Reply r) {
     checkPairs(a, "msetnx");
+    Args.prefetch(s, a, 1, a.count(), 2);
     List<byte[]> values = values(a);
     long expiry = Args.defaultExpireAt(n, s.cache);
     Boolean set = s.cache.computeAll(keys(a), entries -> {

@@ -24,24 +24,20 @@ import io.tiercel.protocol.resp.RespDecoder;
  * lone command (pipeline 1) costs one look at its header and nothing more. Only whole commands in
  * the decoder's common shape count; the first argument after the name is taken as the key, which
  * it is for every command that reads or writes one; for the others the load is wasted, never
- * wrong: a prefetch changes nothing. Keys longer than {@link #MAX_KEY} bytes are skipped.
+ * wrong: a prefetch changes nothing. Keys longer than {@link KeyBatch#MAX_KEY_LENGTH} bytes are
+ * skipped. MGET and MSET prefetch their own keys the same way ({@code Args.prefetch}).
  */
 public final class PipelinePrefetch implements RespDecoder.KeySink {
-  /** Longer keys are not worth copying for a hint. */
-  static final int MAX_KEY = 256;
-
   private final KeyBatch batch = new KeyBatch();
   /** Commands of the last look still to run; at 0 the next command starts a new look. */
   private int remaining;
-  /** Keeps what the prefetches read, so the loads are not optimized away. */
-  private int loaded;
 
   /** Looks at the commands at the head of {@code in} and prefetches their keys in {@code cache}. */
   public void lookAhead(RespDecoder decoder, ByteBuf in, Cache cache) {
     batch.clear();
     remaining = decoder.lookahead(in, KeyBatch.CAPACITY, this);
     if (batch.count() > 1) {
-      loaded += cache.prefetch(batch);
+      cache.prefetch(batch);
     }
   }
 
@@ -63,7 +59,7 @@ public final class PipelinePrefetch implements RespDecoder.KeySink {
 
   @Override
   public void onKey(ByteBuf in, int index, int length) {
-    if (length <= MAX_KEY) {
+    if (length <= KeyBatch.MAX_KEY_LENGTH) {
       int offset = batch.append(length);
       in.getBytes(index, batch.bytes(), offset, length);
     }
@@ -72,10 +68,5 @@ public final class PipelinePrefetch implements RespDecoder.KeySink {
   /** Returns the keys of the last look, for tests. */
   KeyBatch batch() {
     return batch;
-  }
-
-  /** Returns what the prefetches read, summed: meaningless, kept for the loads' sake. */
-  public int loaded() {
-    return loaded;
   }
 }

@@ -94,7 +94,7 @@ class PipelinePrefetchTest {
 
   @Test
   void keysLongerThanTheLimitAreLeftOutOfTheLook() {
-    String longKey = "x".repeat(PipelinePrefetch.MAX_KEY + 1);
+    String longKey = "x".repeat(KeyBatch.MAX_KEY_LENGTH + 1);
     ByteBuf in = Unpooled.copiedBuffer("*2\r\n$3\r\nGET\r\n$" + longKey.length() + "\r\n" + longKey
         + "\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", StandardCharsets.US_ASCII);
     try {
