@@ -161,7 +161,8 @@ final class SlotIndex {
    * the key's home position, the entry there and the first and last line of its data array. The
    * loads of one stage do not depend on each other, so the processor overlaps their misses; the
    * lookups that follow find the lines in cache. Returns a value made of what was read, which the
-   * caller must keep so the loads are not dropped. Racy and harmless: it changes nothing.
+   * caller must keep so the loads are not dropped, and leaves {@code scratch} empty. Racy and
+   * harmless: it changes nothing.
    */
   int prefetch(int[] slots, int[] hashes, int count, Object[] scratch) {
     for (int k = 0; k < count; k++) {
@@ -180,6 +181,8 @@ final class SlotIndex {
       if (scratch[k] instanceof byte[] d) {
         sink += d[0] + d[d.length - 1];
       }
+      // The scratch must not keep a removed value alive until the next batch.
+      scratch[k] = null;
     }
     return sink;
   }

@@ -68,6 +68,18 @@ class BoundedCachePrefetchTest {
   }
 
   @Test
+  void aBatchKeepsNoReferenceToTheValuesItLoaded() {
+    Cache c = cache(EvictionPolicyKind.LRU);
+    c.put(b("big"), new byte[100_000]);
+    c.put(b("small"), b("v"));
+    KeyBatch batch = batchOf(List.of("big", "small"));
+    c.prefetch(batch);
+    c.remove(b("big"));
+    // Nothing of the store stays reachable from the batch, so the removed value can be collected.
+    assertThat(batch.found()).containsOnlyNulls();
+  }
+
+  @Test
   void prefetchOfAnEmptyBatchOrAnEmptyCacheIsHarmless() {
     Cache c = cache(EvictionPolicyKind.LRU);
     c.prefetch(new KeyBatch());
