@@ -15,7 +15,7 @@ import java.util.Arrays;
 public final class KeyBatch {
   /** The most keys a batch holds: enough to overlap the misses of a pipeline of 16 commands. */
   public static final int CAPACITY = 16;
-  /** Keys longer than this are not worth copying for a hint; callers leave them out. */
+  /** Keys longer than this are not worth copying for a hint: {@link #appendKey} leaves them out. */
   public static final int MAX_KEY_LENGTH = 256;
 
   private byte[] bytes = new byte[CAPACITY * 32];
@@ -47,6 +47,14 @@ public final class KeyBatch {
   public void add(byte[] key) {
     int offset = append(key.length);
     System.arraycopy(key, 0, bytes, offset, key.length);
+  }
+
+  /**
+   * Makes room for a key worth prefetching, as {@link #append} does, or returns -1 for a key
+   * longer than {@link #MAX_KEY_LENGTH}, which is left out; the batch must not be full.
+   */
+  public int appendKey(int length) {
+    return length <= MAX_KEY_LENGTH ? append(length) : -1;
   }
 
   /**

@@ -35,6 +35,15 @@ class KeyBatchTest {
   }
 
   @Test
+  void appendKeyLeavesOutKeysLongerThanTheLimit() {
+    KeyBatch batch = new KeyBatch();
+    assertThat(batch.appendKey(KeyBatch.MAX_KEY_LENGTH + 1)).isEqualTo(-1);
+    assertThat(batch.count()).isZero();
+    assertThat(batch.appendKey(KeyBatch.MAX_KEY_LENGTH)).isZero();
+    assertThat(batch.count()).isEqualTo(1);
+  }
+
+  @Test
   void aFullBatchRefusesMoreUntilCleared() {
     KeyBatch batch = new KeyBatch();
     for (int i = 0; i < KeyBatch.CAPACITY; i++) {

@@ -49,6 +49,8 @@ public final class RespDecoder {
 
   private final RespLimits limits;
   private final RespArgs args = new RespArgs();
+  /** The commands {@link #lookahead} reads; apart from {@link #args}, which a sink may be using. */
+  private final RespArgs ahead = new RespArgs();
   private State state = State.START;
   /** The read position relative to the command's start. */
   private int scan;
@@ -92,7 +94,7 @@ public final class RespDecoder {
       while (in.isReadable()) {
         int start = in.readerIndex();
         int consumed = state == State.START && in.getByte(start) == '*'
-            ? decodeWhole(in, start, in.writerIndex()) : -1;
+            ? decodeWhole(in, start, in.writerIndex(), args) : -1;
         if (consumed < 0) {
           if (!decodeOne(in, start)) {
             if (in.readableBytes() > limits.maxQueryBuffer()) {
@@ -128,10 +130,10 @@ public final class RespDecoder {
   }
 
   /**
-   * Finds up to {@code max} whole commands at the head of {@code in} in the common shape (the
-   * one {@link #decodeWhole} reads) and hands the first argument after each one's name to
-   * {@code sink}: the key, for most commands, so a cache can load what they will touch before
-   * they run. Stops at the first command that is partial, of another shape or over a limit;
+   * Finds up to {@code max} whole commands at the head of {@code in} in the common shape (read
+   * by {@link #decodeWhole}, the decoder's own fast path) and hands the first argument after each
+   * one's name to {@code sink}: the key, for most commands, so a cache can load what they will
+   * touch before they run. Stops at the first command that is partial, of another shape or over a limit;
    * consumes nothing and leaves the decoder as it was. Returns how many commands it found.
    */
   public int lookahead(ByteBuf in, int max, KeySink sink) {
@@ -141,35 +143,20 @@ public final class RespDecoder {
     int end = in.writerIndex();
     int p = in.readerIndex();
     int found = 0;
-    while (found < max && p < end && in.getByte(p) == '*') {
-      int count = smallNumber(in, p + 1, end);
-      if (count <= 0 || count > limits.maxMultibulkLength()) {
-        break;
-      }
-      int q = numberEnd;
-      int keyIndex = -1;
-      int keyLength = 0;
-      for (int i = 0; i < count && q >= 0; i++) {
-        int length = q < end && in.getByte(q) == '$' ? smallNumber(in, q + 1, end) : -1;
-        if (length < 0 || length > limits.maxBulkLength()
-            || (long) numberEnd + length + 2 > end) {
-          q = -1;
-        } else {
-          if (i == 1) {
-            keyIndex = numberEnd;
-            keyLength = length;
-          }
-          q = numberEnd + length + 2;
+    try {
+      while (found < max && p < end && in.getByte(p) == '*') {
+        int consumed = decodeWhole(in, p, end, ahead);
+        if (consumed < 0) {
+          break;
         }
+        if (ahead.count() > 1) {
+          sink.onKey(in, ahead.index(1), ahead.length(1));
+        }
+        found++;
+        p += consumed;
       }
-      if (q < 0) {
-        break;
-      }
-      if (keyIndex >= 0) {
-        sink.onKey(in, keyIndex, keyLength);
-      }
-      found++;
-      p = q;
+    } finally {
+      ahead.clear();
     }
     return found;
   }
@@ -186,16 +173,16 @@ public final class RespDecoder {
    * The fast path for the common shape: a whole multibulk whose count and lengths are short
    * canonical numbers within the limits, read in one pass without the state machine's
    * bookkeeping or a search for each CR. Returns the bytes of the command, with its arguments in
-   * {@link #args}, or -1 when anything is unusual (split, malformed, over a limit, empty): the
+   * {@code into}, or -1 when anything is unusual (split, malformed, over a limit, empty): the
    * state machine then reads the same bytes from the start and gives Redis's exact answer.
    */
-  private int decodeWhole(ByteBuf in, int start, int end) {
+  private int decodeWhole(ByteBuf in, int start, int end, RespArgs into) {
     int count = smallNumber(in, start + 1, end);
     if (count <= 0 || count > limits.maxMultibulkLength()
         || (!authenticated && count > RespLimits.UNAUTHENTICATED_MAX_MULTIBULK_LENGTH)) {
       return -1;
     }
-    args.reset(in, start);
+    into.reset(in, start);
     int p = numberEnd;
     for (int i = 0; i < count; i++) {
       if (p >= end || in.getByte(p) != '$') {
@@ -211,7 +198,7 @@ public final class RespDecoder {
           || in.getByte(body + length) != '\r' || in.getByte(body + length + 1) != '\n') {
         return -1;
       }
-      args.add(body - start, length);
+      into.add(body - start, length);
       p = body + length + 2;
     }
     return p - start;

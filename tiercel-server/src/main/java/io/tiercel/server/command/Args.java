@@ -34,9 +34,8 @@ final class Args {
     KeyBatch batch = s.keyBatch();
     batch.clear();
     for (int i = from; i < to && !batch.isFull(); i += step) {
-      int length = a.length(i);
-      if (length <= KeyBatch.MAX_KEY_LENGTH) {
-        int offset = batch.append(length);
+      int offset = batch.appendKey(a.length(i));
+      if (offset >= 0) {
         a.copyTo(i, batch.bytes(), offset);
       }
     }

@@ -59,8 +59,8 @@ public final class PipelinePrefetch implements RespDecoder.KeySink {
 
   @Override
   public void onKey(ByteBuf in, int index, int length) {
-    if (length <= KeyBatch.MAX_KEY_LENGTH) {
-      int offset = batch.append(length);
+    int offset = batch.appendKey(length);
+    if (offset >= 0) {
       in.getBytes(index, batch.bytes(), offset, length);
     }
   }
