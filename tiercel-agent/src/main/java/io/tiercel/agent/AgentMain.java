@@ -1,6 +1,7 @@
 package io.tiercel.agent;
 
 import io.tiercel.server.Foreground;
+import io.tiercel.server.HeapPacer;
 import io.tiercel.server.config.LogSetup;
 import java.io.PrintStream;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class AgentMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(AgentMain.class);
+    HeapPacer.startIfApplicable();
     TiercelAgent agent = new TiercelAgent(config);
     try {
       agent.start();

@@ -46,6 +46,8 @@ public final class ServerMain {
     Logger log = LoggerFactory.getLogger(ServerMain.class);
     log.info("starting tiercel {} (pid {}, java {}){}", version(), ProcessHandle.current().pid(),
         Runtime.version(), config.configFile() == null ? "" : ", config " + config.configFile());
+    // Paced before the first request, so the heap never grows into pages it does not need.
+    HeapPacer.startIfApplicable();
     TiercelServer server = new TiercelServer(config);
     try {
       server.start();

@@ -23,8 +23,13 @@ class ServerMainTest {
   @TempDir Path dir;
 
   private static Process launch(String... flags) throws Exception {
+    return launch(List.of(), flags);
+  }
+
+  private static Process launch(List<String> jvmFlags, String... flags) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -132,6 +137,39 @@ class ServerMainTest {
     command.add(ServerMain.class.getName());
     command.addAll(List.of(flags));
     return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  @Test
+  void onZgcTheNodePacesItsSoftHeapTargetUnlessTheUserSetOne() throws Exception {
+    assertThat(softMaxHeapOfANodeStartedWith(List.of("-XX:+UseZGC", "-Xmx2g")))
+        .as("a fresh node's heap is far below half the floor").isEqualTo(HeapPacer.FLOOR);
+    assertThat(softMaxHeapOfANodeStartedWith(
+        List.of("-XX:+UseZGC", "-Xmx2g", "-XX:SoftMaxHeapSize=300m")))
+        .as("the user's own setting").isEqualTo(300L << 20);
+    assertThat(softMaxHeapOfANodeStartedWith(List.of("-XX:+UseSerialGC", "-Xmx2g")))
+        .as("a collector without a soft target: the JVM's own value").isEqualTo(2L << 30);
+  }
+
+  /** Starts a node with these JVM flags and returns INFO memory's {@code jvm_heap_soft_max}. */
+  private static long softMaxHeapOfANodeStartedWith(List<String> jvmFlags) throws Exception {
+    Process p = launch(jvmFlags, "--port", "0", "--http-port", "0", "--loglevel", "warn");
+    try {
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Matcher m = READY.matcher(String.valueOf(out.readLine()));
+      assertThat(m.matches()).isTrue();
+      try (RawClient c = RawClient.tcp(Integer.parseInt(m.group(1)))) {
+        c.command("INFO", "memory");
+        Matcher field = Pattern.compile("jvm_heap_soft_max:(\\d+)\r\n")
+            .matcher(c.reply().text());
+        assertThat(field.find()).isTrue();
+        return Long.parseLong(field.group(1));
+      }
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
   }
 
   @Test

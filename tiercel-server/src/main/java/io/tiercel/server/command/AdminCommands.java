@@ -8,6 +8,7 @@ import io.tiercel.core.CacheManager;
 import io.tiercel.core.CacheStats;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespLimits;
+import io.tiercel.server.HeapPacer;
 import io.tiercel.server.backing.StoreCaches;
 import io.tiercel.server.config.ConfigException;
 import io.tiercel.server.config.ConfigKey;
@@ -114,6 +115,7 @@ final class AdminCommands {
       field(sb, "used_memory_rss_human", human(m.heapCommitted()));
       field(sb, "jvm_heap_used", Long.toString(m.heapUsed()));
       field(sb, "jvm_heap_max", Long.toString(m.heapMax()));
+      field(sb, "jvm_heap_soft_max", Long.toString(HeapPacer.softMaxHeap()));
       field(sb, "maxmemory", Long.toString(d.config().maxMemory()));
       field(sb, "maxmemory_human", human(d.config().maxMemory()));
       field(sb, "maxmemory_policy", d.config().policy().configName());

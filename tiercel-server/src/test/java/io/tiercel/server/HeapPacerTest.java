@@ -1,0 +1,97 @@
+package io.tiercel.server;
+
+import static io.tiercel.server.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The soft heap target the node and agent keep: the rule, and the real JVM option it writes. */
+class HeapPacerTest {
+  private static final long MB = 1L << 20;
+  private final HotSpotDiagnosticMXBean vm =
+      ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+  private final long maxHeap = Runtime.getRuntime().maxMemory();
+  private String original;
+
+  @BeforeEach
+  void remember() {
+    original = vm.getVMOption(HeapPacer.OPTION).getValue();
+  }
+
+  @AfterEach
+  void restore() {
+    vm.setVMOption(HeapPacer.OPTION, original);
+  }
+
+  @Test
+  void targetIsTwiceTheHeapLeftInUseBetweenTheFloorAndTheMaximum() {
+    long max = 6L << 30;
+    assertThat(HeapPacer.target(0, max)).isEqualTo(HeapPacer.FLOOR);
+    assertThat(HeapPacer.target(15 * MB, max)).isEqualTo(HeapPacer.FLOOR);
+    assertThat(HeapPacer.target(300 * MB, max)).isEqualTo(600 * MB);
+    assertThat(HeapPacer.target(4L << 30, max)).isEqualTo(max);
+    assertThat(HeapPacer.target(Long.MAX_VALUE, max)).isEqualTo(max);
+    assertThat(HeapPacer.target(10 * MB, 128 * MB)).as("a heap smaller than the floor")
+        .isEqualTo(128 * MB);
+  }
+
+  @Test
+  void pacesOnlyCollectorsWithASoftTargetAndOnlyWhenTheUserLeftItUnset() {
+    List<String> zgc = List.of("ZGC Minor Cycles", "ZGC Minor Pauses", "ZGC Major Cycles");
+    assertThat(HeapPacer.whyNot(zgc, VMOption.Origin.ERGONOMIC)).isNull();
+    assertThat(HeapPacer.whyNot(zgc, VMOption.Origin.DEFAULT)).isNull();
+    assertThat(HeapPacer.whyNot(List.of("Shenandoah Cycles"), VMOption.Origin.ERGONOMIC))
+        .isNull();
+    assertThat(HeapPacer.whyNot(zgc, VMOption.Origin.VM_CREATION))
+        .isEqualTo("SoftMaxHeapSize was set by the user (VM_CREATION)");
+    assertThat(HeapPacer.whyNot(List.of("G1 Young Generation", "G1 Old Generation"),
+        VMOption.Origin.ERGONOMIC))
+        .isEqualTo("the collector (G1 Young Generation, G1 Old Generation) does not use a soft"
+            + " heap target");
+  }
+
+  @Test
+  void aCollectionSetsTheJvmsSoftTargetAndSmallChangesLeaveItAlone() {
+    long used = Math.min(300 * MB, maxHeap / 4);
+    HeapPacer pacer = new HeapPacer(vm, maxHeap);
+
+    pacer.onCollection(used);
+    assertThat(softMax()).isEqualTo(HeapPacer.target(used, maxHeap)).isEqualTo(pacer.target());
+
+    pacer.onCollection(used + used / 20);
+    assertThat(softMax()).as("within an eighth: unchanged").isEqualTo(HeapPacer.target(used, maxHeap));
+
+    pacer.onCollection(0);
+    assertThat(softMax()).isEqualTo(Math.min(HeapPacer.FLOOR, maxHeap));
+  }
+
+  @Test
+  void aRealCollectionMovesTheTargetToTwiceWhatItLeftInUse() throws Exception {
+    HeapPacer pacer = new HeapPacer(vm, maxHeap);
+    pacer.onCollection(maxHeap);
+    assertThat(softMax()).isEqualTo(maxHeap);
+    pacer.start();
+    try {
+      // start() paces from the heap in use now; put the target back up so the collection's
+      // notice is what brings it down.
+      pacer.onCollection(maxHeap);
+      System.gc();
+      assertThat(eventually(() -> pacer.target() < maxHeap)).isTrue();
+      long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      assertThat(softMax()).isEqualTo(pacer.target())
+          .isBetween(Math.min(HeapPacer.FLOOR, maxHeap), Math.max(HeapPacer.FLOOR, 4 * afterGc));
+    } finally {
+      pacer.close();
+    }
+  }
+
+  private long softMax() {
+    return Long.parseLong(vm.getVMOption(HeapPacer.OPTION).getValue());
+  }
+}
