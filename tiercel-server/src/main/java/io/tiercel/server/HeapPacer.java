@@ -48,8 +48,12 @@ import org.slf4j.LoggerFactory;
 public final class HeapPacer implements AutoCloseable {
   /** The JVM option the pacer writes. */
   static final String OPTION = "SoftMaxHeapSize";
-  /** The smallest soft target: below it, collections would come too often to pay for. */
-  static final long FLOOR = 256L << 20;
+  /**
+   * The smallest soft target, twice the default cache's budget: below it, collections come so
+   * often that re-recording the old entries a write touches after each one costs more than the
+   * memory saved (256 MB: 22 cycles in 8 M SETs and 1.9 µs of CPU a SET; 1 GB: 4 and 1.4).
+   */
+  static final long FLOOR = 1L << 30;
 
   private static final Logger LOG = LoggerFactory.getLogger(HeapPacer.class);
 
