@@ -91,7 +91,8 @@ public final class HeapPacer implements AutoCloseable {
       LOG.debug("heap pacing off: {}", reason);
       return null;
     }
-    HeapPacer pacer = new HeapPacer(vm, Runtime.getRuntime().maxMemory());
+    // The option itself, not Runtime.maxMemory(): the JVM checks a soft target against it.
+    HeapPacer pacer = new HeapPacer(vm, Long.parseLong(vm.getVMOption("MaxHeapSize").getValue()));
     pacer.start();
     return pacer;
   }

@@ -16,7 +16,7 @@ class HeapPacerTest {
   private static final long MB = 1L << 20;
   private final HotSpotDiagnosticMXBean vm =
       ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-  private final long maxHeap = Runtime.getRuntime().maxMemory();
+  private final long maxHeap = Long.parseLong(vm.getVMOption("MaxHeapSize").getValue());
   private String original;
 
   @BeforeEach
@@ -34,7 +34,8 @@ class HeapPacerTest {
     long max = 6L << 30;
     assertThat(HeapPacer.target(0, max)).isEqualTo(HeapPacer.FLOOR);
     assertThat(HeapPacer.target(15 * MB, max)).isEqualTo(HeapPacer.FLOOR);
-    assertThat(HeapPacer.target(300 * MB, max)).isEqualTo(600 * MB);
+    assertThat(HeapPacer.target(HeapPacer.FLOOR / 2, max)).isEqualTo(HeapPacer.FLOOR);
+    assertThat(HeapPacer.target(900 * MB, max)).isEqualTo(1800 * MB);
     assertThat(HeapPacer.target(4L << 30, max)).isEqualTo(max);
     assertThat(HeapPacer.target(Long.MAX_VALUE, max)).isEqualTo(max);
     assertThat(HeapPacer.target(10 * MB, 128 * MB)).as("a heap smaller than the floor")
@@ -58,7 +59,8 @@ class HeapPacerTest {
 
   @Test
   void aCollectionSetsTheJvmsSoftTargetAndSmallChangesLeaveItAlone() {
-    long used = Math.min(300 * MB, maxHeap / 4);
+    // Three eighths of the test JVM's 2 GB: a target of 1.5 GB, above the floor.
+    long used = maxHeap / 8 * 3;
     HeapPacer pacer = new HeapPacer(vm, maxHeap);
 
     pacer.onCollection(used);
