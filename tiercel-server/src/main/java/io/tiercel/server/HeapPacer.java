@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * maximum heap, itself a quarter of the machine's memory by default. A node holding 15 MB of data
  * therefore let its heap grow to 600 MB before its first collection, and on towards gigabytes
  * after it, touching every page on the way for the first time. A first touch is a page fault:
- * under SET at pipeline 16 a node took 82 thousand of them in 3 M requests, and they cost about a
- * sixth of its CPU per request (docs/benchmarks.md, session 17). Redis's allocator hands freed
- * memory out again at once and pays none of this.
+ * under SET at pipeline 16 a fresh node took 82 thousand of them in 3 M requests and used 2.0-2.6
+ * µs of CPU a request, against 1.7-1.8 with the heap touched in advance (docs/benchmarks.md,
+ * session 17). Redis's allocator hands freed memory out again at once and pays none of this.
  *
  * <p><b>What.</b> After every collection the soft target becomes twice the heap in use after it,
  * at least {@link #FLOOR} and at most the maximum heap; it moves only when the new target differs
@@ -50,8 +50,8 @@ public final class HeapPacer implements AutoCloseable {
   static final String OPTION = "SoftMaxHeapSize";
   /**
    * The smallest soft target, twice the default cache's budget: below it, collections come so
-   * often that re-recording the old entries a write touches after each one costs more than the
-   * memory saved (256 MB: 22 cycles in 8 M SETs and 1.9 µs of CPU a SET; 1 GB: 4 and 1.4).
+   * often that they cost more CPU than the memory they save is worth (bench/heap-pacing.sh, 8 M
+   * SETs: at 256 MB 20 collections and 1.7-2.0 µs of CPU a SET; at 1 GB 4 and 1.4-1.7 µs).
    */
   static final long FLOOR = 1L << 30;
 
