@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * session 17). Redis's allocator hands freed memory out again at once and pays none of this.
  *
  * <p><b>What.</b> After every collection the soft target becomes twice the heap in use after it,
- * at least {@link #FLOOR} and at most the maximum heap; it moves only when the new target differs
+ * at least {@link #FLOOR} and at most the JVM's own soft target (the maximum heap when {@code
+ * -Xmx} gives one, 90 % of the default maximum otherwise); it moves only when the new target differs
  * from the last by more than an eighth, so a steady node is left alone. This is how Go's collector
  * paces itself ({@code GOGC=100}: collect again when the heap has doubled since the last live
  * size). The target is a hint: live data beyond it still grows the heap up to the maximum, so the
@@ -58,15 +59,16 @@ public final class HeapPacer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeapPacer.class);
 
   private final HotSpotDiagnosticMXBean vm;
-  private final long maxHeap;
+  private final long ceiling;
   private final Set<String> heapPools;
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final NotificationListener listener = this::onNotification;
   private long target;
 
-  HeapPacer(HotSpotDiagnosticMXBean vm, long maxHeap) {
+  /** Paces {@code vm}'s soft target, never above {@code ceiling}. */
+  HeapPacer(HotSpotDiagnosticMXBean vm, long ceiling) {
     this.vm = vm;
-    this.maxHeap = maxHeap;
+    this.ceiling = ceiling;
     this.heapPools = new HashSet<>();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -91,8 +93,9 @@ public final class HeapPacer implements AutoCloseable {
       LOG.debug("heap pacing off: {}", reason);
       return null;
     }
-    // The option itself, not Runtime.maxMemory(): the JVM checks a soft target against it.
-    HeapPacer pacer = new HeapPacer(vm, Long.parseLong(vm.getVMOption("MaxHeapSize").getValue()));
+    // The JVM's own soft target is the ceiling: the pacer only ever lowers it, so a heap sized
+    // by the user, or ZGC's room below a default maximum (10 %), stays as the JVM chose it.
+    HeapPacer pacer = new HeapPacer(vm, Long.parseLong(vm.getVMOption(OPTION).getValue()));
     pacer.start();
     return pacer;
   }
@@ -116,12 +119,12 @@ public final class HeapPacer implements AutoCloseable {
 
   /**
    * Returns the soft target for a heap that has {@code usedAfterCollection} bytes in use after a
-   * collection: twice that, at least {@link #FLOOR}, at most {@code maxHeap}.
+   * collection: twice that, at least {@link #FLOOR}, at most {@code ceiling}.
    */
-  static long target(long usedAfterCollection, long maxHeap) {
+  static long target(long usedAfterCollection, long ceiling) {
     long doubled = usedAfterCollection > Long.MAX_VALUE / 2 ? Long.MAX_VALUE
         : 2 * usedAfterCollection;
-    return Math.min(Math.max(FLOOR, doubled), maxHeap);
+    return Math.min(Math.max(FLOOR, doubled), ceiling);
   }
 
   /** Sets the first target from the heap in use now and listens for every collection's end. */
@@ -135,12 +138,12 @@ public final class HeapPacer implements AutoCloseable {
         emitters.add(emitter);
       }
     }
-    LOG.debug("heap pacing on: soft target {} bytes, maximum {}", target(), maxHeap);
+    LOG.debug("heap pacing on: soft target {} bytes, at most {}", target(), ceiling);
   }
 
   /** Moves the soft target after a collection that left {@code usedAfterCollection} in use. */
   synchronized void onCollection(long usedAfterCollection) {
-    long next = target(usedAfterCollection, maxHeap);
+    long next = target(usedAfterCollection, ceiling);
     if (Math.abs(next - target) <= target / 8) {
       return;
     }

@@ -146,6 +146,9 @@ class ServerMainTest {
     assertThat(softMaxHeapOfANodeStartedWith(
         List.of("-XX:+UseZGC", "-Xmx2g", "-XX:SoftMaxHeapSize=300m")))
         .as("the user's own setting").isEqualTo(300L << 20);
+    assertThat(softMaxHeapOfANodeStartedWith(List.of("-XX:+UseZGC", "-Xmx768m")))
+        .as("never above the JVM's own target, here a maximum heap smaller than the floor")
+        .isEqualTo(768L << 20);
     assertThat(softMaxHeapOfANodeStartedWith(List.of("-XX:+UseSerialGC", "-Xmx2g")))
         .as("a collector without a soft target: the JVM's own value").isEqualTo(2L << 30);
   }
