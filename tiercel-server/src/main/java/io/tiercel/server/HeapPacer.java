@@ -65,7 +65,7 @@ public final class HeapPacer implements AutoCloseable {
   private final NotificationListener listener = this::onNotification;
   private long target;
 
-  /** Paces {@code vm}'s soft target, never above {@code ceiling}. */
+  /** Paces {@code vm}'s soft target, now {@code ceiling}, never above {@code ceiling}. */
   HeapPacer(HotSpotDiagnosticMXBean vm, long ceiling) {
     this.vm = vm;
     this.ceiling = ceiling;
@@ -75,7 +75,7 @@ public final class HeapPacer implements AutoCloseable {
         heapPools.add(pool.getName());
       }
     }
-    this.target = Long.parseLong(vm.getVMOption(OPTION).getValue());
+    this.target = ceiling;
   }
 
   /**
@@ -88,14 +88,15 @@ public final class HeapPacer implements AutoCloseable {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       collectors.add(gc.getName());
     }
-    String reason = whyNot(collectors, vm.getVMOption(OPTION).getOrigin());
+    VMOption softMax = vm.getVMOption(OPTION);
+    String reason = whyNot(collectors, softMax.getOrigin());
     if (reason != null) {
       LOG.debug("heap pacing off: {}", reason);
       return null;
     }
     // The JVM's own soft target is the ceiling: the pacer only ever lowers it, so a heap sized
     // by the user, or ZGC's room below a default maximum (10 %), stays as the JVM chose it.
-    HeapPacer pacer = new HeapPacer(vm, Long.parseLong(vm.getVMOption(OPTION).getValue()));
+    HeapPacer pacer = new HeapPacer(vm, Long.parseLong(softMax.getValue()));
     pacer.start();
     return pacer;
   }

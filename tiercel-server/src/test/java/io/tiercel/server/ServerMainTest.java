@@ -27,6 +27,12 @@ class ServerMainTest {
   }
 
   private static Process launch(List<String> jvmFlags, String... flags) throws Exception {
+    return new ProcessBuilder(command(jvmFlags, flags))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** Returns the command line of a node run by this JVM's java, with its class path. */
+  private static List<String> command(List<String> jvmFlags, String... flags) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
@@ -35,7 +41,7 @@ class ServerMainTest {
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add(ServerMain.class.getName());
     command.addAll(List.of(flags));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    return command;
   }
 
   @Test
@@ -130,13 +136,8 @@ class ServerMainTest {
   }
 
   private static Process launchCapturingStderr(String... flags) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ServerMain.class.getName());
-    command.addAll(List.of(flags));
-    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return new ProcessBuilder(command(List.of(), flags))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   @Test
