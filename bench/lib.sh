@@ -114,6 +114,12 @@ bench_rb() {
     | awk -F, 'NR == 2 { gsub(/"/, ""); print $2, $7 }' | grep '[0-9]'
 }
 
+# bench_cpu_ticks PID -> the process's CPU time so far (user + system), in clock ticks
+# (/proc/PID/stat fields 14 and 15).
+bench_cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
 # bench_cleanup -> stops every process started through this file, by PID.
 bench_cleanup() {
   local pid

@@ -45,7 +45,6 @@ PID[redis]=$R_PID; ADDR_T[redis]="-p $R_PORT"; ADDR_U[redis]="-s $R_SOCK"
 sleep 0.5
 NAMES+=(redis)
 echo "start load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/meta
-ticks() { awk '{print $14+$15}' /proc/$1/stat; }
 # The load of a cell: redis-benchmark's -t test, or MGET of 10 random keys for mget10.
 load_of() { if [ "$1" = mget10 ]; then echo MGET $(printf 'key:__rand_int__ %.0s' {1..10}); else echo -t "$1"; fi; }
 # Tests other than GET and SET get a warm-up of their own, so no cell times the JIT's first pass.
@@ -68,10 +67,10 @@ for round in $(seq 1 $ROUNDS); do
     order=("${NAMES[@]}"); (( round % 2 == 0 )) && order=($(printf '%s\n' "${NAMES[@]}" | tac))
     for name in "${order[@]}"; do
       if [ $tr = tcp ]; then a="${ADDR_T[$name]}"; else a="${ADDR_U[$name]}"; fi
-      c0=$(ticks ${PID[$name]})
+      c0=$(bench_cpu_ticks ${PID[$name]})
       # shellcheck disable=SC2046
       r=$(timeout 120 redis-benchmark $a -c 50 -n $n -d 100 -r 100000 -P $p --csv $(load_of "$t") 2>/dev/null | awk -F, 'NR==2{gsub(/"/,"");print $2, $7}')
-      c1=$(ticks ${PID[$name]})
+      c1=$(bench_cpu_ticks ${PID[$name]})
       echo "$round $tr $t $p $name $r $(( (c1-c0)*10 )) $n" >>$OUT/runs.txt
     done
   done
