@@ -8,6 +8,11 @@
 # --rounds rounds; the table shows medians of ops/s and of p99 latency and the ratio
 # Tiercel/Redis (>= 1.0 means Tiercel is as fast or faster). Raw runs go to OUT/runs.csv.
 #
+# A second table says where each cell's time went: the server's and redis-benchmark's CPU per
+# request (a client near 1 s of CPU per second of run bounds both servers alike), and for Tiercel
+# the minor page faults and the milliseconds of GC cycles (its -Xlog:gc, OUT/tiercel-gc.log) that
+# overlapped each run, with the median p99 of the runs no GC cycle touched.
+#
 #   bench/compare-redis.sh [--rounds 3] [--requests 200000] [--pipelined-requests 1000000]
 #                          [--clients 50] [--out DIR] [-- extra tiercel server flags]
 #
@@ -56,6 +61,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+export TIERCEL_JAVA_OPTS="${TIERCEL_JAVA_OPTS:-} -Xlog:gc:file=$OUT/tiercel-gc.log:time"
 bench_start "$WORK" tiercel "$HOME_DIR/bin/tiercel" server --port 0 \
   --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb --loglevel warn "${TIERCEL_FLAGS[@]}"
 TIERCEL_PID=$LAST_PID
@@ -88,6 +94,37 @@ run() {
     || { echo "compare-redis: redis-benchmark failed against $1 over $2" >&2; return 1; }
 }
 
+# measured SERVER TRANSPORT TEST PIPELINE N -> prints "rps p99 server_us client_us faults gc_ms":
+# run's two numbers, then the server's and redis-benchmark's CPU per request (µs), the server's
+# minor page faults and the ms of Tiercel GC cycles that overlapped the run (0 for Redis).
+measured() {
+  local pid="$TIERCEL_PID" ticks0 faults0 t0 t1 result client log=""
+  [[ "$1" == redis ]] && pid="$REDIS_PID"
+  [[ "$1" == tiercel ]] && log="$OUT/tiercel-gc.log"
+  ticks0="$(bench_cpu_ticks "$pid")"
+  faults0="$(bench_minor_faults "$pid")"
+  t0="$(date +%s.%N)"
+  result="$( { TIMEFORMAT='%3U %3S'; time run "$@" 2>&3; } 3>&2 2>"$WORK/client-time")"
+  t1="$(date +%s.%N)"
+  client="$(awk '{ print $1 + $2 }' "$WORK/client-time")"
+  python3 - "$result" "$(( $(bench_cpu_ticks "$pid") - ticks0 ))" "$(getconf CLK_TCK)" "$5" \
+    "$client" "$(( $(bench_minor_faults "$pid") - faults0 ))" "$t0" "$t1" "$log" <<'EOF'
+import datetime, re, sys
+result, ticks, hz, n, client, faults, t0, t1, log = sys.argv[1:]
+n, t0, t1 = int(n), float(t0), float(t1)
+gc_ms = 0.0
+if log:
+    # A collector's cycle line ends with its duration: "[time] GC(3) Major Collection (...) 0.098s".
+    for line in open(log):
+        m = re.match(r"\[(\S+)\] GC\(\d+\) .*Collection .* ([0-9.]+)s$", line)
+        if m:
+            end = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+            gc_ms += max(0.0, min(end, t1) - max(end - float(m.group(2)), t0)) * 1000
+print(result, f"{int(ticks) / int(hz) * 1e6 / n:.2f}", f"{float(client) * 1e6 / n:.2f}", faults,
+      f"{gc_ms:.0f}")
+EOF
+}
+
 # Warm-up, not recorded: fills the key space (so GET hits) and lets the JIT compile the path.
 for server in tiercel redis; do
   for transport in tcp unix; do
@@ -96,7 +133,8 @@ for server in tiercel redis; do
   done
 done
 
-echo "round,transport,pipeline,test,server,rps,p99_ms" >"$OUT/runs.csv"
+echo "round,transport,pipeline,test,server,rps,p99_ms,server_cpu_us,client_cpu_us,faults,gc_ms" \
+  >"$OUT/runs.csv"
 for round in $(seq 1 "$ROUNDS"); do
   for transport in tcp unix; do
     for pipeline in 1 16; do
@@ -106,10 +144,12 @@ for round in $(seq 1 "$ROUNDS"); do
         order="tiercel redis"
         (( round % 2 == 0 )) && order="redis tiercel"
         for server in $order; do
-          result="$(run "$server" "$transport" "$test" "$pipeline" "$n")"
-          read -r rps p99 <<<"$result"
-          echo "$round,$transport,$pipeline,$test,$server,$rps,$p99" >>"$OUT/runs.csv"
-          echo "  round $round $transport P$pipeline $test $server: $rps ops/s p99 $p99 ms" >&2
+          result="$(measured "$server" "$transport" "$test" "$pipeline" "$n")"
+          read -r rps p99 server_us client_us faults gc_ms <<<"$result"
+          echo "$round,$transport,$pipeline,$test,$server,$rps,$p99,$server_us,$client_us,$faults,$gc_ms" \
+            >>"$OUT/runs.csv"
+          echo "  round $round $transport P$pipeline $test $server: $rps ops/s p99 $p99 ms," \
+            "server $server_us µs/req, client $client_us µs/req, $faults faults, GC $gc_ms ms" >&2
         done
       done
     done
@@ -135,6 +175,31 @@ for key in sorted(cells, key=lambda k: (k[0], k[1], k[2] != "SET")):
     rp99 = statistics.median(x[1] for x in r)
     print(f"| {key[0]} | {key[1]} | {key[2]} | {trps:,.0f} | {rrps:,.0f} | {trps / rrps:.2f} "
           f"| {tp99:.3f} | {rp99:.3f} |")
+
+def of(server, key):
+    return [r for r in runs if r["server"] == server
+            and (r["transport"], int(r["pipeline"]), r["test"].upper()) == key]
+
+def med(server, key, field):
+    return statistics.median(float(r[field]) for r in of(server, key))
+
+print()
+print("Where the time went (medians; client: redis-benchmark's CPU per request in the same runs):")
+print()
+print("| transport | pipeline | test | Tiercel µs CPU/req | Redis µs CPU/req "
+      "| client µs/req (Tiercel / Redis) | Tiercel faults a run | Tiercel runs a GC cycle overlapped "
+      "| their p99 ms | Tiercel p99 ms in the others |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for key in sorted(cells, key=lambda k: (k[0], k[1], k[2] != "SET")):
+    mine = of("tiercel", key)
+    hit = [float(r["p99_ms"]) for r in mine if float(r["gc_ms"]) > 0]
+    clean = [float(r["p99_ms"]) for r in mine if float(r["gc_ms"]) == 0]
+    p99 = lambda xs: f"{statistics.median(xs):.3f}" if xs else "-"
+    print(f"| {key[0]} | {key[1]} | {key[2]} | {med('tiercel', key, 'server_cpu_us'):.2f} "
+          f"| {med('redis', key, 'server_cpu_us'):.2f} "
+          f"| {med('tiercel', key, 'client_cpu_us'):.2f} / {med('redis', key, 'client_cpu_us'):.2f} "
+          f"| {med('tiercel', key, 'faults'):,.0f} | {len(hit)} of {len(mine)} | {p99(hit)} "
+          f"| {p99(clean)} |")
 EOF
 echo
 echo "raw runs: $OUT/runs.csv"

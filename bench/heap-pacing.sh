@@ -22,7 +22,6 @@ WARM=${WARM:-10000000}; N=${N:-2000000}; ROUNDS=${ROUNDS:-4}; P=${P:-16}
 bench_require heap-pacing redis-benchmark redis-cli bc
 trap bench_cleanup EXIT
 echo "start load $(cut -d' ' -f1-3 /proc/loadavg); WARM=$WARM N=$N ROUNDS=$ROUNDS P=$P" | tee "$OUT/meta"
-minor_faults() { awk '{print $10}' "/proc/$1/stat"; }
 for v in "${VARIANTS[@]}"; do
   name=${v%%=*}; size=${v#*=}
   opts="-Xlog:gc:file=$OUT/$name.gc.log"
@@ -33,9 +32,9 @@ for v in "${VARIANTS[@]}"; do
   redis-benchmark -p "$port" -c 50 -n "$WARM" -d 100 -r 100000 -P "$P" -t set -q >/dev/null
   cycles0=$(grep -c 'Collection (' "$OUT/$name.gc.log")
   for round in $(seq 1 "$ROUNDS"); do
-    f0=$(minor_faults "$pid"); c0=$(bench_cpu_ticks "$pid")
+    f0=$(bench_minor_faults "$pid"); c0=$(bench_cpu_ticks "$pid")
     read -r rps p99 < <(bench_rb -p "$port" -c 50 -n "$N" -d 100 -r 100000 -P "$P" -t set)
-    f1=$(minor_faults "$pid"); c1=$(bench_cpu_ticks "$pid")
+    f1=$(bench_minor_faults "$pid"); c1=$(bench_cpu_ticks "$pid")
     printf '%-8s round %d  %9.0f ops/s  p99 %6.3f ms  %5.2f us/req  %7d faults\n' "$name" "$round" \
       "$rps" "$p99" "$(echo "scale=4; ($c1 - $c0) * 10000 / $N" | bc)" $((f1 - f0)) | tee -a "$OUT/runs.txt"
   done

@@ -120,6 +120,11 @@ bench_cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# bench_minor_faults PID -> the process's minor page faults so far (/proc/PID/stat field 10).
+bench_minor_faults() {
+  awk '{print $10}' "/proc/$1/stat"
+}
+
 # bench_cleanup -> stops every process started through this file, by PID.
 bench_cleanup() {
   local pid
