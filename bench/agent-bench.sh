@@ -109,21 +109,24 @@ bench() {
 cpu_ns() {
   cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{c += $1} END {printf "%d\n", c}'
 }
-# cpu_bench PID ADDRESS-FLAGS COMMAND... -> "rps,p99_ms,server_cpu_us": a bench of $REQUESTS
-# requests and the CPU that PID (the server answering it) used per request, in microseconds. The
-# ops/s follow the machine's other load; the CPU per request follows the server's own cost.
+# cpu_bench PID ADDRESS-FLAGS COMMAND... -> "rps,p99_ms,server_cpu_us,client_cpu_us": a bench of
+# $REQUESTS requests, the CPU that PID (the server answering it) used per request and
+# redis-benchmark's own, in microseconds. The ops/s follow the machine's other load; the CPU per
+# request follows each side's own cost.
 cpu_bench() {
   local pid="$1" addr="$2" c0 c1 result
   shift 2
   c0="$(cpu_ns "$pid")"
-  result="$(bench "$addr" "$REQUESTS" "$@")"
+  result="$( { TIMEFORMAT='%3U %3S'; time bench "$addr" "$REQUESTS" "$@" 2>&3; } 3>&2 \
+    2>"$WORK/client-time")"
   c1="$(cpu_ns "$pid")"
-  awk -v r="$result" -v c=$((c1 - c0)) -v n="$REQUESTS" 'BEGIN {
-    split(r, f, " "); printf "%s,%s,%.2f\n", f[1], f[2], c / 1e3 / n }'
+  awk -v r="$result" -v c=$((c1 - c0)) -v n="$REQUESTS" -v t="$(cat "$WORK/client-time")" 'BEGIN {
+    split(r, f, " "); split(t, u, " ")
+    printf "%s,%s,%.2f,%.2f\n", f[1], f[2], c / 1e3 / n, (u[1] + u[2]) * 1e6 / n }'
 }
 
 VALUE="$(head -c "$VALUE_SIZE" /dev/zero | tr '\0' x)"
-echo "round,test,rps,p99_ms,server_cpu_us" >"$WORK/runs.csv"
+echo "round,test,rps,p99_ms,server_cpu_us,client_cpu_us" >"$WORK/runs.csv"
 if [[ "$SYNC_ONLY" == 0 ]]; then
 # Warm-up, not recorded: fills every key space (so reads hit) and lets the JIT compile.
 bench "-s $WORK/a.sock" 1000000 -P 16 -t set >/dev/null
@@ -224,9 +227,10 @@ for _ in $(seq 1 50); do
 done
 redis-cli -s "$WORK/b.sock" info agent | tr -d '\r' >"$WORK/info-b.txt"
 
-python3 - "$WORK/runs.csv" <<'PY'
+python3 - "$WORK/runs.csv" "$CLIENT_THREADS" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
+CLIENT_THREADS = int(sys.argv[2])
 if not rows:
     sys.exit(0)
 med = {}
@@ -234,9 +238,11 @@ for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp"):
     r = [x for x in rows if x["test"] == t]
     med[t] = (statistics.median(float(x["rps"]) for x in r),
               statistics.median(float(x["p99_ms"]) for x in r),
-              statistics.median(float(x["server_cpu_us"]) for x in r))
-    print("%-16s median %10.0f ops/s  p99 %.3f ms  server cpu %5.2f us/request  (%d rounds)"
-          % (t, med[t][0], med[t][1], med[t][2], len(r)))
+              statistics.median(float(x["server_cpu_us"]) for x in r),
+              statistics.median(float(x["client_cpu_us"]) for x in r))
+    print("%-16s median %10.0f ops/s  p99 %.3f ms  server cpu %5.2f us/request  "
+          "client cpu %5.2f us/request  (%d rounds)"
+          % (t, med[t][0], med[t][1], med[t][2], med[t][3], len(r)))
 print("local GET / redis GET over TCP = %.2fx (target >= 1.5x)"
       % (med["local-get-unix"][0] / med["redis-get-tcp"][0]))
 rounds = sorted({x["round"] for x in rows}, key=int)
@@ -248,6 +254,13 @@ print("per-round local GET / redis GET over TCP (run back to back): %s, median %
       % (" ".join("%.2f" % r for r in per), statistics.median(per)))
 print("server cpu per GET: agent A %.2f us (local), redis-server %.2f us (TCP)"
       % (med["local-get-unix"][2], med["redis-get-tcp"][2]))
+# A client that never waits does ops/s = 1 / its CPU per request: the ratio its two costs allow.
+print("redis-benchmark cpu per GET: %.2f us (local, UNIX), %.2f us (Redis, TCP); a client that "
+      "never waits allows %.2fx; its busy share of the runs: %.0f%% and %.0f%%"
+      % (med["local-get-unix"][3], med["redis-get-tcp"][3],
+         med["redis-get-tcp"][3] / med["local-get-unix"][3],
+         100 * med["local-get-unix"][3] * med["local-get-unix"][0] / 1e6 / max(1, CLIENT_THREADS),
+         100 * med["redis-get-tcp"][3] * med["redis-get-tcp"][0] / 1e6 / max(1, CLIENT_THREADS)))
 PY
 echo "sync writer: $(cat "$WORK/sync.txt")"
 cat "$WORK/sched.txt"
