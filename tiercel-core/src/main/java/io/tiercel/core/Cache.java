@@ -101,6 +101,21 @@ public interface Cache {
     put(PackedKeyValue.key(packed), PackedKeyValue.value(packed), expireAtMillis);
   }
 
+  /**
+   * Stores the key and value packed in {@code packed[0, length)} ({@link PackedKeyValue}) as
+   * {@link #putPacked(byte[], long)} does, but the array stays the caller's: a writer can fill
+   * the same scratch array for every write. A cache that can overwrite the key's current value
+   * in place (the same length, no expiry on either) copies the value into it and allocates
+   * nothing; otherwise it stores a copy of the first {@code length} bytes. This default copies.
+   *
+   * @throws IllegalArgumentException if {@code packed} does not start with a key length that
+   *     {@code length} holds
+   * @throws CacheFullException if the entry alone is larger than the cache's budget
+   */
+  default void putPacked(byte[] packed, int length, long expireAtMillis) {
+    putPacked(PackedKeyValue.copy(packed, length), expireAtMillis);
+  }
+
   /** Removes {@code key}; returns whether a live value was removed. */
   boolean remove(byte[] key);
 

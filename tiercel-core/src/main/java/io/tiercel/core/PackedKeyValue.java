@@ -52,12 +52,22 @@ public final class PackedKeyValue {
       throw new CacheFullException("key and value together exceed 2 GB");
     }
     byte[] packed = new byte[keyLength + valueLength + overhead(keyLength)];
+    writeHeader(packed, keyLength);
+    return packed;
+  }
+
+  /**
+   * Writes the header of a key of {@code keyLength} bytes at the start of {@code packed}, whose
+   * key then goes to {@link #keyOffset(int) keyOffset(keyLength)}: for a writer that packs into
+   * an array of its own, such as a scratch array it passes to
+   * {@link Cache#putPacked(byte[], int, long)}.
+   */
+  public static void writeHeader(byte[] packed, int keyLength) {
     if (keyLength < SHORT_KEY) {
       packed[0] = (byte) keyLength;
     } else {
       INTS.set(packed, 0, keyLength | LONG_KEY);
     }
-    return packed;
   }
 
   /** Returns {@code key} and {@code value} packed into a new array. */
@@ -90,8 +100,21 @@ public final class PackedKeyValue {
    * @throws IllegalArgumentException if the array does not start with a key length that fits it
    */
   public static int keyLength(byte[] packed) {
-    int n = packed.length;
-    if (n == 0) {
+    return keyLength(packed, packed.length);
+  }
+
+  /**
+   * Returns the length of the key packed in {@code packed[0, n)}, read from its header.
+   *
+   * @throws IllegalArgumentException if {@code n} is past the array's end or the first {@code n}
+   *     bytes do not start with a key length that fits them
+   */
+  public static int keyLength(byte[] packed, int n) {
+    if (n > packed.length) {
+      throw new IllegalArgumentException(
+          "packed key and value: " + n + " bytes of an array of " + packed.length);
+    }
+    if (n <= 0) {
       throw new IllegalArgumentException("packed key and value: empty array");
     }
     int keyLength;
@@ -107,7 +130,7 @@ public final class PackedKeyValue {
     }
     if (keyLength < 0 || keyLength > n - overhead(keyLength)) {
       throw new IllegalArgumentException(
-          "packed key and value: the array of " + n + " bytes does not start with a key length");
+          "packed key and value: the " + n + " bytes do not start with a key length");
     }
     return keyLength;
   }
@@ -125,6 +148,12 @@ public final class PackedKeyValue {
   /** Returns the length of the value in {@code packed}; it runs to the array's end. */
   public static int valueLength(byte[] packed) {
     return packed.length - valueOffset(packed);
+  }
+
+  /** Returns the key and value packed in {@code packed[0, length)} as an array of their own. */
+  public static byte[] copy(byte[] packed, int length) {
+    keyLength(packed, length);
+    return Arrays.copyOf(packed, length);
   }
 
   /** Returns a copy of the key in {@code packed}. */

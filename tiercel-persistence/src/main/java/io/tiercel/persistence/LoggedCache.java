@@ -144,6 +144,20 @@ final class LoggedCache implements Cache {
     put(PackedKeyValue.key(packed), PackedKeyValue.value(packed), expireAtMillis);
   }
 
+  /**
+   * Without a log, hands the scratch array to the inner cache, which may overwrite the value in
+   * place; with one, logs a copy as {@link #put(byte[], byte[], long)} does.
+   */
+  @Override
+  public void putPacked(byte[] packed, int length, long expireAtMillis) {
+    if (log == null) {
+      changes.increment();
+      inner.putPacked(packed, length, expireAtMillis);
+      return;
+    }
+    putPacked(PackedKeyValue.copy(packed, length), expireAtMillis);
+  }
+
   @Override
   public boolean remove(byte[] key) {
     AppendLog l = log;

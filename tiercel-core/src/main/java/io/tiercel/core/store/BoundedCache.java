@@ -70,6 +70,18 @@ import org.slf4j.LoggerFactory;
  * the lock order holds; it evicts only after releasing the stripe, as eviction takes the victims'
  * stripes.
  *
+ * <p><b>Overwrites in place.</b> A write that gives a key without an expiry a value of the same
+ * length as the one it holds copies the new value over the old bytes of the entry's array, under
+ * the stripe lock, instead of building a new array and entry: a cache that is mostly overwritten
+ * (a counter, a session, any fixed-size record) then allocates nothing to write, and its
+ * collector has nothing to reclaim. Lock-free readers could see half of each value, so every
+ * read of value bytes outside the stripe lock validates against the stripe's sequence counter
+ * ({@link OverwriteVersions}) and reads again if an overwrite overlapped it; a
+ * {@link ValueReader} is told to {@link ValueReader#discard discard} what it did first. Reads
+ * under the stripe lock (compute, snapshots) need no check. Entries with an expiry, values of
+ * another length and caches whose listener wants replaced values ({@link RemovalCause#REPLACED})
+ * take the usual path; the policy learns of an overwrite as an access of the entry.
+ *
  * <p><b>Races the policy tolerates.</b> The policy may pick a victim whose key was meanwhile
  * rewritten or deleted (its task still queued): the victim's conditional removal from the table
  * fails, the policy drops it anyway, and the queued task later finds it unlinked and treats a
@@ -125,6 +137,10 @@ public final class BoundedCache implements Cache {
   /** Tasks in {@link #writeBuffer}, kept apart because the queue's size() is a full walk. */
   private final AtomicInteger pendingWrites = new AtomicInteger();
   private final ReentrantLock evictionLock = new ReentrantLock();
+  /** Lets lock-free readers notice a value overwritten in place (see "Overwrites in place"). */
+  private final OverwriteVersions overwrites = new OverwriteVersions(STRIPES);
+  /** Whether a write may overwrite a value in place: no listener needs replaced values. */
+  private final boolean overwritesInPlace;
   private final LongAdder entries = new LongAdder();
   /*
    * Hits are the read buffer's recorded reads (ReadBuffer.recorded) plus the two counts below,
@@ -193,6 +209,7 @@ public final class BoundedCache implements Cache {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.notifying = listener != RemovalListener.NONE;
     this.automaticOnly = listener.automaticOnly();
+    this.overwritesInPlace = !notifying || automaticOnly;
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new Object();
     }
@@ -214,21 +231,49 @@ public final class BoundedCache implements Cache {
 
   @Override
   public byte[] get(byte[] key) {
-    Entry e = readLive(key);
-    return e == null ? null : e.value();
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    Entry e = readLive(slot, KeyHash.hash(code), key);
+    if (e == null) {
+      return null;
+    }
+    for (;;) {
+      int version = overwrites.beforeRead(slot);
+      byte[] value = e.value();
+      if (overwrites.unchangedSince(slot, version)) {
+        return value;
+      }
+      Thread.onSpinWait();
+    }
   }
 
   @Override
   public <R> R read(byte[] key, ValueReader<R> reader) {
-    Entry e = readLive(key);
-    return e == null ? null : readValue(e, reader);
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    Entry e = readLive(slot, KeyHash.hash(code), key);
+    return e == null ? null : readValue(e, slot, reader);
   }
 
-  /** Hands the reader the value in place: it runs from the end of the key to the array's end. */
-  private static <R> R readValue(Entry e, ValueReader<R> reader) {
+  /**
+   * Hands the reader the value in place: it runs from the end of the key to the array's end. If
+   * an in-place write to the key's stripe overlapped the read, the reader discards what it did
+   * and reads again (see "Overwrites in place").
+   */
+  private <R> R readValue(Entry e, int slot, ValueReader<R> reader) {
     byte[] d = e.data;
     int offset = e.valueOffset();
-    return reader.read(d, offset, d.length - offset, e.expireAt());
+    for (;;) {
+      int version = overwrites.beforeRead(slot);
+      if ((version & 1) == 0) {
+        R result = reader.read(d, offset, d.length - offset, e.expireAt());
+        if (overwrites.unchangedSince(slot, version)) {
+          return result;
+        }
+        reader.discard();
+      }
+      Thread.onSpinWait();
+    }
   }
 
   @Override
@@ -244,8 +289,10 @@ public final class BoundedCache implements Cache {
 
   @Override
   public <R> R peek(byte[] key, ValueReader<R> reader) {
-    Entry e = findLive(key);
-    return e == null ? null : readValue(e, reader);
+    long code = KeyHash.code(key);
+    int slot = KeyHash.slot(code);
+    Entry e = index.find(slot, KeyHash.hash(code), key);
+    return e == null || e.isExpired(clock.millis()) ? null : readValue(e, slot, reader);
   }
 
   @Override
@@ -288,8 +335,8 @@ public final class BoundedCache implements Cache {
   }
 
   /** Returns the live entry for a read, counting the hit or miss and recording the access. */
-  private Entry readLive(byte[] key) {
-    Entry e = find(key);
+  private Entry readLive(int slot, int hash, byte[] key) {
+    Entry e = index.find(slot, hash, key);
     if (e == null) {
       misses.increment();
       return null;
@@ -345,6 +392,9 @@ public final class BoundedCache implements Cache {
       removeKey(slot, hash, key, RemovalCause.EXPIRED);
       return;
     }
+    if (expireAt == NO_EXPIRY && overwrite(slot, hash, key, false, value, 0, value.length)) {
+      return;
+    }
     store(slot, Entry.create(PackedKeyValue.pack(key, value), hash, expireAt), now);
   }
 
@@ -365,6 +415,60 @@ public final class BoundedCache implements Cache {
   }
 
   /**
+   * Overwrites the key's value in place when it can (see "Overwrites in place"), else stores a
+   * copy of {@code packed[0, length)}: the array stays the caller's.
+   */
+  @Override
+  public void putPacked(byte[] packed, int length, long expireAtMillis) {
+    int keyLength = PackedKeyValue.keyLength(packed, length);
+    int keyOffset = PackedKeyValue.keyOffset(keyLength);
+    long now = clock.millis();
+    long expireAt = resolveExpiry(expireAtMillis, now);
+    long code = KeyHash.code(packed, keyOffset, keyLength);
+    int slot = KeyHash.slot(code);
+    int hash = KeyHash.hash(code);
+    if (expireAt != NO_EXPIRY && expireAt <= now) {
+      removeKey(slot, hash, PackedKeyValue.key(PackedKeyValue.copy(packed, length)),
+          RemovalCause.EXPIRED);
+      return;
+    }
+    int valueOffset = keyOffset + keyLength;
+    if (expireAt == NO_EXPIRY
+        && overwrite(slot, hash, packed, true, packed, valueOffset, length - valueOffset)) {
+      return;
+    }
+    store(slot, Entry.create(Arrays.copyOf(packed, length), hash, expireAt), now);
+  }
+
+  /**
+   * Copies {@code source[from, from + length)} over the value of the key, when the key holds an
+   * entry without an expiry whose value has that length and no listener needs replaced values;
+   * returns whether it did. {@code key} is the key itself, or the same array as {@code source},
+   * a {@link PackedKeyValue} array that starts with the key. The policy learns of the write as
+   * an access.
+   */
+  private boolean overwrite(
+      int slot, int hash, byte[] key, boolean packedKey, byte[] source, int from, int length) {
+    if (!overwritesInPlace) {
+      return false;
+    }
+    boolean maintaining;
+    synchronized (lock(slot)) {
+      Entry e = packedKey ? index.findPacked(slot, hash, key) : index.find(slot, hash, key);
+      if (e == null || e.getClass() != Entry.class || e.valueLength() != length) {
+        return false;
+      }
+      byte[] d = e.data;
+      overwrites.beginWrite(slot);
+      System.arraycopy(source, from, d, d.length - length, length);
+      overwrites.endWrite(slot);
+      maintaining = applyOrQueue(WriteTask.Kind.OVERWRITE, null, e);
+    }
+    finishWrite(maintaining);
+    return true;
+  }
+
+  /**
    * The rest of a put once the entry is built: link it, tell of the one it replaced, maintain.
    * When the eviction lock is free, the policy learns of the write at once, without a task (see
    * "Writes that find the eviction lock free" above).
@@ -378,30 +482,41 @@ public final class BoundedCache implements Cache {
       if (old == null) {
         entries.increment();
       }
-      // tryLock never waits, so holding a stripe here cannot deadlock with maintenance.
-      maintaining = evictionLock.tryLock();
-      if (maintaining) {
-        try {
-          // Buffered reads first, then queued writes, as maintenance() replays them: the policy
-          // sees the same order either way (W-TinyLFU's hit ratio depends on it).
-          readBuffer.drainTo(accessRecorder);
-          applyQueuedWrites();
-          if (old == null) {
-            applyAdd(entry);
-          } else {
-            applyReplace(old, entry);
-          }
-        } catch (RuntimeException | Error e) {
-          evictionLock.unlock();
-          throw e;
-        }
-      } else {
-        queue(old == null ? WriteTask.add(entry) : WriteTask.replace(old, entry));
-      }
+      maintaining = applyOrQueue(old == null ? WriteTask.Kind.ADD : WriteTask.Kind.REPLACE,
+          old, entry);
     }
     if (old != null) {
       notifyRemoval(old, old.isExpired(now) ? RemovalCause.EXPIRED : RemovalCause.REPLACED);
     }
+    finishWrite(maintaining);
+  }
+
+  /**
+   * Tells the policy of a write, under the key's stripe lock: at once if the eviction lock is
+   * free (returning true with it held, after replaying what was buffered before), else as a
+   * queued task for its holder (returning false). No task is built in the first case.
+   */
+  private boolean applyOrQueue(WriteTask.Kind kind, Entry old, Entry entry) {
+    // tryLock never waits, so holding a stripe here cannot deadlock with maintenance.
+    if (!evictionLock.tryLock()) {
+      queue(new WriteTask(kind, old, entry));
+      return false;
+    }
+    try {
+      // Buffered reads first, then queued writes, as maintenance() replays them: the policy
+      // sees the same order either way (W-TinyLFU's hit ratio depends on it).
+      readBuffer.drainTo(accessRecorder);
+      applyQueuedWrites();
+      apply(kind, old, entry);
+    } catch (RuntimeException | Error e) {
+      evictionLock.unlock();
+      throw e;
+    }
+    return true;
+  }
+
+  /** Ends a write once its stripe is released: maintains if {@link #applyOrQueue} locked. */
+  private void finishWrite(boolean maintaining) {
     if (maintaining) {
       runMaintenanceAndUnlock();
       if (writeBuffer.isEmpty()) {
@@ -1054,15 +1169,21 @@ public final class BoundedCache implements Cache {
     WriteTask task;
     int applied = 0;
     while ((task = writeBuffer.poll()) != null) {
-      switch (task.kind()) {
-        case ADD -> applyAdd(task.entry());
-        case REPLACE -> applyReplace(task.old(), task.entry());
-        case REMOVE -> applyRemove(task.old());
-      }
+      apply(task.kind(), task.old(), task.entry());
       applied++;
     }
     if (applied != 0) {
       pendingWrites.addAndGet(-applied);
+    }
+  }
+
+  /** Applies one write to the policy and the timer wheel; under the eviction lock. */
+  private void apply(WriteTask.Kind kind, Entry old, Entry entry) {
+    switch (kind) {
+      case ADD -> applyAdd(entry);
+      case REPLACE -> applyReplace(old, entry);
+      case REMOVE -> applyRemove(old);
+      case OVERWRITE -> recordAccess(entry);
     }
   }
 

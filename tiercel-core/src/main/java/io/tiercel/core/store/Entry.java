@@ -33,9 +33,12 @@ import java.util.Arrays;
  * byte first: a key of another length is rejected without reading any key byte, and a matching
  * one guarantees the array is long enough for the comparison.
  *
- * <p>Immutable but for the policy's links and queue id: a write to a key makes a new entry
- * (possibly sharing the same data array when only the expiry changes), which is what lets readers
- * go without locks. Entries without a time to live use this class; {@link TimedEntry} adds the
+ * <p>Immutable but for the policy's links and queue id, and for the value's bytes: a write to a
+ * key makes a new entry (possibly sharing the same data array when only the expiry changes),
+ * which is what lets readers go without locks, except that a value of the same length for an
+ * entry without an expiry is copied over the old one under the stripe lock, and lock-free
+ * readers of value bytes check {@link OverwriteVersions} ("Overwrites in place" in
+ * {@link BoundedCache}). The key and the array's length never change. Entries without a time to live use this class; {@link TimedEntry} adds the
  * expiry only where one is set, as Caffeine specializes its nodes per feature.
  */
 class Entry extends PolicyNode {
@@ -139,8 +142,16 @@ class Entry extends PolicyNode {
    * the one-byte form), so equal headers mean equal key lengths.
    */
   final boolean keyEquals(Entry other) {
+    return keyEqualsPacked(other.data);
+  }
+
+  /**
+   * Returns whether this entry's key equals the key packed at the start of {@code o} (a
+   * {@link PackedKeyValue} array, whose length may exceed what it holds): the in-place write's
+   * comparison, as {@link #keyEquals(Entry)} does for a new entry.
+   */
+  final boolean keyEqualsPacked(byte[] o) {
     byte[] d = data;
-    byte[] o = other.data;
     int first = o[0];
     if (first >= 0) {
       return d[0] == first && sameBytes(d, 1, o, 1, first);

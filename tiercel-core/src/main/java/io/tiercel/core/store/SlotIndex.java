@@ -24,9 +24,10 @@ import java.util.function.Consumer;
  * shifting later entries back, because a shift could move an entry behind a concurrent reader's
  * probe position and make it miss a key that was present all along. Growth builds a new array and
  * publishes it with a release store; a reader still on the old array sees the state as of its
- * start, which keeps every lookup linearizable. An entry's key, value and hash never change after
- * it is published with a release store (only the policy's links and queue bits do, and those share
- * no bits with the hash), so a reader that finds one sees it whole.
+ * start, which keeps every lookup linearizable. An entry's key and hash never change after it is
+ * published with a release store (the policy's links and queue bits do, and share no bits with
+ * the hash), so a lookup that finds one finds the right one; its value's bytes may be overwritten
+ * in place, which readers of the value check for ({@link OverwriteVersions}).
  */
 final class SlotIndex {
   private static final VarHandle TABLES = MethodHandles.arrayElementVarHandle(Entry[][].class);
@@ -47,6 +48,20 @@ final class SlotIndex {
    * {@code hash} is the key's {@link KeyHash#hash}.
    */
   Entry find(int slot, int hash, byte[] key) {
+    return probe(slot, hash, key, false);
+  }
+
+  /**
+   * Returns the entry whose key is the one packed at the start of {@code packed}
+   * ({@link io.tiercel.core.PackedKeyValue}) in {@code slot}, expired or not, or null; as
+   * {@link #find} does.
+   */
+  Entry findPacked(int slot, int hash, byte[] packed) {
+    return probe(slot, hash, packed, true);
+  }
+
+  /** Probes {@code slot}'s table for {@code key}, a bare key or, if {@code packed}, a packed one. */
+  private Entry probe(int slot, int hash, byte[] key, boolean packed) {
     Entry[] table = (Entry[]) TABLES.getAcquire(tables, slot);
     if (table == null) {
       return null;
@@ -58,7 +73,8 @@ final class SlotIndex {
       if (e == null) {
         return null;
       }
-      if (e != TOMBSTONE && e.hash() == hash && e.keyEquals(key)) {
+      if (e != TOMBSTONE && e.hash() == hash
+          && (packed ? e.keyEqualsPacked(key) : e.keyEquals(key))) {
         return e;
       }
       i = (i + 1) & mask;

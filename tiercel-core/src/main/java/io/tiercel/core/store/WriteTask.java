@@ -5,14 +5,17 @@ package io.tiercel.core.store;
  * key's stripe lock so that the tasks of one key are applied in the order the table saw them.
  *
  * @param kind what happened
- * @param old the entry that was replaced or removed (null for an add)
- * @param entry the entry that was added or took the old one's place (null for a removal)
+ * @param old the entry that was replaced or removed (null for an add or an overwrite)
+ * @param entry the entry that was added, took the old one's place or had its value overwritten
+ *     in place (null for a removal)
  */
 record WriteTask(Kind kind, Entry old, Entry entry) {
   enum Kind {
     ADD,
     REPLACE,
-    REMOVE
+    REMOVE,
+    /** The entry's value was overwritten in place: an access, for the policy. */
+    OVERWRITE
   }
 
   static WriteTask add(Entry entry) {

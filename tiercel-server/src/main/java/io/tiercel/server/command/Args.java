@@ -11,6 +11,28 @@ final class Args {
   private Args() {}
 
   /**
+   * Stores key argument {@code key} with value argument {@code value}, without an expiry, as a
+   * plain SET does. They are packed into the session's scratch array, so the cache can copy the
+   * value over the key's current one when it has the same length and allocate nothing
+   * ({@link Cache#putPacked(byte[], int, long)}); values too large for the scratch array are
+   * packed into an array of their own, which the cache keeps.
+   */
+  static void putPacked(Session s, RespArgs a, int key, int value) {
+    int keyLength = a.length(key);
+    int valueLength = a.length(value);
+    long length = (long) PackedKeyValue.valueOffset(keyLength) + valueLength;
+    if (length > Session.SCRATCH_MAX) {
+      s.cache.putPacked(packed(a, key, value), Cache.DEFAULT_TTL);
+      return;
+    }
+    byte[] scratch = s.scratch();
+    PackedKeyValue.writeHeader(scratch, keyLength);
+    a.copyTo(key, scratch, PackedKeyValue.keyOffset(keyLength));
+    a.copyTo(value, scratch, PackedKeyValue.valueOffset(keyLength));
+    s.cache.putPacked(scratch, (int) length, Cache.DEFAULT_TTL);
+  }
+
+  /**
    * Returns key argument {@code key} and value argument {@code value} copied once, straight from
    * the request buffer, into a {@link PackedKeyValue} array for {@link Cache#putPacked}.
    */

@@ -37,6 +37,8 @@ public final class Reply implements ValueReader<Boolean> {
   int errors;
   /** Null bulk strings written so far (a read that found nothing). */
   int nulls;
+  /** Where the value of the last {@link #read} starts in {@link #out}, for {@link #discard}. */
+  private int readMark;
 
   /** Creates the reply writer of one connection. */
   public Reply(ByteBufAllocator alloc) {
@@ -187,7 +189,24 @@ public final class Reply implements ValueReader<Boolean> {
   /** Writes the stored value as a bulk string; see {@link io.tiercel.core.Cache#read}. */
   @Override
   public Boolean read(byte[] array, int offset, int length, long expireAtMillis) {
+    readMark = mark();
     RespWriter.bulk(out(), array, offset, length);
     return Boolean.TRUE;
+  }
+
+  /** Takes back the bulk string the last read wrote: the value changed while it was copied. */
+  @Override
+  public void discard() {
+    rewind(readMark);
+  }
+
+  /** Returns where the next reply will start, for {@link #rewind}. */
+  int mark() {
+    return out().writerIndex();
+  }
+
+  /** Drops what was written since {@code mark}, a value {@link #mark} returned in this batch. */
+  void rewind(int mark) {
+    out.writerIndex(mark);
   }
 }

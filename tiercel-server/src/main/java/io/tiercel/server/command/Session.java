@@ -58,6 +58,8 @@ public final class Session {
   volatile boolean closing;
   /** The keys a multi-key command prefetches; made on first use, touched on the loop only. */
   private KeyBatch keyBatch;
+  /** Where a plain SET packs its key and value ({@link Args#putPacked}); made on first use. */
+  private byte[] scratch;
   /**
    * When pushes waiting to be sent first exceeded the soft output limit, or
    * {@code Long.MIN_VALUE} while below it; loop-only ({@link PushBufferLimit}).
@@ -96,6 +98,22 @@ public final class Session {
   /** Returns the connection. */
   public Channel channel() {
     return channel;
+  }
+
+  /**
+   * The largest key and value a SET packs into the session's scratch array: it bounds what an
+   * idle connection keeps (Redis keeps a query buffer per client for the same reason).
+   */
+  static final int SCRATCH_MAX = 4096;
+
+  /** Returns this connection's scratch array of {@link #SCRATCH_MAX} bytes, made on first use. */
+  byte[] scratch() {
+    byte[] b = scratch;
+    if (b == null) {
+      b = new byte[SCRATCH_MAX];
+      scratch = b;
+    }
+    return b;
   }
 
   /** Returns this connection's key batch for {@link Args#prefetch}, made on first use. */

@@ -102,7 +102,7 @@ final class StringCommands {
   static void set(Node n, Session s, RespArgs a, Reply r) {
     Cache cache = s.cache;
     if (a.count() == 3) {
-      cache.putPacked(Args.packed(a, 1, 2), Cache.DEFAULT_TTL);
+      Args.putPacked(s, a, 1, 2);
       r.ok();
       return;
     }
@@ -377,38 +377,55 @@ final class StringCommands {
   static void getrange(Node n, Session s, RespArgs a, Reply r) {
     long start = Args.integer(a, 2);
     long end = Args.integer(a, 3);
-    Boolean found = s.cache.read(a.bytes(1), (array, offset, length, expireAt) -> {
-      long from = start;
-      long to = end;
-      if (from < 0 && to < 0 && from > to) {
-        r.bulk(new byte[0]);
-        return Boolean.TRUE;
+    Boolean found = s.cache.read(a.bytes(1), new ValueReader<Boolean>() {
+      private int mark;
+
+      @Override
+      public Boolean read(byte[] array, int offset, int length, long expireAt) {
+        mark = r.mark();
+        return range(start, end, r, array, offset, length);
       }
-      if (from < 0) {
-        from = length + from;
+
+      @Override
+      public void discard() {
+        r.rewind(mark);
       }
-      if (to < 0) {
-        to = length + to;
-      }
-      if (from < 0) {
-        from = 0;
-      }
-      if (to < 0) {
-        to = 0;
-      }
-      if (to >= length) {
-        to = length - 1L;
-      }
-      if (from > to || length == 0) {
-        r.bulk(new byte[0]);
-      } else {
-        RespWriter.bulk(r.out(), array, offset + (int) from, (int) (to - from + 1));
-      }
-      return Boolean.TRUE;
     });
     if (found == null) {
       r.bulk(new byte[0]);
     }
+  }
+
+  /** Writes GETRANGE's reply for the value in {@code array[offset, offset + length)}. */
+  private static Boolean range(
+      long start, long end, Reply r, byte[] array, int offset, int length) {
+    long from = start;
+    long to = end;
+    if (from < 0 && to < 0 && from > to) {
+      r.bulk(new byte[0]);
+      return Boolean.TRUE;
+    }
+    if (from < 0) {
+      from = length + from;
+    }
+    if (to < 0) {
+      to = length + to;
+    }
+    if (from < 0) {
+      from = 0;
+    }
+    if (to < 0) {
+      to = 0;
+    }
+    if (to >= length) {
+      to = length - 1L;
+    }
+    if (from > to || length == 0) {
+      r.bulk(new byte[0]);
+    } else {
+      RespWriter.bulk(r.out(), array, offset + (int) from, (int) (to - from + 1));
+    }
+    return Boolean.TRUE;
   }
 
   static void setrange(Node n, Session s, RespArgs a, Reply r) {

@@ -124,6 +124,11 @@ public final class UnusableCache implements Cache {
   }
 
   @Override
+  public void putPacked(byte[] packed, int length, long expireAtMillis) {
+    throw error;
+  }
+
+  @Override
   public boolean remove(byte[] key) {
     throw error;
   }

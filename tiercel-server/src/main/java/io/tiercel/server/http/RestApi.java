@@ -155,9 +155,7 @@ final class RestApi {
 
   private FullHttpResponse get(Cache cache, byte[] key, ByteBufAllocator alloc) {
     long start = System.nanoTime();
-    ValueReader<ByteBuf> copy = (array, offset, length, expireAt) ->
-        alloc.buffer(length).writeBytes(array, offset, length);
-    ByteBuf value = cache.read(key, copy);
+    ByteBuf value = cache.read(key, new CopyReader(alloc));
     commands.completed(Command.GET, value == null ? CommandObserver.MISS : CommandObserver.OK,
         System.nanoTime() - start);
     if (value == null) {
@@ -287,5 +285,28 @@ final class RestApi {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     return r;
+  }
+
+  /** Copies a stored value into a new buffer, which it owns until read returns it. */
+  private static final class CopyReader implements ValueReader<ByteBuf> {
+    private final ByteBufAllocator alloc;
+    private ByteBuf copy;
+
+    CopyReader(ByteBufAllocator alloc) {
+      this.alloc = alloc;
+    }
+
+    @Override
+    public ByteBuf read(byte[] array, int offset, int length, long expireAtMillis) {
+      copy = alloc.buffer(length).writeBytes(array, offset, length);
+      return copy;
+    }
+
+    /** Releases the copy the last read made: the value changed while it was copied. */
+    @Override
+    public void discard() {
+      copy.release();
+      copy = null;
+    }
   }
 }

@@ -1,0 +1,42 @@
+package io.tiercel.server.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.tiercel.core.Cache;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Reply} as the {@link io.tiercel.core.ValueReader} of a GET: a read the cache discards
+ * (its value was overwritten in place while it was copied) leaves nothing in the batch.
+ */
+class ReplyReadTest {
+  private final Reply reply = new Reply(new UnpooledByteBufAllocator(false));
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void aDiscardedReadTakesBackItsBulkStringAndNothingBefore() {
+    reply.ok();
+    reply.read(b("xxold"), 2, 3, Cache.NO_EXPIRY);
+    reply.discard();
+    reply.read(b("new"), 0, 3, Cache.NO_EXPIRY);
+
+    ByteBuf batch = reply.take();
+    assertThat(batch.toString(StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n$3\r\nnew\r\n");
+    batch.release();
+  }
+
+  @Test
+  void aDiscardedFirstReadLeavesAnEmptyBatch() {
+    reply.read(b("value"), 0, 5, Cache.NO_EXPIRY);
+    reply.discard();
+
+    assertThat(reply.pending()).isZero();
+    reply.release();
+  }
+}
