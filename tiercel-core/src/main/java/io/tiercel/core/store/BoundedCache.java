@@ -115,7 +115,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BoundedCache implements Cache {
   private static final Logger log = LoggerFactory.getLogger(BoundedCache.class);
-  private static final int STRIPES = 64;
+  private static final int STRIPES = OverwriteVersions.STRIPES;
   /** At most this many expirations per maintenance run, so no caller stalls on a backlog. */
   static final int EXPIRY_BUDGET = 4096;
   /** Slots purged between two maintenance runs, to keep the write buffer short. */
@@ -138,7 +138,7 @@ public final class BoundedCache implements Cache {
   private final AtomicInteger pendingWrites = new AtomicInteger();
   private final ReentrantLock evictionLock = new ReentrantLock();
   /** Lets lock-free readers notice a value overwritten in place (see "Overwrites in place"). */
-  private final OverwriteVersions overwrites = new OverwriteVersions(STRIPES);
+  private final OverwriteVersions overwrites = new OverwriteVersions();
   /** Whether a write may overwrite a value in place: no listener needs replaced values. */
   private final boolean overwritesInPlace;
   private final LongAdder entries = new LongAdder();
@@ -237,13 +237,20 @@ public final class BoundedCache implements Cache {
     if (e == null) {
       return null;
     }
+    int version = overwrites.beforeRead(slot);
+    byte[] value = e.value();
+    return overwrites.unchangedSince(slot, version) ? value : copyAgain(e, slot);
+  }
+
+  /** Copies the value until no in-place write overlaps the copy; off the hot path. */
+  private byte[] copyAgain(Entry e, int slot) {
     for (;;) {
+      Thread.onSpinWait();
       int version = overwrites.beforeRead(slot);
       byte[] value = e.value();
       if (overwrites.unchangedSince(slot, version)) {
         return value;
       }
-      Thread.onSpinWait();
     }
   }
 
@@ -263,16 +270,23 @@ public final class BoundedCache implements Cache {
   private <R> R readValue(Entry e, int slot, ValueReader<R> reader) {
     byte[] d = e.data;
     int offset = e.valueOffset();
+    int version = overwrites.beforeRead(slot);
+    R result = reader.read(d, offset, d.length - offset, e.expireAt());
+    return overwrites.unchangedSince(slot, version) ? result : readAgain(e, slot, reader);
+  }
+
+  /** Discards the last read and reads until no in-place write overlaps; off the hot path. */
+  private <R> R readAgain(Entry e, int slot, ValueReader<R> reader) {
+    byte[] d = e.data;
+    int offset = e.valueOffset();
     for (;;) {
-      int version = overwrites.beforeRead(slot);
-      if ((version & 1) == 0) {
-        R result = reader.read(d, offset, d.length - offset, e.expireAt());
-        if (overwrites.unchangedSince(slot, version)) {
-          return result;
-        }
-        reader.discard();
-      }
+      reader.discard();
       Thread.onSpinWait();
+      int version = overwrites.beforeRead(slot);
+      R result = reader.read(d, offset, d.length - offset, e.expireAt());
+      if (overwrites.unchangedSince(slot, version)) {
+        return result;
+      }
     }
   }
 

@@ -31,21 +31,14 @@ final class OverwriteVersions {
   /** Ints per counter: one 64-byte cache line each, so writers of two stripes share no line. */
   private static final int STRIDE = 16;
 
-  private final int[] counters;
-  private final int mask;
+  /** Stripes, as the store's stripe locks: a slot's counter is {@code slot & (STRIPES - 1)}. */
+  static final int STRIPES = 64;
 
-  /** Creates the counters of {@code stripes} stripes, a power of two. */
-  OverwriteVersions(int stripes) {
-    if (Integer.bitCount(stripes) != 1) {
-      throw new IllegalArgumentException("stripes: " + stripes + " (expected a power of two)");
-    }
-    // One spare line in front, so the first counter shares no line with the array header.
-    counters = new int[(stripes + 1) * STRIDE];
-    mask = stripes - 1;
-  }
+  // One spare line in front, so the first counter shares no line with the array header.
+  private final int[] counters = new int[(STRIPES + 1) * STRIDE];
 
-  private int index(int slot) {
-    return ((slot & mask) + 1) * STRIDE;
+  private static int index(int slot) {
+    return ((slot & (STRIPES - 1)) + 1) * STRIDE;
   }
 
   /** Returns the counter of {@code slot}'s stripe before a read; odd while a write is copying. */
