@@ -45,11 +45,6 @@ SYNC_WARMUP_SECONDS=3
 SYNC_TICK_MS=10
 SYNC_ONLY=0
 
-usage() {
-  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -60,8 +55,8 @@ while [[ $# -gt 0 ]]; do
     --sync-warmup-seconds) SYNC_WARMUP_SECONDS="$2"; shift 2 ;;
     --sync-tick-ms) SYNC_TICK_MS="$2"; shift 2 ;;
     --sync-only) SYNC_ONLY=1; shift ;;
-    -h|--help) usage ;;
-    *) echo "agent-bench: unknown flag $1" >&2; usage ;;
+    -h|--help) bench_usage ;;
+    *) echo "agent-bench: unknown flag $1" >&2; bench_usage ;;
   esac
 done
 

@@ -24,7 +24,7 @@ if [[ "${1:-}" == --trees ]]; then
   TREES=1
   shift
 fi
-[[ $# -ge 1 ]] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 1 ]] || bench_usage
 bench_require agent-get-ab redis-benchmark
 trap bench_cleanup EXIT
 # cpu_of PID -> "cpu_ns user_ticks system_ticks": the CPU time of all the process's threads

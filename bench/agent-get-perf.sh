@@ -16,7 +16,7 @@ set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
-[[ $# -ge 1 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 1 ]] || bench_usage
 OUT="$1"
 OPTS="${2:-}"
 bench_require agent-get-perf redis-server redis-cli redis-benchmark perf

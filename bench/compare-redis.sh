@@ -32,11 +32,6 @@ VALUE_SIZE=100
 OUT=""
 TIERCEL_FLAGS=()
 
-usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -45,8 +40,8 @@ while [[ $# -gt 0 ]]; do
     --clients) CLIENTS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --) shift; TIERCEL_FLAGS=("$@"); break ;;
-    -h|--help) usage ;;
-    *) echo "compare-redis: unknown flag $1" >&2; usage ;;
+    -h|--help) bench_usage ;;
+    *) echo "compare-redis: unknown flag $1" >&2; bench_usage ;;
   esac
 done
 

@@ -15,7 +15,7 @@ set -u
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
-[[ $# -ge 1 ]] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 1 ]] || bench_usage
 OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
 VARIANTS=("$@"); [[ ${#VARIANTS[@]} -gt 0 ]] || VARIANTS=(paced off=5688734515)
 WARM=${WARM:-10000000}; N=${N:-2000000}; ROUNDS=${ROUNDS:-4}; P=${P:-16}

@@ -51,7 +51,7 @@ PY
 if [[ "${1:-}" == --summary ]]; then   # bench/jmh-variants.sh --summary OUTDIR name... (no runs)
   shift; dir=$1; shift; summarize "$dir/runs.txt" "$@"; exit
 fi
-[[ $# -ge 2 ]] || { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || bench_usage
 bench_lock "$@"
 OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-4}; BENCH=${BENCH:-GetPutBenchmark.get}

@@ -43,6 +43,13 @@ bench_lock_held_by_ancestor() {
   return 1
 }
 
+# bench_usage -> prints the calling script's header comment (every "#" line after the shebang,
+# up to the first other line) to stderr, without the "# ", and exits 2.
+bench_usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0" >&2
+  exit 2
+}
+
 # bench_require NAME TOOL... -> exits 1 if a tool is not on the PATH.
 bench_require() {
   local name="$1" tool

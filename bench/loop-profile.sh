@@ -14,7 +14,7 @@ set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
-[[ $# -ge 1 ]] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 1 ]] || bench_usage
 OUT=$1
 LIB=${2:-$HOME_DIR/tiercel-dist/target/lib}
 TEST=${3:-set}

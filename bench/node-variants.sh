@@ -21,7 +21,7 @@ set -u
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
-[[ $# -ge 2 ]] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 2 ]] || bench_usage
 OUT=$1; shift; rm -rf "$OUT"; mkdir -p "$OUT"
 ROUNDS=${ROUNDS:-3}; CELLS=${CELLS:-"tcp:set:1 tcp:get:1 unix:set:1 unix:get:1 tcp:set:16 tcp:get:16 unix:set:16 unix:get:16"}
 JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"

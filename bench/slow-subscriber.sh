@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --messages) MESSAGES="$2"; shift 2 ;;
     --size) SIZE="$2"; shift 2 ;;
-    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) bench_usage ;;
   esac
 done
 bench_require slow-subscriber python3

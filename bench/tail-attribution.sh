@@ -17,7 +17,7 @@ set -u
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
-[[ $# -ge 4 ]] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# -ge 4 ]] || bench_usage
 OUT=$1; LIB=$2; OPTS=$3; shift 3
 rm -rf "$OUT"; mkdir -p "$OUT"
 JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
