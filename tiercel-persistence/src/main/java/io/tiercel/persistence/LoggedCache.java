@@ -155,7 +155,7 @@ final class LoggedCache implements Cache {
       inner.putPacked(packed, length, expireAtMillis);
       return;
     }
-    putPacked(PackedKeyValue.copy(packed, length), expireAtMillis);
+    Cache.super.putPacked(packed, length, expireAtMillis);
   }
 
   @Override

@@ -115,6 +115,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BoundedCache implements Cache {
   private static final Logger log = LoggerFactory.getLogger(BoundedCache.class);
+  /** Returns a copy of the value: {@link #get} is a read through it. */
+  private static final ValueReader<byte[]> COPY =
+      (array, offset, length, expireAt) -> Arrays.copyOfRange(array, offset, offset + length);
   private static final int STRIPES = OverwriteVersions.STRIPES;
   /** At most this many expirations per maintenance run, so no caller stalls on a backlog. */
   static final int EXPIRY_BUDGET = 4096;
@@ -231,27 +234,7 @@ public final class BoundedCache implements Cache {
 
   @Override
   public byte[] get(byte[] key) {
-    long code = KeyHash.code(key);
-    int slot = KeyHash.slot(code);
-    Entry e = readLive(slot, KeyHash.hash(code), key);
-    if (e == null) {
-      return null;
-    }
-    int version = overwrites.beforeRead(slot);
-    byte[] value = e.value();
-    return overwrites.unchangedSince(slot, version) ? value : copyAgain(e, slot);
-  }
-
-  /** Copies the value until no in-place write overlaps the copy; off the hot path. */
-  private byte[] copyAgain(Entry e, int slot) {
-    for (;;) {
-      Thread.onSpinWait();
-      int version = overwrites.beforeRead(slot);
-      byte[] value = e.value();
-      if (overwrites.unchangedSince(slot, version)) {
-        return value;
-      }
-    }
+    return read(key, COPY);
   }
 
   @Override
@@ -415,17 +398,7 @@ public final class BoundedCache implements Cache {
   /** Stores the packed array itself as the entry's data: no copy of the key or the value. */
   @Override
   public void putPacked(byte[] packed, long expireAtMillis) {
-    int keyLength = PackedKeyValue.keyLength(packed);
-    long now = clock.millis();
-    long expireAt = resolveExpiry(expireAtMillis, now);
-    long code = KeyHash.code(packed, PackedKeyValue.keyOffset(keyLength), keyLength);
-    int slot = KeyHash.slot(code);
-    int hash = KeyHash.hash(code);
-    if (expireAt != NO_EXPIRY && expireAt <= now) {
-      removeKey(slot, hash, PackedKeyValue.key(packed), RemovalCause.EXPIRED);
-      return;
-    }
-    store(slot, Entry.create(packed, hash, expireAt), now);
+    putPacked(packed, packed.length, expireAtMillis, true);
   }
 
   /**
@@ -434,6 +407,14 @@ public final class BoundedCache implements Cache {
    */
   @Override
   public void putPacked(byte[] packed, int length, long expireAtMillis) {
+    putPacked(packed, length, expireAtMillis, false);
+  }
+
+  /**
+   * Stores the key and value packed in {@code packed[0, length)}: the array itself if the cache
+   * may keep it ({@code owned}); otherwise by an overwrite in place or in a copy.
+   */
+  private void putPacked(byte[] packed, int length, long expireAtMillis, boolean owned) {
     int keyLength = PackedKeyValue.keyLength(packed, length);
     int keyOffset = PackedKeyValue.keyOffset(keyLength);
     long now = clock.millis();
@@ -442,8 +423,12 @@ public final class BoundedCache implements Cache {
     int slot = KeyHash.slot(code);
     int hash = KeyHash.hash(code);
     if (expireAt != NO_EXPIRY && expireAt <= now) {
-      removeKey(slot, hash, PackedKeyValue.key(PackedKeyValue.copy(packed, length)),
+      removeKey(slot, hash, Arrays.copyOfRange(packed, keyOffset, keyOffset + keyLength),
           RemovalCause.EXPIRED);
+      return;
+    }
+    if (owned) {
+      store(slot, Entry.create(packed, hash, expireAt), now);
       return;
     }
     int valueOffset = keyOffset + keyLength;
