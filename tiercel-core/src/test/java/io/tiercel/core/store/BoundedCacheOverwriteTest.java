@@ -1,6 +1,7 @@
 package io.tiercel.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercel.core.Cache;
 import io.tiercel.core.CacheConfig;
@@ -74,6 +75,26 @@ class BoundedCacheOverwriteTest {
     c.putPacked(scratch, pack(scratch, b("k"), b("bbbb")), Cache.DEFAULT_TTL);
     Arrays.fill(scratch, (byte) 'z');
     assertThat(c.read(b("k"), ARRAY)).isSameAs(array);
+    assertThat(c.get(b("k"))).isEqualTo(b("bbbb"));
+  }
+
+  @Test
+  void aScratchLengthPastTheArrayOrShortOfItsKeyIsRefusedAndChangesNothing() {
+    BoundedCache c = cache(RemovalListener.none());
+    c.put(b("k"), b("aaaa"));
+    byte[] scratch = new byte[8];
+    int length = pack(scratch, b("k"), b("bbbb"));
+
+    assertThatThrownBy(() -> c.putPacked(scratch, scratch.length + 1, Cache.DEFAULT_TTL))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> c.putPacked(scratch, 1, Cache.DEFAULT_TTL))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> c.putPacked(scratch, 0, Cache.DEFAULT_TTL))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(c.get(b("k"))).isEqualTo(b("aaaa"));
+    assertThat(c.size()).isEqualTo(1);
+    c.putPacked(scratch, length, Cache.DEFAULT_TTL);
     assertThat(c.get(b("k"))).isEqualTo(b("bbbb"));
   }
 
