@@ -21,7 +21,8 @@ public final class Caches {
 
   /**
    * Returns a new cache as {@link #create(String, CacheConfig, Clock, RemovalListener)} whose
-   * read-triggered maintenance runs on {@code executor} (a node passes a shared pool).
+   * read-triggered maintenance runs on {@code executor} (the node and the agent pass
+   * {@code Runnable::run}: the reading event loop drains).
    */
   public static Cache create(
       String name, CacheConfig config, Clock clock, RemovalListener listener, Executor executor) {

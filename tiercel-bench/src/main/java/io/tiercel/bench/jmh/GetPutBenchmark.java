@@ -26,9 +26,11 @@ import org.openjdk.jmh.annotations.State;
  * to Caffeine (after Caffeine's own {@code GetPutBenchmark}).
  *
  * <p>The keys are 10 bytes and the values 100 bytes; the cache is filled with every key first and
- * its bound holds them all (with room to spare, or exactly: see {@link #fill}), so {@code get} always hits and {@code put} always replaces. Tiercel
- * is read both through {@link Cache#get} (returns a copy) and {@link Cache#read} (reads in place).
- * Caffeine's keys wrap the bytes in {@link BytesKey}. {@code caffeine} looks up with the very key
+ * its bound holds them all (with room to spare, or exactly: see {@link #fill}), so {@code get}
+ * always hits and {@code put} always replaces. Tiercel is read in place ({@link Cache#read}), on a
+ * cache that drains its read buffer on the reading thread as the node and the agent run it, and
+ * on one that drains on a pool as Caffeine does by default (see {@link #impl}); Caffeine both
+ * ways too, so each configuration has its like. Caffeine's keys wrap the bytes in {@link BytesKey}. {@code caffeine} looks up with the very key
  * objects it stored, as Caffeine's own benchmark does: the hash is cached and equality succeeds
  * on identity, so no key byte is read. {@code caffeine_bytes} wraps the key bytes in a new
  * {@code BytesKey} per operation, which is what a server holding byte keys pays (the request's
@@ -56,11 +58,14 @@ public class GetPutBenchmark {
   private static final ValueReader<byte[]> IN_PLACE = (array, offset, length, expireAt) -> array;
 
   /**
-   * Which cache and read path: Tiercel's get or read, or Caffeine. Also accepted with {@code -p}:
-   * {@code tiercel_inline}, {@code read} on a cache that drains its read buffer on the reading
-   * thread instead of a pool (as the hit-ratio simulator's caches do).
+   * Which cache and read path. {@code tiercel_inline}: {@link Cache#read} on a cache that drains
+   * its read buffer on the reading thread, as the node's and the agent's caches do;
+   * {@code tiercel_read}: the same on a cache that hands drains to the common pool;
+   * {@code tiercel_get} (on request): {@link Cache#get}, a copy, on the pooled cache. Caffeine:
+   * {@code caffeine} as built by default (drains on the common pool), {@code caffeine_inline}
+   * with {@code executor(Runnable::run)}, and {@code caffeine_bytes} (pooled, fresh key objects).
    */
-  @Param({"tiercel_get", "tiercel_read", "caffeine", "caffeine_bytes"})
+  @Param({"tiercel_inline", "tiercel_read", "caffeine", "caffeine_inline", "caffeine_bytes"})
   String impl;
 
   /**
@@ -120,10 +125,14 @@ public class GetPutBenchmark {
           tiercel = filledTiercel(itemKeys, tiercel.weightedSize());
         }
       }
-      case "caffeine", "caffeine_bytes" -> {
+      case "caffeine", "caffeine_bytes", "caffeine_inline" -> {
         freshKeys = impl.equals("caffeine_bytes");
         long maximum = fill.equals("full") ? ITEMS : 2L * SIZE;
-        caffeine = Caffeine.newBuilder().maximumSize(maximum).build();
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(maximum);
+        if (impl.equals("caffeine_inline")) {
+          builder.executor(Runnable::run);
+        }
+        caffeine = builder.build();
         for (BytesKey key : itemBoxed) {
           caffeine.put(key, value);
         }

@@ -113,52 +113,72 @@ public final class JmhCommand {
         : file + "-t" + threads;
   }
 
-  /**
-   * Prints every result with its ratios to Caffeine's at the same benchmark and thread count:
-   * {@code ratio} against Caffeine looked up with its stored key objects, {@code ratio_bytes}
-   * against Caffeine given fresh key bytes per operation.
-   */
-  static void printSummary(List<RunResult> results, PrintStream out) {
-    Map<String, Double> caffeine = scores(results, "caffeine");
-    Map<String, Double> caffeineBytes = scores(results, "caffeine_bytes");
-    out.println();
-    out.println("Tiercel next to Caffeine (ratio = score / Caffeine's score, same method and"
-        + " threads; ratio_bytes: against caffeine_bytes)");
-    out.printf(Locale.ROOT, "%-26s %-14s %-8s %7s %16s %14s %-8s %8s %11s%n",
-        "benchmark", "impl", "policy", "threads", "score", "error", "unit", "ratio",
-        "ratio_bytes");
-    for (RunResult r : results) {
-      String impl = r.getParams().getParam("impl");
-      String policy = r.getParams().getParam("policy");
-      String key = method(r) + "/" + r.getParams().getThreads();
-      double score = r.getPrimaryResult().getScore();
-      out.printf(Locale.ROOT, "%-26s %-14s %-8s %7d %16.0f %14.0f %-8s %8s %11s%n",
-          method(r), impl == null ? "-" : impl,
-          policy == null || impl.startsWith("caffeine") ? "-" : policy,
-          r.getParams().getThreads(), score, r.getPrimaryResult().getScoreError(),
-          r.getPrimaryResult().getScoreUnit(), ratio(score, caffeine.get(key)),
-          ratio(score, caffeineBytes.get(key)));
+  /** One score of a run, with the parameters the summary groups by. */
+  record Row(String method, String impl, String policy, String fill, int threads, double score,
+      double error, String unit) {
+    static Row of(RunResult r) {
+      String name = r.getParams().getBenchmark();
+      int dot = name.lastIndexOf('.');
+      int classDot = name.lastIndexOf('.', dot - 1);
+      return new Row(name.substring(classDot + 1), r.getParams().getParam("impl"),
+          r.getParams().getParam("policy"), r.getParams().getParam("fill"),
+          r.getParams().getThreads(), r.getPrimaryResult().getScore(),
+          r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit());
+    }
+
+    /** Returns what a score is compared within: the same method, threads and fill. */
+    String cell() {
+      return method + "/" + threads + "/" + fill;
+    }
+
+    boolean isCaffeine() {
+      return impl != null && impl.startsWith("caffeine");
     }
   }
 
-  private static Map<String, Double> scores(List<RunResult> results, String impl) {
-    Map<String, Double> scores = new HashMap<>();
-    for (RunResult r : results) {
-      if (impl.equals(r.getParams().getParam("impl"))) {
-        scores.put(method(r) + "/" + r.getParams().getThreads(), r.getPrimaryResult().getScore());
+  /** The Caffeine configurations every score is divided by, in the summary's column order. */
+  static final List<String> BASELINES = List.of("caffeine", "caffeine_inline", "caffeine_bytes");
+
+  private static void printSummary(List<RunResult> results, PrintStream out) {
+    printRows(results.stream().map(Row::of).toList(), out);
+  }
+
+  /**
+   * Prints every row with its ratios to each Caffeine configuration's score in the same cell
+   * (method, thread count and fill): {@code /caffeine} against Caffeine looked up with its stored
+   * key objects and draining on the common pool (its default), {@code /inline} against Caffeine
+   * draining on the calling thread, {@code /bytes} against Caffeine given fresh key bytes.
+   */
+  static void printRows(List<Row> rows, PrintStream out) {
+    List<Map<String, Double>> baselines = new ArrayList<>();
+    for (String impl : BASELINES) {
+      Map<String, Double> scores = new HashMap<>();
+      for (Row r : rows) {
+        if (impl.equals(r.impl())) {
+          scores.put(r.cell(), r.score());
+        }
       }
+      baselines.add(scores);
     }
-    return scores;
+    out.println();
+    out.println("Tiercel next to Caffeine (each ratio = score / that Caffeine's score, same method,"
+        + " threads and fill; caffeine drains on the common pool, caffeine_inline on the reader,"
+        + " caffeine_bytes gets fresh key bytes)");
+    out.printf(Locale.ROOT, "%-22s %-15s %-8s %-7s %7s %14s %12s %-8s %9s %8s %7s%n",
+        "benchmark", "impl", "policy", "fill", "threads", "score", "error", "unit",
+        "/caffeine", "/inline", "/bytes");
+    for (Row r : rows) {
+      out.printf(Locale.ROOT, "%-22s %-15s %-8s %-7s %7d %14.0f %12.0f %-8s %9s %8s %7s%n",
+          r.method(), r.impl() == null ? "-" : r.impl(),
+          r.policy() == null || r.isCaffeine() ? "-" : r.policy(),
+          r.fill() == null ? "-" : r.fill(), r.threads(), r.score(), r.error(), r.unit(),
+          ratio(r.score(), baselines.get(0).get(r.cell())),
+          ratio(r.score(), baselines.get(1).get(r.cell())),
+          ratio(r.score(), baselines.get(2).get(r.cell())));
+    }
   }
 
   private static String ratio(double score, Double base) {
     return base == null ? "-" : String.format(Locale.ROOT, "%.2f", score / base);
-  }
-
-  private static String method(RunResult r) {
-    String name = r.getParams().getBenchmark();
-    int dot = name.lastIndexOf('.');
-    int classDot = name.lastIndexOf('.', dot - 1);
-    return name.substring(classDot + 1);
   }
 }
