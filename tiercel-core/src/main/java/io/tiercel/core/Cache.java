@@ -1,5 +1,7 @@
 package io.tiercel.core;
 
+import java.util.Arrays;
+
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -36,6 +38,21 @@ public interface Cache {
    * change the array.
    */
   <R> R read(byte[] key, ValueReader<R> reader);
+
+  /**
+   * Reads as {@link #read} does the key packed at the start of {@code packed[0, length)} (its
+   * {@link PackedKeyValue} header and bytes; whatever follows the key is ignored), so a server
+   * can look a request's key up from a scratch array it reuses. A cache that stores entries in
+   * this layout compares the key where it lies and allocates nothing; this default copies it.
+   *
+   * @throws IllegalArgumentException if {@code packed} does not start with a key length that
+   *     {@code length} holds
+   */
+  default <R> R readPacked(byte[] packed, int length, ValueReader<R> reader) {
+    int keyLength = PackedKeyValue.keyLength(packed, length);
+    int from = PackedKeyValue.keyOffset(keyLength);
+    return read(Arrays.copyOfRange(packed, from, from + keyLength), reader);
+  }
 
   /** Returns whether {@code key} holds a live value, without counting a hit or a miss. */
   boolean containsKey(byte[] key);

@@ -79,6 +79,11 @@ final class LoggedCache implements Cache {
     return inner.read(key, reader);
   }
 
+  @Override
+  public <R> R readPacked(byte[] packed, int length, ValueReader<R> reader) {
+    return inner.readPacked(packed, length, reader);
+  }
+
   /** Passes the hint to the cache underneath: loading its lines is all a prefetch does. */
   @Override
   public void prefetch(KeyBatch batch) {

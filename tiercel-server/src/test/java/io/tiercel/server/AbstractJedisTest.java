@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +70,35 @@ abstract class AbstractJedisTest {
     assertThat(jedis.get("missing")).isNull();
     assertThat(jedis.ping()).isEqualTo("PONG");
     assertThat(jedis.echo("hi")).isEqualTo("hi");
+  }
+
+  @Test
+  void getAndMgetFindKeysOfEveryLengthAroundTheScratchArray() {
+    // A GET packs its key into the connection's 4 KiB scratch array (header included) and looks
+    // it up there; longer keys take a copy of their own. Short (1-byte header) and long (4-byte
+    // header) keys on both sides of that bound must all be found, and only they.
+    int[] lengths = {1, 127, 128, 4091, 4092, 4093, 4096, 5000};
+    byte[][] keys = new byte[lengths.length][];
+    for (int i = 0; i < lengths.length; i++) {
+      keys[i] = new byte[lengths[i]];
+      Arrays.fill(keys[i], (byte) ('a' + i));
+      keys[i][lengths[i] - 1] = '!';
+      assertThat(jedis.set(keys[i], ("v" + i).getBytes())).isEqualTo("OK");
+    }
+    for (int i = 0; i < lengths.length; i++) {
+      assertThat(jedis.get(keys[i])).as("GET of a %d-byte key", lengths[i])
+          .isEqualTo(("v" + i).getBytes());
+      byte[] sibling = keys[i].clone();
+      sibling[0] = 'Z';
+      assertThat(jedis.get(sibling)).as("GET of another %d-byte key", lengths[i]).isNull();
+    }
+    byte[] absent = new byte[4093];
+    List<byte[]> values = jedis.mget(keys[0], absent, keys[4], keys[7]);
+    assertThat(values).hasSize(4);
+    assertThat(values.get(0)).isEqualTo("v0".getBytes());
+    assertThat(values.get(1)).isNull();
+    assertThat(values.get(2)).isEqualTo("v4".getBytes());
+    assertThat(values.get(3)).isEqualTo("v7".getBytes());
   }
 
   @Test

@@ -241,7 +241,17 @@ public final class BoundedCache implements Cache {
   public <R> R read(byte[] key, ValueReader<R> reader) {
     long code = KeyHash.code(key);
     int slot = KeyHash.slot(code);
-    Entry e = readLive(slot, KeyHash.hash(code), key);
+    Entry e = readLive(index.find(slot, KeyHash.hash(code), key));
+    return e == null ? null : readValue(e, slot, reader);
+  }
+
+  /** Looks the key up where it lies in {@code packed}: no copy of it is made. */
+  @Override
+  public <R> R readPacked(byte[] packed, int length, ValueReader<R> reader) {
+    int keyLength = PackedKeyValue.keyLength(packed, length);
+    long code = KeyHash.code(packed, PackedKeyValue.keyOffset(keyLength), keyLength);
+    int slot = KeyHash.slot(code);
+    Entry e = readLive(index.findPacked(slot, KeyHash.hash(code), packed));
     return e == null ? null : readValue(e, slot, reader);
   }
 
@@ -331,9 +341,11 @@ public final class BoundedCache implements Cache {
     return index.find(KeyHash.slot(code), KeyHash.hash(code), key);
   }
 
-  /** Returns the live entry for a read, counting the hit or miss and recording the access. */
-  private Entry readLive(int slot, int hash, byte[] key) {
-    Entry e = index.find(slot, hash, key);
+  /**
+   * Returns {@code e}, what a read's lookup found, if it is live, counting the hit or miss and
+   * recording the access; null for a miss.
+   */
+  private Entry readLive(Entry e) {
     if (e == null) {
       misses.increment();
       return null;

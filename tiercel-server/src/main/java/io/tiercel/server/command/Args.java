@@ -3,6 +3,7 @@ package io.tiercel.server.command;
 import io.tiercel.core.Cache;
 import io.tiercel.core.KeyBatch;
 import io.tiercel.core.PackedKeyValue;
+import io.tiercel.core.ValueReader;
 import io.tiercel.protocol.resp.RespArgs;
 import java.nio.charset.StandardCharsets;
 
@@ -30,6 +31,24 @@ final class Args {
     a.copyTo(key, scratch, PackedKeyValue.keyOffset(keyLength));
     a.copyTo(value, scratch, PackedKeyValue.valueOffset(keyLength));
     s.cache.putPacked(scratch, (int) length, Cache.DEFAULT_TTL);
+  }
+
+  /**
+   * Reads key argument {@code key} of the session's cache into {@code reader}, as {@link
+   * Cache#read} does; the key is packed into the session's scratch array and looked up there
+   * ({@link Cache#readPacked}), so a GET allocates nothing. A key too long for the array is
+   * copied into one of its own.
+   */
+  static <R> R read(Session s, RespArgs a, int key, ValueReader<R> reader) {
+    int keyLength = a.length(key);
+    int length = PackedKeyValue.keyOffset(keyLength) + keyLength;
+    if (length > Session.SCRATCH_MAX) {
+      return s.cache.read(a.bytes(key), reader);
+    }
+    byte[] scratch = s.scratch();
+    PackedKeyValue.writeHeader(scratch, keyLength);
+    a.copyTo(key, scratch, PackedKeyValue.keyOffset(keyLength));
+    return s.cache.readPacked(scratch, length, reader);
   }
 
   /**

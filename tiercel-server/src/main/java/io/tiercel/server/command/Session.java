@@ -101,8 +101,9 @@ public final class Session {
   }
 
   /**
-   * The largest key and value a SET packs into the session's scratch array: it bounds what an
-   * idle connection keeps (Redis keeps a query buffer per client for the same reason).
+   * The largest key and value a SET packs, or key a GET packs, into the session's scratch array
+   * (header included): it bounds what an idle connection keeps (Redis keeps a query buffer per
+   * client for the same reason).
    */
   static final int SCRATCH_MAX = 4096;
 

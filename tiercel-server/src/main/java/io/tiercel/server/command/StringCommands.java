@@ -25,7 +25,7 @@ final class StringCommands {
   private StringCommands() {}
 
   static void get(Node n, Session s, RespArgs a, Reply r) {
-    if (s.cache.read(a.bytes(1), r) == null) {
+    if (Args.read(s, a, 1, r) == null) {
       r.nullBulk();
     }
   }
@@ -213,13 +213,12 @@ final class StringCommands {
   }
 
   static void mget(Node n, Session s, RespArgs a, Reply r) {
-    Cache cache = s.cache;
     r.array(a.count() - 1);
     for (int from = 1; from < a.count(); from += KeyBatch.CAPACITY) {
       int to = Math.min(a.count(), from + KeyBatch.CAPACITY);
       Args.prefetch(s, a, from, to, 1);
       for (int i = from; i < to; i++) {
-        if (cache.read(a.bytes(i), r) == null) {
+        if (Args.read(s, a, i, r) == null) {
           r.nullBulk();
         }
       }
