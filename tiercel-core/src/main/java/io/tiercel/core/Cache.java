@@ -1,7 +1,6 @@
 package io.tiercel.core;
 
 import java.util.Arrays;
-
 import java.util.List;
 import java.util.function.Consumer;
 
