@@ -27,9 +27,7 @@ final class Args {
       return;
     }
     byte[] scratch = s.scratch();
-    PackedKeyValue.writeHeader(scratch, keyLength);
-    a.copyTo(key, scratch, PackedKeyValue.keyOffset(keyLength));
-    a.copyTo(value, scratch, PackedKeyValue.valueOffset(keyLength));
+    a.copyTo(value, scratch, packKey(a, key, scratch));
     s.cache.putPacked(scratch, (int) length, Cache.DEFAULT_TTL);
   }
 
@@ -41,14 +39,22 @@ final class Args {
    */
   static <R> R read(Session s, RespArgs a, int key, ValueReader<R> reader) {
     int keyLength = a.length(key);
-    int length = PackedKeyValue.keyOffset(keyLength) + keyLength;
-    if (length > Session.SCRATCH_MAX) {
+    if (PackedKeyValue.valueOffset(keyLength) > Session.SCRATCH_MAX) {
       return s.cache.read(a.bytes(key), reader);
     }
     byte[] scratch = s.scratch();
-    PackedKeyValue.writeHeader(scratch, keyLength);
-    a.copyTo(key, scratch, PackedKeyValue.keyOffset(keyLength));
-    return s.cache.readPacked(scratch, length, reader);
+    return s.cache.readPacked(scratch, packKey(a, key, scratch), reader);
+  }
+
+  /**
+   * Writes key argument {@code key} with its {@link PackedKeyValue} header at the start of
+   * {@code into}, which must hold it; returns where the key ends (and a value would start).
+   */
+  private static int packKey(RespArgs a, int key, byte[] into) {
+    int keyLength = a.length(key);
+    PackedKeyValue.writeHeader(into, keyLength);
+    a.copyTo(key, into, PackedKeyValue.keyOffset(keyLength));
+    return PackedKeyValue.valueOffset(keyLength);
   }
 
   /**

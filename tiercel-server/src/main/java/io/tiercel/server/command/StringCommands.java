@@ -369,14 +369,14 @@ final class StringCommands {
   }
 
   static void strlen(Node n, Session s, RespArgs a, Reply r) {
-    Integer length = s.cache.read(a.bytes(1), LENGTH);
+    Integer length = Args.read(s, a, 1, LENGTH);
     r.integer(length == null ? 0 : length);
   }
 
   static void getrange(Node n, Session s, RespArgs a, Reply r) {
     long start = Args.integer(a, 2);
     long end = Args.integer(a, 3);
-    Boolean found = s.cache.read(a.bytes(1), new ValueReader<Boolean>() {
+    Boolean found = Args.read(s, a, 1, new ValueReader<Boolean>() {
       private int mark;
 
       @Override
