@@ -181,14 +181,13 @@ public final class TiercelAgent implements AutoCloseable {
     };
     try {
       awaitFirstAttempts(requestConnections);
-      unixChannel = bindUnix(new ServerBootstrap().group(boss, workers)
-          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
-          .childHandler(init), config.unixSocket());
+      unixChannel = bindUnix(
+          Transports.clientChannels(new ServerBootstrap().group(boss, workers)).childHandler(init),
+          config.unixSocket());
       if (config.port() >= 0) {
-        tcpChannel = new ServerBootstrap().group(boss, workers)
+        tcpChannel = Transports.clientChannels(new ServerBootstrap().group(boss, workers))
             .channel(Transports.serverSocketChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
             .childHandler(init)
             .bind(store.bind(), config.port()).sync().channel();
         port = ((InetSocketAddress) tcpChannel.localAddress()).getPort();
@@ -197,10 +196,9 @@ public final class TiercelAgent implements AutoCloseable {
         AgentMeters.bind(metrics.registry(), stats, synchronizer, near);
         admin = Executors.newSingleThreadExecutor(
             new DefaultThreadFactory("tiercel-agent-admin", true));
-        httpChannel = new ServerBootstrap().group(boss, workers)
+        httpChannel = Transports.clientChannels(new ServerBootstrap().group(boss, workers))
             .channel(Transports.serverSocketChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
             .childHandler(new HttpServerInitializer(store, node, metrics, admin,
                 new LeastConnectionsChooser()))
             .bind(store.bind(), config.httpPort()).sync().channel();

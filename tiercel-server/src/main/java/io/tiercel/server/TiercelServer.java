@@ -188,11 +188,10 @@ public final class TiercelServer implements AutoCloseable {
         unixChannel = bindUnix(bootstrap(initializer), config.unixSocket());
       }
       if (config.httpPort() >= 0) {
-        ServerBootstrap http = new ServerBootstrap().group(boss, workers)
+        ServerBootstrap http = Transports.clientChannels(new ServerBootstrap().group(boss, workers))
             .option(ChannelOption.SO_BACKLOG, 511)
             .channel(Transports.serverSocketChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
             .childHandler(new HttpServerInitializer(config, node, metrics, admin, chooser));
         httpChannel = http.bind(config.bind(), config.httpPort()).sync().channel();
         httpPort = ((InetSocketAddress) httpChannel.localAddress()).getPort();
@@ -229,9 +228,8 @@ public final class TiercelServer implements AutoCloseable {
   }
 
   private ServerBootstrap bootstrap(TiercelChannelInitializer initializer) {
-    return new ServerBootstrap().group(boss, workers)
+    return Transports.clientChannels(new ServerBootstrap().group(boss, workers))
         .option(ChannelOption.SO_BACKLOG, 511)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transports.CLIENT_WATER_MARK)
         .childHandler(initializer);
   }
 
