@@ -2,14 +2,16 @@
 # The agent's latency tiers and sync lag, measured with redis-benchmark on one machine.
 #
 # Starts a node (bin/tiercel server), two agents (bin/tiercel agent, UNIX sockets) on that node
-# and a redis-server (TCP, no persistence), then runs, with 50 clients, 100-byte values and 100k
-# random keys (pipeline 1; --client-threads redis-benchmark threads, default 1), after a warm-up
-# that fills every key space:
+# and a redis-server (TCP and a UNIX socket, no persistence), then runs, with 50 clients,
+# 100-byte values and 100k random keys (pipeline 1 unless --pipeline; --client-threads
+# redis-benchmark threads, default 1), after a warm-up that fills every key space:
 #   local   GET  through agent A over its UNIX socket (the agent's own store)
 #   global  GGET through agent A over its UNIX socket (forwarded to the node)
 #   near    GGET through agent B, which runs --near-cache default (copies served locally
 #           until the node invalidates them)
 #   redis   GET  on redis-server over TCP (the baseline of the local-GET target: >= 1.5x)
+#   redis   GET  on redis-server over its UNIX socket (the control: what a transport change
+#           alone gives the same server, the most a UNIX-socket server can be expected to gain)
 # for --rounds rounds (default 5; the local and Redis GETs back to back, the order flipped
 # every round; medians of ops/s, p99 and the answering server's CPU per request are
 # printed; the server is agent A, agent B or redis-server, and for GGET the node's share is not
@@ -20,8 +22,12 @@
 # in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). --sync-only skips the
 # GET rounds.
 #
-#   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--client-threads 1] [--sync-rate 10000]
-#                        [--sync-seconds 10] [--sync-warmup-seconds 3] [--sync-tick-ms 10] [--sync-only]
+#   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--client-threads 1] [--pipeline 1]
+#                        [--sync-rate 10000] [--sync-seconds 10] [--sync-warmup-seconds 3]
+#                        [--sync-tick-ms 10] [--sync-only]
+#
+# --pipeline N sends the GET rounds' requests N at a time (redis-benchmark -P; the warm-up and the
+# sync writes do not change).
 #
 # With one client thread redis-benchmark itself is the limit (it never waits; its CPU per request
 # over TCP and over UNIX sets the ratio, see docs/benchmarks.md); --client-threads 2 lets it use
@@ -36,6 +42,7 @@ bench_lock "$@"
 ROUNDS=5
 REQUESTS=200000
 CLIENT_THREADS=1
+PIPELINE=1
 CLIENTS=50
 KEYS=100000
 VALUE_SIZE=100
@@ -50,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --requests) REQUESTS="$2"; shift 2 ;;
     --client-threads) CLIENT_THREADS="$2"; shift 2 ;;
+    --pipeline) PIPELINE="$2"; shift 2 ;;
     --sync-rate) SYNC_RATE="$2"; shift 2 ;;
     --sync-seconds) SYNC_SECONDS="$2"; shift 2 ;;
     --sync-warmup-seconds) SYNC_WARMUP_SECONDS="$2"; shift 2 ;;
@@ -61,6 +69,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 [[ "$CLIENT_THREADS" =~ ^[1-9][0-9]?$ ]] || { echo "agent-bench: --client-threads takes 1 to 99" >&2; exit 2; }
+[[ "$PIPELINE" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "agent-bench: --pipeline takes 1 to 999" >&2; exit 2; }
 bench_require agent-bench redis-server redis-cli redis-benchmark python3
 
 WORK="$(mktemp -d /tmp/tiercel-agent-bench.XXXXXX)"
@@ -87,7 +96,7 @@ done
 echo "node:    port=$N_PORT; agents: $WORK/a.sock $WORK/b.sock"
 echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT"
 echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "client:  redis-benchmark, $CLIENTS clients, $CLIENT_THREADS thread(s)"
+echo "client:  redis-benchmark, $CLIENTS clients, $CLIENT_THREADS thread(s), pipeline $PIPELINE"
 
 # bench ADDRESS-FLAGS N COMMAND... -> "rps p99_ms" (redis-benchmark --csv)
 bench() {
@@ -131,22 +140,25 @@ bench "-s $WORK/a.sock" "$REQUESTS" -t get >/dev/null
 bench "-s $WORK/a.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
 bench "-s $WORK/b.sock" "$REQUESTS" GGET key:__rand_int__ >/dev/null
 bench "-p $R_PORT" "$REQUESTS" -t get >/dev/null
+bench "-s $R_SOCK" "$REQUESTS" -t get >/dev/null
 
 # run_test ROUND TEST: one measured run of TEST, appended to runs.csv.
 run_test() {
   case "$2" in
-    local-get-unix) echo "$1,$2,$(cpu_bench "${BENCH_PIDS[1]}" "-s $WORK/a.sock" -t get)" ;;
-    gget-unix) echo "$1,$2,$(cpu_bench "${BENCH_PIDS[1]}" "-s $WORK/a.sock" GGET key:__rand_int__)" ;;
-    gget-near-unix) echo "$1,$2,$(cpu_bench "${BENCH_PIDS[2]}" "-s $WORK/b.sock" GGET key:__rand_int__)" ;;
-    redis-get-tcp) echo "$1,$2,$(cpu_bench "$R_PID" "-p $R_PORT" -t get)" ;;
+    local-get-unix) echo "$1,$2,$(cpu_bench "${BENCH_PIDS[1]}" "-s $WORK/a.sock" -P "$PIPELINE" -t get)" ;;
+    gget-unix) echo "$1,$2,$(cpu_bench "${BENCH_PIDS[1]}" "-s $WORK/a.sock" -P "$PIPELINE" GGET key:__rand_int__)" ;;
+    gget-near-unix) echo "$1,$2,$(cpu_bench "${BENCH_PIDS[2]}" "-s $WORK/b.sock" -P "$PIPELINE" GGET key:__rand_int__)" ;;
+    redis-get-tcp) echo "$1,$2,$(cpu_bench "$R_PID" "-p $R_PORT" -P "$PIPELINE" -t get)" ;;
+    redis-get-unix) echo "$1,$2,$(cpu_bench "$R_PID" "-s $R_SOCK" -P "$PIPELINE" -t get)" ;;
   esac >>"$WORK/runs.csv"
 }
-# The local GET and Redis's GET, whose ratio is the target, run back to back in every round, and
-# the order flips every round (ABBA), so a burst of the machine's other load lands on both about
-# equally often; the paired per-round ratios are then less noisy than a ratio of medians.
+# The local GET and Redis's GET, whose ratio is the target, run back to back in every round, as
+# do Redis's TCP and UNIX GETs (the control), and the order flips every round (ABBA), so a burst
+# of the machine's other load lands on both about equally often; the paired per-round ratios are
+# then less noisy than a ratio of medians.
 for round in $(seq 1 "$ROUNDS"); do
-  order="local-get-unix redis-get-tcp gget-unix gget-near-unix"
-  (( round % 2 == 0 )) && order="gget-near-unix gget-unix redis-get-tcp local-get-unix"
+  order="local-get-unix redis-get-tcp redis-get-unix gget-unix gget-near-unix"
+  (( round % 2 == 0 )) && order="gget-near-unix gget-unix redis-get-unix redis-get-tcp local-get-unix"
   for t in $order; do
     run_test "$round" "$t"
   done
@@ -229,7 +241,7 @@ CLIENT_THREADS = int(sys.argv[2])
 if not rows:
     sys.exit(0)
 med = {}
-for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp"):
+for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp", "redis-get-unix"):
     r = [x for x in rows if x["test"] == t]
     med[t] = (statistics.median(float(x["rps"]) for x in r),
               statistics.median(float(x["p99_ms"]) for x in r),
@@ -241,14 +253,18 @@ for t in ("local-get-unix", "gget-unix", "gget-near-unix", "redis-get-tcp"):
 print("local GET / redis GET over TCP = %.2fx (target >= 1.5x)"
       % (med["local-get-unix"][0] / med["redis-get-tcp"][0]))
 rounds = sorted({x["round"] for x in rows}, key=int)
-per = []
-for n in rounds:
-    by = {x["test"]: float(x["rps"]) for x in rows if x["round"] == n}
-    per.append(by["local-get-unix"] / by["redis-get-tcp"])
+def per_round(test):
+    per = []
+    for n in rounds:
+        by = {x["test"]: float(x["rps"]) for x in rows if x["round"] == n}
+        per.append(by[test] / by["redis-get-tcp"])
+    return " ".join("%.2f" % r for r in per), statistics.median(per)
 print("per-round local GET / redis GET over TCP (run back to back): %s, median %.2fx"
-      % (" ".join("%.2f" % r for r in per), statistics.median(per)))
-print("server cpu per GET: agent A %.2f us (local), redis-server %.2f us (TCP)"
-      % (med["local-get-unix"][2], med["redis-get-tcp"][2]))
+      % per_round("local-get-unix"))
+print("control, per-round redis GET over UNIX / redis GET over TCP: %s, median %.2fx "
+      "(the transport's own gain for one server)" % per_round("redis-get-unix"))
+print("server cpu per GET: agent A %.2f us (local), redis-server %.2f us (TCP), %.2f us (UNIX)"
+      % (med["local-get-unix"][2], med["redis-get-tcp"][2], med["redis-get-unix"][2]))
 # A client that never waits does ops/s = 1 / its CPU per request: the ratio its two costs allow.
 print("redis-benchmark cpu per GET: %.2f us (local, UNIX), %.2f us (Redis, TCP); a client that "
       "never waits allows %.2fx; its busy share of the runs: %.0f%% and %.0f%%"

@@ -120,10 +120,14 @@ print(result, f"{int(ticks) / int(hz) * 1e6 / n:.2f}", f"{float(client) * 1e6 / 
 EOF
 }
 
-# Warm-up, not recorded: fills the key space (so GET hits) and lets the JIT compile the path.
+# Warm-up, not recorded: fills the key space (so GET hits), then runs every measured cell once,
+# so the JIT has compiled each cell's path before its first measured run (a C2 compile during a
+# pipeline-1 run took a core for half a second and lengthened its tail; session 19).
 for server in tiercel redis; do
   for transport in tcp unix; do
     run "$server" "$transport" set 16 "$PIPELINED_REQUESTS" >/dev/null
+    run "$server" "$transport" get 16 "$PIPELINED_REQUESTS" >/dev/null
+    run "$server" "$transport" set 1 "$REQUESTS" >/dev/null
     run "$server" "$transport" get 1 "$REQUESTS" >/dev/null
   done
 done
