@@ -27,16 +27,15 @@ import io.tiercel.protocol.resp.RespDecoder;
  * wrong: a prefetch changes nothing. Keys longer than {@link KeyBatch#MAX_KEY_LENGTH} bytes are
  * skipped. MGET and MSET prefetch their own keys the same way ({@code Args.prefetch}).
  */
-public final class PipelinePrefetch {
-  private final BatchKeys keys = new BatchKeys();
-  private final KeyBatch batch = keys.batch();
+public final class PipelinePrefetch implements RespDecoder.KeySink {
+  private final KeyBatch batch = new KeyBatch();
   /** Commands of the last look still to run; at 0 the next command starts a new look. */
   private int remaining;
 
   /** Looks at the commands at the head of {@code in} and prefetches their keys in {@code cache}. */
   public void lookAhead(RespDecoder decoder, ByteBuf in, Cache cache) {
     batch.clear();
-    remaining = decoder.lookahead(in, KeyBatch.CAPACITY, keys);
+    remaining = decoder.lookahead(in, KeyBatch.CAPACITY, this);
     if (batch.count() > 1) {
       cache.prefetch(batch);
     }
@@ -55,6 +54,14 @@ public final class PipelinePrefetch {
       lookAhead(decoder, in, cache);
     } else {
       remaining = 0;
+    }
+  }
+
+  @Override
+  public void onKey(ByteBuf in, int index, int length) {
+    int offset = batch.appendKey(length);
+    if (offset >= 0) {
+      in.getBytes(index, batch.bytes(), offset, length);
     }
   }
 

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.tiercel.core.Cache;
 import io.tiercel.persistence.CommitGate;
 import io.tiercel.protocol.resp.RespArgs;
 import io.tiercel.protocol.resp.RespDecoder;
@@ -23,10 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: cumulates reads, decodes whole commands in place and runs them at the
- * end of the loop's turn, together with those of the turn's other connections ({@link TurnBatch}),
- * then writes the batch's replies, flushed with those of every other connection the loop read in
- * the same turn ({@link TurnFlush}).
+ * One client connection: cumulates reads, decodes whole commands in place, runs each at once
+ * and writes all replies of a read batch on {@code channelReadComplete}, flushed with those of
+ * every other connection the loop read in the same turn ({@link TurnFlush}).
  *
  * <p>Ownership: this handler owns the cumulation buffer (every inbound buffer is merged into it
  * or becomes it, and it is released when empty or when the connection closes); the batch's reply
@@ -81,8 +79,6 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
   /** The node's clock when it is read once per batch; null for any other clock (tests' own). */
   private BatchClock batchClock;
   private final PipelinePrefetch prefetch = new PipelinePrefetch();
-  /** Whether this turn's reads wait in the cumulation for {@link TurnBatch} to run them. */
-  private boolean deferred;
 
   /** Creates the handler of one connection. */
   public RespServerHandler(CommandDispatcher dispatcher, LeastConnectionsChooser chooser) {
@@ -124,49 +120,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       ctx.channel().config().setAutoRead(false);
       return;
     }
-    if (!deferred) {
-      deferred = true;
-      TurnBatch.later(ctx, this);
-    }
-  }
-
-  /**
-   * Adds the key of the first command waiting in the cumulation to {@code keys}, for
-   * {@link TurnBatch} to prefetch with the other connections' keys in {@code cache}, the cache of
-   * the batch's first connection, or null if none has been chosen; does nothing when this session
-   * reads another cache. Returns the batch's cache.
-   */
-  Cache lookAheadFirst(BatchKeys keys, Cache cache) {
-    if (session == null || cumulation == null || !session.authenticated()) {
-      return cache;
-    }
-    Cache mine = session.cache();
-    if (cache == null || cache == mine) {
-      decoder.lookahead(cumulation, 1, keys);
-      return mine;
-    }
-    return cache;
-  }
-
-  /**
-   * Decodes and runs what this connection read in the turn and writes its replies, as
-   * {@link #channelRead} and {@link #channelReadComplete} did at once before {@link TurnBatch}
-   * deferred them; runs on the loop.
-   */
-  void runDeferred() {
-    deferred = false;
-    if (session == null) {
-      return; // Closed since the read: release() freed the cumulation.
-    }
-    try {
-      if (cumulation != null && !session.closing() && !session.awaitingReply() && !paused) {
-        decodeCumulation();
-      }
-      completeBatch();
-    } catch (Throwable t) {
-      // As Netty does with what a handler's channelRead throws.
-      exceptionCaught(ctx, t);
-    }
+    decodeCumulation();
   }
 
   private void decodeCumulation() {
@@ -252,19 +206,12 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
       ctx.write(out);
     }
     readOnIfCaughtUp(ctx);
-    completeBatch();
+    channelReadComplete(ctx);
     ctx.flush();
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (!deferred) {
-      completeBatch();
-    }
-  }
-
-  /** Writes the replies of the batch decoded last, or holds them for an fsync. */
-  private void completeBatch() {
     if (reply == null) {
       return;
     }
@@ -313,7 +260,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     } else if (!session.awaitingReply()) {
       flushBatch(ctx, reply.take(), true);
     }
-    // Otherwise the off-loop command's reply ends in completeBatch, which sees closing.
+    // Otherwise the off-loop command's reply ends in channelReadComplete, which sees closing.
   }
 
   /** Holds a batch's replies until {@code ticket} is durable, reading nothing meanwhile. */
@@ -379,7 +326,7 @@ public final class RespServerHandler extends ChannelInboundHandlerAdapter
     }
     if (!paused && !session.awaitingReply() && cumulation != null && !decoding) {
       decodeCumulation();
-      completeBatch();
+      channelReadComplete(ctx);
     }
     if (!paused && !session.awaitingReply() && held == null && !session.closing()
         && ctx.channel().isWritable()) {
