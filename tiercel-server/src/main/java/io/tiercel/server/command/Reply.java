@@ -200,13 +200,34 @@ public final class Reply implements ValueReader<Boolean> {
     rewind(readMark);
   }
 
+  /**
+   * Returns a reader that writes into this reply through {@code writer} and, like this reply's
+   * own {@link #read}, takes back what it wrote when the cache discards the read.
+   */
+  ValueReader<Boolean> rewinding(ValueReader<Boolean> writer) {
+    return new ValueReader<>() {
+      private int mark;
+
+      @Override
+      public Boolean read(byte[] array, int offset, int length, long expireAtMillis) {
+        mark = mark();
+        return writer.read(array, offset, length, expireAtMillis);
+      }
+
+      @Override
+      public void discard() {
+        rewind(mark);
+      }
+    };
+  }
+
   /** Returns where the next reply will start, for {@link #rewind}. */
-  int mark() {
+  private int mark() {
     return out().writerIndex();
   }
 
   /** Drops what was written since {@code mark}, a value {@link #mark} returned in this batch. */
-  void rewind(int mark) {
+  private void rewind(int mark) {
     out.writerIndex(mark);
   }
 }

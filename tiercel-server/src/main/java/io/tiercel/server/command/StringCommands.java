@@ -376,20 +376,8 @@ final class StringCommands {
   static void getrange(Node n, Session s, RespArgs a, Reply r) {
     long start = Args.integer(a, 2);
     long end = Args.integer(a, 3);
-    Boolean found = Args.read(s, a, 1, new ValueReader<Boolean>() {
-      private int mark;
-
-      @Override
-      public Boolean read(byte[] array, int offset, int length, long expireAt) {
-        mark = r.mark();
-        return range(start, end, r, array, offset, length);
-      }
-
-      @Override
-      public void discard() {
-        r.rewind(mark);
-      }
-    });
+    Boolean found = Args.read(s, a, 1, r.rewinding(
+        (array, offset, length, expireAt) -> range(start, end, r, array, offset, length)));
     if (found == null) {
       r.bulk(new byte[0]);
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.tiercel.core.Cache;
+import io.tiercel.core.ValueReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +30,22 @@ class ReplyReadTest {
 
     ByteBuf batch = reply.take();
     assertThat(batch.toString(StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n$3\r\nnew\r\n");
+    batch.release();
+  }
+
+  @Test
+  void aDiscardedReadThroughAnotherWriterTakesBackWhatThatWriterWrote() {
+    ValueReader<Boolean> firstTwo = reply.rewinding((array, offset, length, expireAt) -> {
+      reply.bulk(Arrays.copyOfRange(array, offset, offset + 2));
+      return Boolean.TRUE;
+    });
+    reply.ok();
+    firstTwo.read(b("old"), 0, 3, Cache.NO_EXPIRY);
+    firstTwo.discard();
+    firstTwo.read(b("new"), 0, 3, Cache.NO_EXPIRY);
+
+    ByteBuf batch = reply.take();
+    assertThat(batch.toString(StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n$2\r\nne\r\n");
     batch.release();
   }
 
