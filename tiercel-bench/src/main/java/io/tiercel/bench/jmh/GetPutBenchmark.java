@@ -28,14 +28,15 @@ import org.openjdk.jmh.annotations.State;
  * <p>The keys are 10 bytes and the values 100 bytes; the cache is filled with every key first and
  * its bound holds them all (with room to spare, or exactly: see {@link #fill}), so {@code get}
  * always hits and {@code put} always replaces. Tiercel is read in place ({@link Cache#read}), on a
- * cache that drains its read buffer on the reading thread as the node and the agent run it, and
- * on one that drains on a pool as Caffeine does by default (see {@link #impl}); Caffeine both
- * ways too, so each configuration has its like. Caffeine's keys wrap the bytes in {@link BytesKey}. {@code caffeine} looks up with the very key
- * objects it stored, as Caffeine's own benchmark does: the hash is cached and equality succeeds
- * on identity, so no key byte is read. {@code caffeine_bytes} wraps the key bytes in a new
- * {@code BytesKey} per operation, which is what a server holding byte keys pays (the request's
- * key arrives as fresh bytes): a hash over the bytes and a byte comparison, as Tiercel does. Run
- * at 1 and 2 threads with the short default settings:
+ * cache that drains its read buffer on the reading thread as the node and the agent run it, and on
+ * one that drains on a pool as Caffeine does by default (see {@link #impl}); Caffeine both ways
+ * too, so each configuration has its like. Caffeine's keys wrap the bytes in {@link BytesKey}.
+ * {@code caffeine} looks up with the very key objects it stored, as Caffeine's own benchmark does:
+ * the hash is cached and equality succeeds on identity, so no key byte is read.
+ * {@code caffeine_bytes} wraps the key bytes in a new {@code BytesKey} per operation, which is
+ * what a server holding byte keys pays (the request's key arrives as fresh bytes): a hash over the
+ * bytes and a byte comparison, as Tiercel does. Run at 1 and 2 threads with the short default
+ * settings:
  *
  * <pre>{@code
  * bin/tiercel bench jmh                       # = the line below, once with -t 1 and once with -t 2

@@ -33,13 +33,13 @@ import java.util.Arrays;
  * byte first: a key of another length is rejected without reading any key byte, and a matching
  * one guarantees the array is long enough for the comparison.
  *
- * <p>Immutable but for the policy's links and queue id, and for the value's bytes: a write to a
- * key makes a new entry (possibly sharing the same data array when only the expiry changes),
- * which is what lets readers go without locks, except that a value of the same length for an
- * entry without an expiry is copied over the old one under the stripe lock, and lock-free
- * readers of value bytes check {@link OverwriteVersions} ("Overwrites in place" in
- * {@link BoundedCache}). The key and the array's length never change. Entries without a time to live use this class; {@link TimedEntry} adds the
- * expiry only where one is set, as Caffeine specializes its nodes per feature.
+ * <p>Immutable but for the policy's links and queue id, and for the value's bytes: a write to a key
+ * makes a new entry (possibly sharing the same data array when only the expiry changes), which is
+ * what lets readers go without locks, except that a value of the same length for an entry without
+ * an expiry is copied over the old one under the stripe lock, and lock-free readers of value bytes
+ * check {@link OverwriteVersions} ("Overwrites in place" in {@link BoundedCache}). The key and the
+ * array's length never change. Entries without a time to live use this class; {@link TimedEntry}
+ * adds the expiry only where one is set, as Caffeine specializes its nodes per feature.
  */
 class Entry extends PolicyNode {
   private static final VarHandle LONGS =
