@@ -72,12 +72,7 @@ done
 [[ "$PIPELINE" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "agent-bench: --pipeline takes 1 to 999" >&2; exit 2; }
 bench_require agent-bench redis-server redis-cli redis-benchmark python3
 
-WORK="$(mktemp -d /tmp/tiercel-agent-bench.XXXXXX)"
-cleanup() {
-  bench_cleanup
-  rm -f "$WORK"/*.sock
-}
-trap cleanup EXIT
+bench_workdir agent-bench
 
 bench_start "$WORK" node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
 N_PORT="$(bench_ready_field "$READY" port)"

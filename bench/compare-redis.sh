@@ -47,45 +47,22 @@ done
 
 bench_require compare-redis redis-server redis-cli redis-benchmark python3
 
-WORK="$(mktemp -d /tmp/tiercel-compare.XXXXXX)"
+bench_workdir compare
 OUT="${OUT:-$WORK}"
 mkdir -p "$OUT"
-cleanup() {
-  bench_cleanup
-  rm -f "$WORK"/*.sock
-}
-trap cleanup EXIT
 
 export TIERCEL_JAVA_OPTS="${TIERCEL_JAVA_OPTS:-} -Xlog:gc:file=$OUT/tiercel-gc.log:time"
-bench_start "$WORK" tiercel "$HOME_DIR/bin/tiercel" server --port 0 \
-  --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb --loglevel warn "${TIERCEL_FLAGS[@]}"
-TIERCEL_PID=$LAST_PID
-T_PORT="$(bench_ready_field "$READY" port)"
-T_SOCK="$(bench_ready_field "$READY" unixsocket)"
-if [[ -z "$T_PORT" || -z "$T_SOCK" ]]; then
-  echo "compare-redis: cannot parse the ready line: $READY" >&2
-  exit 1
-fi
-bench_redis "$WORK"
+bench_tiercel_and_redis "$WORK" "${TIERCEL_FLAGS[@]}"
 REDIS_PID=$R_PID
 
 echo "tiercel: $READY (pid $TIERCEL_PID)"
 echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT unixsocket=$R_SOCK (pid $REDIS_PID)"
 echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-target() { # server transport -> redis-benchmark address flags
-  case "$1/$2" in
-    tiercel/tcp) echo "-h 127.0.0.1 -p $T_PORT" ;;
-    tiercel/unix) echo "-s $T_SOCK" ;;
-    redis/tcp) echo "-h 127.0.0.1 -p $R_PORT" ;;
-    redis/unix) echo "-s $R_SOCK" ;;
-  esac
-}
-
 # run SERVER TRANSPORT TEST PIPELINE N -> prints "rps p99" from redis-benchmark --csv
 run() {
   # shellcheck disable=SC2046
-  bench_rb $(target "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" -P "$4" -t "$3" \
+  bench_rb $(bench_addr "$1" "$2") -c "$CLIENTS" -n "$5" -d "$VALUE_SIZE" -r "$KEYS" -P "$4" -t "$3" \
     || { echo "compare-redis: redis-benchmark failed against $1 over $2" >&2; return 1; }
 }
 

@@ -6,7 +6,7 @@
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #   bench_lock "$@"                      # re-runs the script under /tmp/tiercel-mvn.lock
 #   bench_require NAME tool...           # exits 1 naming the first missing tool
-#   trap bench_cleanup EXIT
+#   trap bench_cleanup EXIT           # or bench_workdir NAME, which also makes WORK
 
 BENCH_LOCK=/tmp/tiercel-mvn.lock
 BENCH_PIDS=()
@@ -112,6 +112,42 @@ bench_redis() {
   done
   echo "redis-server did not answer within 10 s; see $dir/redis.log" >&2
   exit 1
+}
+
+# bench_workdir NAME -> sets WORK to a new directory /tmp/tiercel-NAME.XXXXXX and traps EXIT to
+# stop what bench_start and bench_redis started (bench_cleanup) and remove the sockets in WORK.
+bench_workdir() {
+  WORK="$(mktemp -d "/tmp/tiercel-$1.XXXXXX")"
+  trap 'bench_cleanup; rm -f "$WORK"/*.sock' EXIT
+}
+
+# bench_tiercel_and_redis DIR [tiercel server flags...] -> starts a Tiercel node (free TCP port,
+# DIR/tiercel.sock, 2 GB, warnings only) and a throwaway redis-server (bench_redis) side by side;
+# sets TIERCEL_PID, T_PORT and T_SOCK besides bench_redis's R_PORT, R_SOCK and R_PID.
+bench_tiercel_and_redis() {
+  local dir="$1"
+  shift
+  bench_start "$dir" tiercel "$HOME_DIR/bin/tiercel" server --port 0 \
+    --unixsocket "$dir/tiercel.sock" --maxmemory 2gb --loglevel warn "$@"
+  TIERCEL_PID=$LAST_PID
+  T_PORT="$(bench_ready_field "$READY" port)"
+  T_SOCK="$(bench_ready_field "$READY" unixsocket)"
+  if [[ -z "$T_PORT" || -z "$T_SOCK" ]]; then
+    echo "cannot parse the node's ready line: $READY" >&2
+    exit 1
+  fi
+  bench_redis "$dir"
+}
+
+# bench_addr SERVER TRANSPORT -> redis-benchmark's address flags for tiercel or redis over tcp
+# or unix, as bench_tiercel_and_redis started them.
+bench_addr() {
+  case "$1/$2" in
+    tiercel/tcp) echo "-h 127.0.0.1 -p $T_PORT" ;;
+    tiercel/unix) echo "-s $T_SOCK" ;;
+    redis/tcp) echo "-h 127.0.0.1 -p $R_PORT" ;;
+    redis/unix) echo "-s $R_SOCK" ;;
+  esac
 }
 
 # bench_rb ARGS... -> runs redis-benchmark --csv ARGS (300 s at most; a custom command goes

@@ -8,15 +8,10 @@ source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
 OUT=$1; ROUNDS=$2; TEST=${3:-get}; TR=${4:-unix}; shift 4 || shift $#
 [[ "${1:-}" == -- ]] && shift
-mkdir -p "$OUT"; WORK="$(mktemp -d /tmp/tiercel-threads.XXXXXX)"
-trap 'bench_cleanup; rm -f "$WORK"/*.sock' EXIT
-bench_start "$WORK" tiercel "$HOME_DIR/bin/tiercel" server --port 0 \
-  --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb --loglevel warn "$@"
-TPID=$LAST_PID
-T_PORT="$(bench_ready_field "$READY" port)"; T_SOCK="$(bench_ready_field "$READY" unixsocket)"
-bench_redis "$WORK"
-addr() { case "$1/$TR" in tiercel/tcp) echo "-h 127.0.0.1 -p $T_PORT";; tiercel/unix) echo "-s $T_SOCK";;
-  redis/tcp) echo "-h 127.0.0.1 -p $R_PORT";; redis/unix) echo "-s $R_SOCK";; esac; }
+mkdir -p "$OUT"; bench_workdir threads
+bench_tiercel_and_redis "$WORK" "$@"
+TPID=$TIERCEL_PID
+addr() { bench_addr "$1" "$TR"; }
 snap() { # pid -> "tid name utime+stime(ticks) voluntary involuntary" per thread
   for t in /proc/$1/task/*; do
     n=$(tr ' ' '_' < "$t/comm"); read -r -a st < <(sed 's/.*) //' "$t/stat")
