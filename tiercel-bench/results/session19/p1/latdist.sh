@@ -8,14 +8,9 @@ source "$HOME_DIR/bench/lib.sh"
 bench_lock "$@"
 OUT=$1; ROUNDS=$2; TEST=${3:-get}; TR=${4:-unix}; shift 4 || shift $#
 [[ "${1:-}" == -- ]] && shift
-mkdir -p "$OUT"; WORK="$(mktemp -d /tmp/tiercel-latdist.XXXXXX)"
-trap 'bench_cleanup; rm -f "$WORK"/*.sock' EXIT
-bench_start "$WORK" tiercel "$HOME_DIR/bin/tiercel" server --port 0 \
-  --unixsocket "$WORK/tiercel.sock" --maxmemory 2gb --loglevel warn "$@"
-T_PORT="$(bench_ready_field "$READY" port)"; T_SOCK="$(bench_ready_field "$READY" unixsocket)"
-bench_redis "$WORK"
-addr() { case "$1/$TR" in tiercel/tcp) echo "-h 127.0.0.1 -p $T_PORT";; tiercel/unix) echo "-s $T_SOCK";;
-  redis/tcp) echo "-h 127.0.0.1 -p $R_PORT";; redis/unix) echo "-s $R_SOCK";; esac; }
+mkdir -p "$OUT"; bench_workdir latdist
+bench_tiercel_and_redis "$WORK" "$@"
+addr() { bench_addr "$1" "$TR"; }
 for s in tiercel redis; do redis-benchmark $(addr $s) -c 50 -n 100000 -d 100 -r 100000 -t set -q >/dev/null; done
 for r in $(seq 1 "$ROUNDS"); do
   for s in tiercel redis; do
@@ -31,11 +26,11 @@ python3 - "$OUT" "$ROUNDS" <<'PY'
 import sys, glob
 out, rounds = sys.argv[1], int(sys.argv[2])
 def pct(path, p):
-    best = None
+    # A .pct line: "percentile latency_ms milliseconds cumulative count N".
     for line in open(path):
         f = line.split()
         if len(f) >= 2:
-            v, q = float(f[0]), float(f[1])
+            q, v = float(f[0]), float(f[1])
             if q >= p: return v
     return float('nan')
 print("round server p50 p90 p99 p99.9 max (ms)")
