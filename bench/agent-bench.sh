@@ -16,15 +16,17 @@
 # every round; medians of ops/s, p99 and the answering server's CPU per request are
 # printed; the server is agent A, agent B or redis-server, and for GGET the node's share is not
 # in it), then writes SET ... SYNC to agent A
-# at a fixed --sync-rate (default 10000/s) for --sync-warmup-seconds (default 3) of warm-up,
-# resets agent B's stats (CONFIG RESETSTAT), writes again for --sync-seconds and reads the sync
+# at a fixed --sync-rate (default 10000/s) for --sync-warmup-seconds (default 3) of warm-up
+# (two connections one after the other, over --sync-warmup-keys keys, default 10,000, so that
+# it both inserts and overwrites, as the measured run does), resets agent B's stats (CONFIG
+# RESETSTAT), writes again on a new connection for --sync-seconds (100,000 keys) and reads the sync
 # lag p50/p99 that agent B measured (INFO agent: origin send -> applied at B). The writer sends its writes
 # in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). --sync-only skips the
 # GET rounds.
 #
 #   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--client-threads 1] [--pipeline 1]
 #                        [--sync-rate 10000] [--sync-seconds 10] [--sync-warmup-seconds 3]
-#                        [--sync-tick-ms 10] [--sync-only]
+#                        [--sync-tick-ms 10] [--sync-warmup-keys 10000] [--sync-only]
 #
 # --pipeline N sends the GET rounds' requests N at a time (redis-benchmark -P; the warm-up and the
 # sync writes do not change).
@@ -50,6 +52,7 @@ SYNC_RATE=10000
 SYNC_SECONDS=10
 SYNC_WARMUP_SECONDS=3
 SYNC_TICK_MS=10
+SYNC_WARMUP_KEYS=10000
 SYNC_ONLY=0
 
 while [[ $# -gt 0 ]]; do
@@ -62,6 +65,7 @@ while [[ $# -gt 0 ]]; do
     --sync-seconds) SYNC_SECONDS="$2"; shift 2 ;;
     --sync-warmup-seconds) SYNC_WARMUP_SECONDS="$2"; shift 2 ;;
     --sync-tick-ms) SYNC_TICK_MS="$2"; shift 2 ;;
+    --sync-warmup-keys) SYNC_WARMUP_KEYS="$2"; shift 2 ;;
     --sync-only) SYNC_ONLY=1; shift ;;
     -h|--help) bench_usage ;;
     *) echo "agent-bench: unknown flag $1" >&2; bench_usage ;;
@@ -70,6 +74,7 @@ done
 
 [[ "$CLIENT_THREADS" =~ ^[1-9][0-9]?$ ]] || { echo "agent-bench: --client-threads takes 1 to 99" >&2; exit 2; }
 [[ "$PIPELINE" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "agent-bench: --pipeline takes 1 to 999" >&2; exit 2; }
+[[ "$SYNC_WARMUP_KEYS" =~ ^[1-9][0-9]{0,8}$ ]] || { echo "agent-bench: --sync-warmup-keys takes 1 to 999999999" >&2; exit 2; }
 bench_require agent-bench redis-server redis-cli redis-benchmark python3
 
 bench_workdir agent-bench
@@ -160,20 +165,22 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 fi
 
-# Paced SET ... SYNC writes on agent A: batches every --sync-tick-ms, replies read back each batch. The
-# first run (--sync-warmup-seconds) warms the sync path up; CONFIG RESETSTAT on B then zeroes its lag histogram.
-sync_writer() { # SECONDS OUTFILE
-python3 - "$WORK/a.sock" "$SYNC_RATE" "$1" "$VALUE" "$SYNC_TICK_MS" >"$2" <<'PY'
+# Paced SET ... SYNC writes on agent A over one new connection: batches every --sync-tick-ms,
+# replies read back each batch, keys sync:0 to sync:KEYS-1 in turn. The warm-up runs warm the sync
+# path up; CONFIG RESETSTAT on B then zeroes its lag histogram.
+sync_writer() { # SECONDS OUTFILE KEYS
+python3 - "$WORK/a.sock" "$SYNC_RATE" "$1" "$VALUE" "$SYNC_TICK_MS" "$3" >"$2" <<'PY'
 import socket, sys, time
 path, rate, seconds, value = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 tick_s = float(sys.argv[5]) / 1000
+keys = int(sys.argv[6])
 s = socket.socket(socket.AF_UNIX); s.connect(path)
 batch = max(1, round(rate * tick_s))
 sent = 0; ok = 0; buf = b""; start = time.monotonic(); tick = start; late = 0.0
 while time.monotonic() - start < seconds:
     cmds = []
     for _ in range(batch):
-        k = "sync:%d" % (sent % 100000)
+        k = "sync:%d" % (sent % keys)
         cmds.append(b"*4\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$4\r\nSYNC\r\n"
                     % (len(k), k.encode(), len(value), value.encode()))
         sent += 1
@@ -197,31 +204,64 @@ PY
 schedstat() {
   cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{c += $1; w += $2; n += $3} END {print c, w, n}'
 }
-# cputicks PID -> "user system": the process's CPU time in clock ticks (/proc/PID/stat fields 14
-# and 15), to tell the kernel's share (system calls, wake-ups) from the JVM's own work.
-cputicks() {
-  awk '{print $14, $15}' /proc/"$1"/stat
+# threadcpu PID -> "jit_ns gc_ns": the CPU time so far of the process's JIT compiler threads and
+# of its collector's threads (ZGC's Z*, G1's G1* and GC* threads), by thread name, to tell how
+# much of a window went to compiling and collecting (a thread that ended is no longer counted).
+threadcpu() {
+  local t name ns jit=0 gc=0
+  for t in /proc/"$1"/task/*; do
+    name="$(cat "$t/comm" 2>/dev/null)" || continue
+    ns="$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)" || continue
+    case "$name" in
+      C1\ Compiler*|C2\ Compiler*) jit=$((jit + ns)) ;;
+      Z*|G1*|GC*) gc=$((gc + ns)) ;;
+    esac
+  done
+  echo "$jit $gc"
 }
-sync_writer "$SYNC_WARMUP_SECONDS" "$WORK/sync-warmup.txt"
+# cputicks PID -> "user system faults": the process's CPU time in clock ticks (/proc/PID/stat
+# fields 14 and 15), to tell the kernel's share (system calls, wake-ups, page faults) from the
+# JVM's own work, and its minor page faults (field 10: first touches of fresh heap pages).
+cputicks() {
+  awk '{print $14, $15, $10}' /proc/"$1"/stat
+}
+# The warm-up covers what the measured run does. The JIT compiles the serving path from what the
+# first connection did: a later connection takes branches that profile never saw (a session's
+# first scratch buffer, a channel's registration), and about twenty compiled methods of agent A
+# are dropped at once (uncommon traps) and compiled again during the measured window (session
+# 21). Writes that overwrite took another path than inserts in the same way. So the warm-up opens
+# a second connection, and by default its 10,000 keys are each written several times. Code that
+# runs once per batch still reaches the JIT's last tier only after tens of seconds at this rate;
+# for a steady state (the JIT mostly done, every process's heap grown), warm up as long as the
+# measured run and over its keys:
+# --sync-warmup-seconds 30 --sync-warmup-keys 100000.
+WARM_HALF="$(awk -v s="$SYNC_WARMUP_SECONDS" 'BEGIN {print s / 2}')"
+sync_writer "$WARM_HALF" "$WORK/sync-warmup.txt" "$SYNC_WARMUP_KEYS"
+sync_writer "$WARM_HALF" "$WORK/sync-warmup2.txt" "$SYNC_WARMUP_KEYS"
 sleep 1
 redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
 declare -A SCHED_BEFORE
 declare -A TICKS_BEFORE
+declare -A THREADS_BEFORE
 for i in 0 1 2; do
   SCHED_BEFORE[$i]="$(schedstat "${BENCH_PIDS[$i]}")"
   TICKS_BEFORE[$i]="$(cputicks "${BENCH_PIDS[$i]}")"
+  THREADS_BEFORE[$i]="$(threadcpu "${BENCH_PIDS[$i]}")"
 done
-sync_writer "$SYNC_SECONDS" "$WORK/sync.txt"
+sync_writer "$SYNC_SECONDS" "$WORK/sync.txt" 100000
 for i in 0 1 2; do
   name=(node agent-a agent-b)
   read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
   read -r c1 w1 n1 <<<"$(schedstat "${BENCH_PIDS[$i]}")"
-  read -r u0 s0 <<<"${TICKS_BEFORE[$i]}"
-  read -r u1 s1 <<<"$(cputicks "${BENCH_PIDS[$i]}")"
+  read -r u0 s0 f0 <<<"${TICKS_BEFORE[$i]}"
+  read -r u1 s1 f1 <<<"$(cputicks "${BENCH_PIDS[$i]}")"
+  read -r j0 g0 <<<"${THREADS_BEFORE[$i]}"
+  read -r j1 g1 <<<"$(threadcpu "${BENCH_PIDS[$i]}")"
   awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
-      -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {
-    printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each)\n",
-      p, c / 1e6, u * 1000 / hz, s * 1000 / hz, w / 1e6, n, n ? w / n / 1e3 : 0 }' >>"$WORK/sched.txt"
+      -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v f=$((f1 - f0)) -v hz="$(getconf CLK_TCK)" \
+      -v j=$((j1 - j0)) -v g=$((g1 - g0)) 'BEGIN {
+    printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults\n",
+      p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f }' >>"$WORK/sched.txt"
 done
 # Let B drain, then read its lag.
 for _ in $(seq 1 50); do
