@@ -219,10 +219,10 @@ threadcpu() {
   done
   echo "$jit $gc"
 }
-# cputicks PID -> "user system faults": the process's CPU time in clock ticks (/proc/PID/stat
+# cpu_and_faults PID -> "user system faults": the process's CPU time in clock ticks (/proc/PID/stat
 # fields 14 and 15), to tell the kernel's share (system calls, wake-ups, page faults) from the
 # JVM's own work, and its minor page faults (field 10: first touches of fresh heap pages).
-cputicks() {
+cpu_and_faults() {
   awk '{print $14, $15, $10}' /proc/"$1"/stat
 }
 # The warm-up covers what the measured run does. The JIT compiles the serving path from what the
@@ -241,11 +241,11 @@ sync_writer "$WARM_HALF" "$WORK/sync-warmup2.txt" "$SYNC_WARMUP_KEYS"
 sleep 1
 redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
 declare -A SCHED_BEFORE
-declare -A TICKS_BEFORE
+declare -A STAT_BEFORE
 declare -A THREADS_BEFORE
 for i in 0 1 2; do
   SCHED_BEFORE[$i]="$(schedstat "${BENCH_PIDS[$i]}")"
-  TICKS_BEFORE[$i]="$(cputicks "${BENCH_PIDS[$i]}")"
+  STAT_BEFORE[$i]="$(cpu_and_faults "${BENCH_PIDS[$i]}")"
   THREADS_BEFORE[$i]="$(threadcpu "${BENCH_PIDS[$i]}")"
 done
 sync_writer "$SYNC_SECONDS" "$WORK/sync.txt" 100000
@@ -253,8 +253,8 @@ for i in 0 1 2; do
   name=(node agent-a agent-b)
   read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
   read -r c1 w1 n1 <<<"$(schedstat "${BENCH_PIDS[$i]}")"
-  read -r u0 s0 f0 <<<"${TICKS_BEFORE[$i]}"
-  read -r u1 s1 f1 <<<"$(cputicks "${BENCH_PIDS[$i]}")"
+  read -r u0 s0 f0 <<<"${STAT_BEFORE[$i]}"
+  read -r u1 s1 f1 <<<"$(cpu_and_faults "${BENCH_PIDS[$i]}")"
   read -r j0 g0 <<<"${THREADS_BEFORE[$i]}"
   read -r j1 g1 <<<"$(threadcpu "${BENCH_PIDS[$i]}")"
   awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
