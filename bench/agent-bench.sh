@@ -27,6 +27,15 @@
 #   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--client-threads 1] [--pipeline 1]
 #                        [--sync-rate 10000] [--sync-seconds 10] [--sync-warmup-seconds 3]
 #                        [--sync-tick-ms 10] [--sync-warmup-keys 10000] [--sync-only]
+#                        [--tiercel-flags "FLAGS"] [--sched-trace DIR]
+#
+# --tiercel-flags passes FLAGS to the node and to both agents (flags they share, such as
+# "--io-thread-slice-micros 0" or "--io-spin-micros 0"), for an A/B of one setting.
+#
+# --sched-trace DIR records the sync window's scheduler events (perf sched record, every CPU) into
+# DIR/sync-window.data and prints bench/sched-waits.py's summary of it (also DIR/sched-waits.txt):
+# what the event loops waited for after their wake-ups. Recording costs CPU, so the lag of such a
+# run is higher than without it; it shows where a tail comes from, not how long it is.
 #
 # --pipeline N sends the GET rounds' requests N at a time (redis-benchmark -P; the warm-up and the
 # sync writes do not change).
@@ -54,6 +63,8 @@ SYNC_WARMUP_SECONDS=3
 SYNC_TICK_MS=10
 SYNC_WARMUP_KEYS=10000
 SYNC_ONLY=0
+TIERCEL_FLAGS=""
+SCHED_TRACE=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -67,6 +78,8 @@ while [[ $# -gt 0 ]]; do
     --sync-tick-ms) SYNC_TICK_MS="$2"; shift 2 ;;
     --sync-warmup-keys) SYNC_WARMUP_KEYS="$2"; shift 2 ;;
     --sync-only) SYNC_ONLY=1; shift ;;
+    --tiercel-flags) TIERCEL_FLAGS="$2"; shift 2 ;;
+    --sched-trace) SCHED_TRACE="$2"; shift 2 ;;
     -h|--help) bench_usage ;;
     *) echo "agent-bench: unknown flag $1" >&2; bench_usage ;;
   esac
@@ -76,15 +89,25 @@ done
 [[ "$PIPELINE" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "agent-bench: --pipeline takes 1 to 999" >&2; exit 2; }
 [[ "$SYNC_WARMUP_KEYS" =~ ^[1-9][0-9]{0,8}$ ]] || { echo "agent-bench: --sync-warmup-keys takes 1 to 999999999" >&2; exit 2; }
 bench_require agent-bench redis-server redis-cli redis-benchmark python3
+if [[ -n "$SCHED_TRACE" ]]; then
+  command -v perf >/dev/null || {
+    echo "agent-bench: --sched-trace needs perf (Debian: apt-get install linux-perf)" >&2
+    exit 2
+  }
+  mkdir -p "$SCHED_TRACE"
+fi
 
 bench_workdir agent-bench
 
-bench_start "$WORK" node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn
+read -r -a EXTRA_FLAGS <<<"$TIERCEL_FLAGS"
+bench_start "$WORK" node "$HOME_DIR/bin/tiercel" server --port 0 --maxmemory 2gb --loglevel warn \
+  "${EXTRA_FLAGS[@]}"
 N_PORT="$(bench_ready_field "$READY" port)"
 bench_start "$WORK" agent-a "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/a.sock" \
-  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn
+  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn "${EXTRA_FLAGS[@]}"
 bench_start "$WORK" agent-b "$HOME_DIR/bin/tiercel" agent --unixsocket "$WORK/b.sock" \
-  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn --near-cache default
+  --nodes "127.0.0.1:$N_PORT" --maxmemory 1gb --loglevel warn --near-cache default \
+  "${EXTRA_FLAGS[@]}"
 bench_redis "$WORK"
 for sock in a b; do
   for _ in $(seq 1 200); do
@@ -97,6 +120,9 @@ echo "node:    port=$N_PORT; agents: $WORK/a.sock $WORK/b.sock"
 echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT"
 echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "client:  redis-benchmark, $CLIENTS clients, $CLIENT_THREADS thread(s), pipeline $PIPELINE"
+slice_of() { redis-cli "$@" info server | tr -d '\r' | sed -n 's/^io_thread_slice_us://p'; }
+echo "tiercel: flags '${TIERCEL_FLAGS}'; event loops' scheduler slice (us, 0 = the kernel's):" \
+  "node $(slice_of -p "$N_PORT"), agent A $(slice_of -s "$WORK/a.sock"), agent B $(slice_of -s "$WORK/b.sock")"
 
 # bench ADDRESS-FLAGS N COMMAND... -> "rps p99_ms" (redis-benchmark --csv)
 bench() {
@@ -248,7 +274,16 @@ for i in 0 1 2; do
   STAT_BEFORE[$i]="$(cpu_and_faults "${BENCH_PIDS[$i]}")"
   THREADS_BEFORE[$i]="$(threadcpu "${BENCH_PIDS[$i]}")"
 done
+if [[ -n "$SCHED_TRACE" ]]; then
+  perf sched record -a -o "$SCHED_TRACE/sync-window.data" -- sleep "$SYNC_SECONDS" \
+    >"$WORK/perf-sched.log" 2>&1 &
+  PERF_PID=$!
+  sleep 0.2
+fi
 sync_writer "$SYNC_SECONDS" "$WORK/sync.txt" 100000
+if [[ -n "$SCHED_TRACE" ]]; then
+  wait "$PERF_PID" || { echo "agent-bench: perf sched record failed:" >&2; cat "$WORK/perf-sched.log" >&2; }
+fi
 for i in 0 1 2; do
   name=(node agent-a agent-b)
   read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
@@ -312,4 +347,8 @@ echo "sync writer: $(cat "$WORK/sync.txt")"
 cat "$WORK/sched.txt"
 grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p[0-9]+_us|sync_lag_max_us|sync_missed|sync_repaired):' \
   "$WORK/info-b.txt" | sed 's/^/agent B: /'
+if [[ -n "$SCHED_TRACE" && -s "$SCHED_TRACE/sync-window.data" ]]; then
+  echo "scheduler trace of the sync window ($SCHED_TRACE/sync-window.data; recording it raised the lag):"
+  python3 "$HOME_DIR/bench/sched-waits.py" "$SCHED_TRACE/sync-window.data" | tee "$SCHED_TRACE/sched-waits.txt"
+fi
 echo "raw runs: $WORK/runs.csv"
