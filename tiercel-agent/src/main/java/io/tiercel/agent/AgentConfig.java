@@ -40,6 +40,10 @@ public final class AgentConfig {
         --io-threads N      event loops (and upstream connections per node)
         --io-spin-micros N  longest an idle event loop polls before it blocks, earned by its
                             own work (default 50; 0 blocks at once)
+        --io-thread-slice-micros N
+                            scheduler time slice each event loop asks Linux 6.12+ for, so that a
+                            woken loop runs ahead of busy threads (default 100; 0 keeps the
+                            kernel's)
         --near-cache NAMES  comma-separated caches whose GGETs keep a near copy, invalidated by
                             the node (default: none)
         --near-cache-ttl D  longest a near copy is kept (default 60s)
@@ -54,8 +58,8 @@ public final class AgentConfig {
   static final int AGENT_IO_SPIN_MICROS = 50;
 
   private static final Set<String> STORE_KEYS =
-      Set.of("maxmemory", "policy", "io-threads", "io-spin-micros", "loglevel", "bind",
-          "maxclients");
+      Set.of("maxmemory", "policy", "io-threads", "io-spin-micros", "io-thread-slice-micros",
+          "loglevel", "bind", "maxclients");
 
   private final Path unixSocket;
   private final List<InetSocketAddress> nodes;

@@ -31,6 +31,7 @@ import io.tiercel.server.config.ConfigKeys;
 import io.tiercel.server.http.HttpServerInitializer;
 import io.tiercel.server.metrics.NodeMetrics;
 import io.tiercel.server.pipeline.BatchClock;
+import io.tiercel.server.transport.EventLoopSlice;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
 import java.io.IOException;
@@ -142,7 +143,8 @@ public final class TiercelAgent implements AutoCloseable {
     boss = new MultiThreadIoEventLoopGroup(
         1, new DefaultThreadFactory("tiercel-agent-accept"), Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(store.ioThreads(),
-        new DefaultThreadFactory("tiercel-agent-io"),
+        EventLoopSlice.threads(new DefaultThreadFactory("tiercel-agent-io"),
+            store.ioThreadSliceMicros(), node::ioThreadSlice),
         Transports.ioHandlerFactory(store.ioSpinMicros()));
     near = new NearCache(config.nearCaches(), config.nearCacheTtl().toMillis(),
         config.nearCacheSize(), clock);

@@ -1,11 +1,12 @@
 package io.tiercel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tiercel.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 
-class AgentIoSpinConfigTest {
+class AgentEventLoopConfigTest {
   private static final String[] REQUIRED =
       {"--unixsocket", "/tmp/a.sock", "--nodes", "127.0.0.1:7379"};
 
@@ -28,5 +29,17 @@ class AgentIoSpinConfigTest {
     assertThat(AgentConfig.parse(with("--io-spin-micros", "0")).store().ioSpinMicros()).isZero();
     assertThat(AgentConfig.parse(with("--io-spin-micros=200")).store().ioSpinMicros())
         .isEqualTo(200);
+  }
+
+  @Test
+  void agentLoopsAskForAShortSliceUnlessTheFlagSaysOtherwise() {
+    assertThat(AgentConfig.parse(REQUIRED).store().ioThreadSliceMicros()).isEqualTo(100);
+    assertThat(AgentConfig.parse(with("--io-thread-slice-micros", "0")).store()
+        .ioThreadSliceMicros()).isZero();
+    assertThat(AgentConfig.parse(with("--io-thread-slice-micros=500")).store()
+        .ioThreadSliceMicros()).isEqualTo(500);
+    assertThatThrownBy(() -> AgentConfig.parse(with("--io-thread-slice-micros", "10")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 or an integer in 100..100000");
   }
 }

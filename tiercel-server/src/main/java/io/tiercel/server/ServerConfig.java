@@ -271,6 +271,11 @@ public final class ServerConfig {
     return get(ConfigKeys.IO_SPIN_MICROS);
   }
 
+  /** Returns the scheduler slice the worker loops ask for, in microseconds; 0 asks for none. */
+  public int ioThreadSliceMicros() {
+    return get(ConfigKeys.IO_THREAD_SLICE_MICROS);
+  }
+
   /** Returns the decoder limits of each connection. */
   public RespLimits respLimits() {
     return new RespLimits(get(ConfigKeys.PROTO_MAX_BULK_LEN), get(ConfigKeys.MAX_MULTIBULK_LEN),

@@ -32,6 +32,7 @@ import io.tiercel.server.metrics.NodeMetrics;
 import io.tiercel.server.pipeline.BatchClock;
 import io.tiercel.server.pipeline.RespServerHandler;
 import io.tiercel.server.pipeline.TiercelChannelInitializer;
+import io.tiercel.server.transport.EventLoopSlice;
 import io.tiercel.server.transport.LeastConnectionsChooser;
 import io.tiercel.server.transport.Transports;
 import java.io.IOException;
@@ -175,7 +176,9 @@ public final class TiercelServer implements AutoCloseable {
         1, new DefaultThreadFactory("tiercel-accept", daemonThreads),
         Transports.ioHandlerFactory());
     workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-        new ThreadPerTaskExecutor(new DefaultThreadFactory("tiercel-io", daemonThreads)), chooser,
+        new ThreadPerTaskExecutor(EventLoopSlice.threads(
+            new DefaultThreadFactory("tiercel-io", daemonThreads), config.ioThreadSliceMicros(),
+            node::ioThreadSlice)), chooser,
         Transports.ioHandlerFactory(config.ioSpinMicros()));
     TiercelChannelInitializer initializer = new TiercelChannelInitializer(dispatcher, chooser);
     try {

@@ -67,6 +67,7 @@ final class AdminCommands {
           + " " + System.getProperty("os.arch"));
       field(sb, "arch_bits", "64");
       field(sb, "multiplexing_api", n.transport);
+      field(sb, "io_thread_slice_us", Integer.toString(n.ioThreadSliceMicros));
       field(sb, "java_version", System.getProperty("java.version"));
       field(sb, "process_id", Long.toString(ProcessHandle.current().pid()));
       field(sb, "run_id", n.runId);

@@ -57,6 +57,7 @@ public final class Node {
   volatile RespLimits limits;
   volatile int tcpPort;
   volatile String transport = "nio";
+  volatile int ioThreadSliceMicros;
   volatile Persistence persistence;
   volatile CommandObserver observer = CommandObserver.NONE;
   /** Whether {@link #observer} reads commands' times ({@link CommandObserver#timed}). */
@@ -183,6 +184,11 @@ public final class Node {
   public void listening(String transport, int tcpPort) {
     this.transport = transport;
     this.tcpPort = tcpPort;
+  }
+
+  /** Records the scheduler slice a worker loop got (0: the kernel's own), for INFO. */
+  public void ioThreadSlice(int micros) {
+    this.ioThreadSliceMicros = micros;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
 /**
  * How one kind of setting is read from text and written back: every parse failure names the key,
@@ -39,18 +40,29 @@ public interface ConfigType<T> {
 
   /** An integer within {@code [min, max]}. */
   static ConfigType<Integer> integer(int min, int max) {
+    return integerWhere(v -> v >= min && v <= max, "an integer in " + min + ".." + max);
+  }
+
+  /** Zero (off) or an integer within {@code [min, max]}. */
+  static ConfigType<Integer> zeroOr(int min, int max) {
+    return integerWhere(v -> v == 0 || (v >= min && v <= max),
+        "0 or an integer in " + min + ".." + max);
+  }
+
+  /** An integer that {@code allowed} accepts; {@code expected} says which those are. */
+  private static ConfigType<Integer> integerWhere(IntPredicate allowed, String expected) {
     return new ConfigType<>() {
       @Override
       public Integer parse(String key, String text) {
         try {
           int v = Integer.parseInt(text.trim());
-          if (v >= min && v <= max) {
+          if (allowed.test(v)) {
             return v;
           }
         } catch (NumberFormatException e) {
-          // falls through to the error naming the range
+          // falls through to the error naming what is expected
         }
-        throw invalid(key, text, "an integer in " + min + ".." + max);
+        throw invalid(key, text, expected);
       }
 
       @Override
