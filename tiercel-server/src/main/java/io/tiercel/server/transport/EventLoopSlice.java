@@ -147,25 +147,14 @@ public final class EventLoopSlice {
     }
   }
 
-  /** libc's {@code syscall} bound for {@code sched_getattr} and {@code sched_setattr}. */
-  private static final class Syscalls {
+  /**
+   * libc's {@code syscall} bound for {@code sched_getattr} and {@code sched_setattr}: their
+   * numbers on this architecture, a handle for each and the handle reading a call's errno.
+   */
+  private record Syscalls(long getNumber, long setNumber, MethodHandle get, MethodHandle set,
+      VarHandle errnoHandle) {
     static final StructLayout STATE = Linker.Option.captureStateLayout();
     static final Syscalls INSTANCE = bind();
-
-    private final long getattrNumber;
-    private final long setattrNumber;
-    private final MethodHandle getattr;
-    private final MethodHandle setattr;
-    private final VarHandle errno;
-
-    private Syscalls(long getattrNumber, long setattrNumber, MethodHandle getattr,
-        MethodHandle setattr, VarHandle errno) {
-      this.getattrNumber = getattrNumber;
-      this.setattrNumber = setattrNumber;
-      this.getattr = getattr;
-      this.setattr = setattr;
-      this.errno = errno;
-    }
 
     /** Binds the calls, or returns null where this OS or architecture has no numbers here. */
     static Syscalls bind() {
@@ -214,16 +203,17 @@ public final class EventLoopSlice {
 
     /** {@code sched_getattr(0, attr, ATTR_SIZE, 0)}: the calling thread's attributes. */
     long getattr(MemorySegment state, MemorySegment attr) throws Throwable {
-      return (long) getattr.invokeExact(state, getattrNumber, 0, attr, ATTR_SIZE, 0);
+      return (long) get.invokeExact(state, getNumber, 0, attr, ATTR_SIZE, 0);
     }
 
     /** {@code sched_setattr(0, attr, 0)} on the calling thread. */
     long setattr(MemorySegment state, MemorySegment attr) throws Throwable {
-      return (long) setattr.invokeExact(state, setattrNumber, 0, attr, 0);
+      return (long) set.invokeExact(state, setNumber, 0, attr, 0);
     }
 
+    /** The errno the last call through {@code state} left. */
     int errno(MemorySegment state) {
-      return (int) errno.get(state, 0L);
+      return (int) errnoHandle.get(state, 0L);
     }
   }
 }
