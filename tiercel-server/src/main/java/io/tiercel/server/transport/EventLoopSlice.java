@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Why.</b> Linux's fair scheduler (EEVDF, since 6.6) gives every runnable thread a virtual
  * deadline, the point at which it has had its slice, and runs the eligible thread whose deadline
  * is earliest. A woken thread preempts the running one only when its own deadline comes first;
- * otherwise it waits until the running thread has used its slice (the kernel's default is 0.75
- * ms times 1 + log2 of the cores), which the kernel notices at its next tick, 4 ms apart at 250
- * Hz. Perf's scheduler traces of the sync bench on 2 cores (docs/benchmarks.md, session 22) show
+ * otherwise it waits until the running thread has used its slice (by default 1.4 ms on the
+ * 2-core machine of the benchmarks; it grows with the log of the cores), which the kernel
+ * notices at its next tick, 4 ms apart at 250 Hz. Perf's scheduler traces of the sync bench on 2 cores (docs/benchmarks.md, session 22) show
  * an agent's loop woken by a message and then waiting 1-6 ms while a JIT compiler thread, the
  * collector or the writing application ran its slice out. Since Linux 6.12 a thread may ask for
  * a slice of its own ({@code sched_attr.sched_runtime}, 0.1 to 100 ms, no privilege needed); a
@@ -76,6 +76,7 @@ public final class EventLoopSlice {
     if (micros == 0) {
       return delegate;
     }
+    checkRange(micros);
     return r -> delegate.newThread(() -> {
       Outcome outcome = applyToCurrentThread(micros);
       applied.accept(outcome == Outcome.APPLIED ? micros : 0);
@@ -85,10 +86,7 @@ public final class EventLoopSlice {
 
   /** Asks for a slice of {@code micros} for the calling thread; returns what came of it. */
   public static Outcome applyToCurrentThread(int micros) {
-    if (micros < MIN_MICROS || micros > MAX_MICROS) {
-      throw new IllegalArgumentException("a scheduler slice is " + MIN_MICROS + " to "
-          + MAX_MICROS + " microseconds, not " + micros);
-    }
+    checkRange(micros);
     Syscalls calls = Syscalls.INSTANCE;
     if (calls == null) {
       logOnce(Outcome.FAILED, micros, "not available on " + System.getProperty("os.name") + " "
@@ -121,6 +119,13 @@ public final class EventLoopSlice {
       return Outcome.APPLIED;
     } catch (Throwable t) {
       return failed(micros, t.toString());
+    }
+  }
+
+  private static void checkRange(int micros) {
+    if (micros < MIN_MICROS || micros > MAX_MICROS) {
+      throw new IllegalArgumentException("a scheduler slice is " + MIN_MICROS + " to "
+          + MAX_MICROS + " microseconds, not " + micros);
     }
   }
 

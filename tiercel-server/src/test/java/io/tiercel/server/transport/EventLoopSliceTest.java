@@ -73,6 +73,9 @@ class EventLoopSliceTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("100 to 100000");
     assertThatThrownBy(() -> EventLoopSlice.applyToCurrentThread(100_001))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EventLoopSlice.threads(Executors.defaultThreadFactory(), 50,
+        micros -> { })).as("refused when the factory is made, not in the loop's thread")
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
