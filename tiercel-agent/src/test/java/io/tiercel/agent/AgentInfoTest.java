@@ -1,6 +1,7 @@
 package io.tiercel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's {@code # Agent} INFO section is part of {@code INFO}, {@code INFO all} and
- * {@code INFO everything}, alone in {@code INFO agent}, and absent from other single sections.
- * Real node process, real UNIX socket.
+ * {@code INFO everything}, alone in {@code INFO agent}, and absent from other single sections;
+ * {@code INFO server} shows the scheduler slice the agent's loops got. Real node process, real
+ * UNIX socket.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AgentInfoTest {
@@ -47,5 +49,18 @@ class AgentInfoTest {
     assertThat(both).startsWith("# Server\r\n").contains("\r\n# Agent\r\n")
         .doesNotContain("# Clients");
     assertThat(String.valueOf(client.call("INFO", "server"))).doesNotContain("# Agent");
+  }
+
+  @Test
+  void infoServerShowsTheSchedulerSliceTheAgentsLoopsGot() throws Exception {
+    String[] v = System.getProperty("os.version").split("[.-]");
+    assumeTrue(System.getProperty("os.name").startsWith("Linux") && (Integer.parseInt(v[0]) > 6
+        || Integer.parseInt(v[0]) == 6 && Integer.parseInt(v[1]) >= 12), "needs Linux 6.12+");
+    node = NodeProcess.start(0);
+    agent = new TiercelAgent(AgentConfig.parse("--unixsocket", dir.resolve("a.sock").toString(),
+        "--nodes", "127.0.0.1:" + node.port(), "--io-thread-slice-micros", "400")).start();
+    client = RespClient.unix(dir.resolve("a.sock"));
+    assertThat(String.valueOf(client.call("INFO", "server")))
+        .contains("\r\nio_thread_slice_us:400\r\n");
   }
 }
