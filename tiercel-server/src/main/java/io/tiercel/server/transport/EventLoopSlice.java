@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,7 @@ public final class EventLoopSlice {
   /** The shortest and longest slice the kernel allows, in microseconds. */
   public static final int MIN_MICROS = 100;
   public static final int MAX_MICROS = 100_000;
-  private static final Object LOG_ONCE = new Object();
-  private static volatile boolean logged;
+  private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
   private EventLoopSlice() {}
 
@@ -135,14 +135,8 @@ public final class EventLoopSlice {
   }
 
   private static void logOnce(Outcome outcome, int micros, String why) {
-    if (logged) {
+    if (!LOGGED.compareAndSet(false, true)) {
       return;
-    }
-    synchronized (LOG_ONCE) {
-      if (logged) {
-        return;
-      }
-      logged = true;
     }
     if (outcome == Outcome.APPLIED) {
       LOG.info("event loops run with a {} us scheduler slice (io-thread-slice-micros)", micros);
