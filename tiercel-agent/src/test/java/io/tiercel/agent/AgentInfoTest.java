@@ -3,7 +3,9 @@ package io.tiercel.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tiercel.server.transport.EventLoopSlice;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +55,12 @@ class AgentInfoTest {
 
   @Test
   void infoServerShowsTheSchedulerSliceTheAgentsLoopsGot() throws Exception {
-    String[] v = System.getProperty("os.version").split("[.-]");
-    assumeTrue(System.getProperty("os.name").startsWith("Linux") && (Integer.parseInt(v[0]) > 6
-        || Integer.parseInt(v[0]) == 6 && Integer.parseInt(v[1]) >= 12), "needs Linux 6.12+");
+    // Whether this kernel gives a thread its own slice, asked on a thread of our own.
+    CompletableFuture<EventLoopSlice.Outcome> here = new CompletableFuture<>();
+    Thread probe = new Thread(() -> here.complete(EventLoopSlice.applyToCurrentThread(400)));
+    probe.start();
+    assumeTrue(here.get(10, TimeUnit.SECONDS) == EventLoopSlice.Outcome.APPLIED,
+        "needs Linux 6.12+ (custom scheduler slices)");
     node = NodeProcess.start(0);
     agent = new TiercelAgent(AgentConfig.parse("--unixsocket", dir.resolve("a.sock").toString(),
         "--nodes", "127.0.0.1:" + node.port(), "--io-thread-slice-micros", "400")).start();
