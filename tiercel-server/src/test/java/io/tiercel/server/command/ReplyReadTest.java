@@ -21,6 +21,16 @@ class ReplyReadTest {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** Takes the reply's batch and returns it as text, releasing the buffer. */
+  private String takeText() {
+    ByteBuf batch = reply.take();
+    try {
+      return batch.toString(StandardCharsets.US_ASCII);
+    } finally {
+      batch.release();
+    }
+  }
+
   @Test
   void aDiscardedReadTakesBackItsBulkStringAndNothingBefore() {
     reply.ok();
@@ -28,9 +38,7 @@ class ReplyReadTest {
     reply.discard();
     reply.read(b("new"), 0, 3, Cache.NO_EXPIRY);
 
-    ByteBuf batch = reply.take();
-    assertThat(batch.toString(StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n$3\r\nnew\r\n");
-    batch.release();
+    assertThat(takeText()).isEqualTo("+OK\r\n$3\r\nnew\r\n");
   }
 
   @Test
@@ -44,9 +52,7 @@ class ReplyReadTest {
     firstTwo.discard();
     firstTwo.read(b("new"), 0, 3, Cache.NO_EXPIRY);
 
-    ByteBuf batch = reply.take();
-    assertThat(batch.toString(StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n$2\r\nne\r\n");
-    batch.release();
+    assertThat(takeText()).isEqualTo("+OK\r\n$2\r\nne\r\n");
   }
 
   @Test
