@@ -414,6 +414,10 @@ public final class TiercelAgent implements AutoCloseable {
       }
     }
     closing.forEach(f -> f.awaitUninterruptibly(5_000));
+    if (workers != null) {
+      // Connections accepted before the listeners closed get their sessions first.
+      Transports.runQueuedTasks(workers, 5_000);
+    }
     if (node != null) {
       for (Session s : node.sessions()) {
         Channel ch = s.channel();

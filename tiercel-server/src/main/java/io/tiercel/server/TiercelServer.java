@@ -354,6 +354,10 @@ public final class TiercelServer implements AutoCloseable {
     }
     awaitAll(closing);
     closing.clear();
+    if (workers != null) {
+      // Connections accepted before the listeners closed get their sessions first.
+      Transports.runQueuedTasks(workers, CLOSE_TIMEOUT_MS);
+    }
     if (node != null) {
       for (Session s : node.sessions()) {
         Channel ch = s.channel();

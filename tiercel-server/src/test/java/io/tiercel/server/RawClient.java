@@ -13,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A client that speaks raw bytes over TCP or a UNIX socket, for checking replies byte for byte;
- * every read is bounded by a socket timeout (TCP) or a reader deadline.
+ * A client that speaks raw bytes over TCP or a UNIX socket, for checking replies byte for byte.
+ * Reads over TCP are bounded by a 5 s socket timeout; reads over a UNIX socket are not (its
+ * channel has no timeout), so a test that may wait on one bounds the wait itself.
  */
 final class RawClient implements AutoCloseable {
   private final AutoCloseable socket;

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiercel.core.ManualClock;
 import io.tiercel.server.command.Session;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +130,30 @@ class ServerLifecycleTest {
       assertThat(u.closedByServer()).isTrue();
     } finally {
       f.close();
+    }
+  }
+
+  @Test
+  void closeClosesAConnectionAcceptedJustBeforeIt() throws Exception {
+    // A connection the acceptor hands to its worker as close begins used to be registered after
+    // the worker's last sweep and stay open, its client waiting forever: about one close in sixty
+    // to a hundred hit it. The UNIX client's reads have no timeout, so each wait is bounded here.
+    for (int i = 0; i < 200; i++) {
+      Path socketDir = Files.createDirectories(dir.resolve("n" + i));
+      ServerFixture f = ServerFixture.start(socketDir);
+      try (RawClient u = RawClient.unix(f.socket())) {
+        f.close();
+        CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> {
+          try {
+            return u.closedByServer();
+          } catch (IOException e) {
+            return true;
+          }
+        });
+        assertThat(closed.get(10, TimeUnit.SECONDS)).as("close %d", i).isTrue();
+      } finally {
+        f.close();
+      }
     }
   }
 
