@@ -251,6 +251,11 @@ threadcpu() {
 cpu_and_faults() {
   awk '{print $14, $15, $10}' /proc/"$1"/stat
 }
+# rss_kb PID -> the process's resident memory in KiB (VmRSS), at the window's end: how much memory
+# the heap has touched so far, which the page faults above grow.
+rss_kb() {
+  awk '/^VmRSS:/ {print $2}' /proc/"$1"/status
+}
 # The warm-up covers what the measured run does. The JIT compiles the serving path from what the
 # first connection did: a later connection takes branches that profile never saw (a session's
 # first scratch buffer, a channel's registration), and about twenty compiled methods of agent A
@@ -294,9 +299,9 @@ for i in 0 1 2; do
   read -r j1 g1 <<<"$(threadcpu "${BENCH_PIDS[$i]}")"
   awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
       -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v f=$((f1 - f0)) -v hz="$(getconf CLK_TCK)" \
-      -v j=$((j1 - j0)) -v g=$((g1 - g0)) 'BEGIN {
-    printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults\n",
-      p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f }' >>"$WORK/sched.txt"
+      -v j=$((j1 - j0)) -v g=$((g1 - g0)) -v rss="$(rss_kb "${BENCH_PIDS[$i]}")" 'BEGIN {
+    printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults, rss %.0f MB\n",
+      p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f, rss / 1024 }' >>"$WORK/sched.txt"
 done
 # Let B drain, then read its lag.
 for _ in $(seq 1 50); do

@@ -38,7 +38,7 @@ public final class AgentMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(AgentMain.class);
-    HeapPacer.startIfApplicable();
+    HeapPacer.startIfApplicable(HeapPacer.AGENT_FLOOR);
     TiercelAgent agent = new TiercelAgent(config);
     try {
       agent.start();

@@ -6,9 +6,12 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.tiercel.server.HeapPacer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +49,31 @@ class AgentMainTest {
         assertThat(Files.exists(socket)).isFalse();
       } finally {
         p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void onZgcAnAgentPacesItsHeapFromTheAgentsLowerFloor() throws Exception {
+    Path socket = dir.resolve("paced.sock");
+    try (NodeProcess node = NodeProcess.start(0)) {
+      Process p = NodeProcess.launch(List.of("-XX:+UseZGC", "-Xmx2g"), AgentMain.class.getName(),
+          "--unixsocket", socket.toString(), "--nodes", "127.0.0.1:" + node.port(),
+          "--loglevel", "warn");
+      try {
+        assertThat(readyLine(p)).startsWith("ready unixsocket=");
+        try (RespClient c = RespClient.unix(socket)) {
+          Matcher softMax = Pattern.compile("jvm_heap_soft_max:(\\d+)\r\n")
+              .matcher(String.valueOf(c.call("INFO", "memory")));
+          assertThat(softMax.find()).isTrue();
+          assertThat(Long.parseLong(softMax.group(1)))
+              .as("a fresh agent's heap is far below half its floor")
+              .isEqualTo(HeapPacer.AGENT_FLOOR)
+              .isLessThan(HeapPacer.NODE_FLOOR);
+        }
+      } finally {
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
       }
     }
   }

@@ -55,8 +55,15 @@ final class NodeProcess implements AutoCloseable {
 
   /** Launches {@code mainClass} in a child JVM with this test's classpath. */
   static Process launch(String mainClass, String... flags) throws IOException {
+    return launch(List.of(), mainClass, flags);
+  }
+
+  /** Starts {@code mainClass} as {@link #launch(String, String...)} does, with JVM flags. */
+  static Process launch(List<String> jvmFlags, String mainClass, String... flags)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("--enable-native-access=ALL-UNNAMED");

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * session 17). Redis's allocator hands freed memory out again at once and pays none of this.
  *
  * <p><b>What.</b> After every collection the soft target becomes twice the heap in use after it,
- * at least {@link #FLOOR} and at most the JVM's own soft target (the maximum heap when {@code
+ * at least a floor and at most the JVM's own soft target (the maximum heap when {@code
  * -Xmx} gives one, 90 % of the default maximum otherwise); it moves only when the new target differs
  * from the last by more than an eighth, so a steady node is left alone. This is how Go's collector
  * paces itself ({@code GOGC=100}: collect again when the heap has doubled since the last live
@@ -50,24 +50,37 @@ public final class HeapPacer implements AutoCloseable {
   /** The JVM option the pacer writes. */
   static final String OPTION = "SoftMaxHeapSize";
   /**
-   * The smallest soft target, twice the default cache's budget: below it, collections come so
-   * often that they cost more CPU than the memory they save is worth (bench/heap-pacing.sh, 8 M
-   * SETs: at 256 MB 20 collections and 1.7-2.0 µs of CPU a SET; at 1 GB 4 and 1.4-1.7 µs).
+   * A node's smallest soft target, twice the default cache's budget: below it, collections come
+   * so often under heavy writes that they cost more CPU than the memory they save is worth
+   * (bench/heap-pacing.sh, 8 M SETs: at 256 MB 20 collections and 1.7-2.0 µs of CPU a SET; at
+   * 1 GB 4 and 1.4-1.7 µs).
    */
-  static final long FLOOR = 1L << 30;
+  public static final long NODE_FLOOR = 1L << 30;
+  /**
+   * An agent's smallest soft target. An agent runs beside the application on every host, where
+   * its memory is the application's, and its load is the local traffic of one host; a heap that
+   * reaches its target sooner also stops touching fresh pages sooner, which on a virtual machine
+   * cost about 13 µs each (docs/benchmarks.md, session 23).
+   */
+  public static final long AGENT_FLOOR = 256L << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(HeapPacer.class);
 
   private final HotSpotDiagnosticMXBean vm;
+  private final long floor;
   private final long ceiling;
   private final Set<String> heapPools;
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final NotificationListener listener = this::onNotification;
   private long target;
 
-  /** Paces {@code vm}'s soft target, now {@code ceiling}, never above {@code ceiling}. */
-  HeapPacer(HotSpotDiagnosticMXBean vm, long ceiling) {
+  /**
+   * Paces {@code vm}'s soft target, now {@code ceiling}, never below {@code floor} unless the
+   * ceiling is, and never above {@code ceiling}.
+   */
+  HeapPacer(HotSpotDiagnosticMXBean vm, long floor, long ceiling) {
     this.vm = vm;
+    this.floor = floor;
     this.ceiling = ceiling;
     this.heapPools = new HashSet<>();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -79,10 +92,11 @@ public final class HeapPacer implements AutoCloseable {
   }
 
   /**
-   * Starts pacing this JVM if its collector honours a soft heap target and the user left {@code
-   * SoftMaxHeapSize} unset; returns null, and logs why at debug level, otherwise.
+   * Starts pacing this JVM, with a soft target of at least {@code floor}, if its collector
+   * honours a soft heap target and the user left {@code SoftMaxHeapSize} unset; returns null,
+   * and logs why at debug level, otherwise.
    */
-  public static HeapPacer startIfApplicable() {
+  public static HeapPacer startIfApplicable(long floor) {
     HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     List<String> collectors = new ArrayList<>();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -96,7 +110,7 @@ public final class HeapPacer implements AutoCloseable {
     }
     // The JVM's own soft target is the ceiling: the pacer only ever lowers it, so a heap sized
     // by the user, or ZGC's room below a default maximum (10 %), stays as the JVM chose it.
-    HeapPacer pacer = new HeapPacer(vm, Long.parseLong(softMax.getValue()));
+    HeapPacer pacer = new HeapPacer(vm, floor, Long.parseLong(softMax.getValue()));
     pacer.start();
     return pacer;
   }
@@ -120,12 +134,12 @@ public final class HeapPacer implements AutoCloseable {
 
   /**
    * Returns the soft target for a heap that has {@code usedAfterCollection} bytes in use after a
-   * collection: twice that, at least {@link #FLOOR}, at most {@code ceiling}.
+   * collection: twice that, at least {@code floor}, at most {@code ceiling}.
    */
-  static long target(long usedAfterCollection, long ceiling) {
+  static long target(long usedAfterCollection, long floor, long ceiling) {
     long doubled = usedAfterCollection > Long.MAX_VALUE / 2 ? Long.MAX_VALUE
         : 2 * usedAfterCollection;
-    return Math.min(Math.max(FLOOR, doubled), ceiling);
+    return Math.min(Math.max(floor, doubled), ceiling);
   }
 
   /** Sets the first target from the heap in use now and listens for every collection's end. */
@@ -139,12 +153,13 @@ public final class HeapPacer implements AutoCloseable {
         emitters.add(emitter);
       }
     }
-    LOG.debug("heap pacing on: soft target {} bytes, at most {}", target(), ceiling);
+    LOG.debug("heap pacing on: soft target {} bytes, at least {}, at most {}", target(), floor,
+        ceiling);
   }
 
   /** Moves the soft target after a collection that left {@code usedAfterCollection} in use. */
   synchronized void onCollection(long usedAfterCollection) {
-    long next = target(usedAfterCollection, ceiling);
+    long next = target(usedAfterCollection, floor, ceiling);
     if (Math.abs(next - target) <= target / 8) {
       return;
     }

@@ -47,7 +47,7 @@ public final class ServerMain {
     log.info("starting tiercel {} (pid {}, java {}){}", version(), ProcessHandle.current().pid(),
         Runtime.version(), config.configFile() == null ? "" : ", config " + config.configFile());
     // Paced before the first request, so the heap never grows into pages it does not need.
-    HeapPacer.startIfApplicable();
+    HeapPacer.startIfApplicable(HeapPacer.NODE_FLOOR);
     TiercelServer server = new TiercelServer(config);
     try {
       server.start();

@@ -34,14 +34,23 @@ class HeapPacerTest {
   @Test
   void targetIsTwiceTheHeapLeftInUseBetweenTheFloorAndTheCeiling() {
     long max = 6L << 30;
-    assertThat(HeapPacer.target(0, max)).isEqualTo(HeapPacer.FLOOR);
-    assertThat(HeapPacer.target(15 * MB, max)).isEqualTo(HeapPacer.FLOOR);
-    assertThat(HeapPacer.target(HeapPacer.FLOOR / 2, max)).isEqualTo(HeapPacer.FLOOR);
-    assertThat(HeapPacer.target(900 * MB, max)).isEqualTo(1800 * MB);
-    assertThat(HeapPacer.target(4L << 30, max)).isEqualTo(max);
-    assertThat(HeapPacer.target(Long.MAX_VALUE, max)).isEqualTo(max);
-    assertThat(HeapPacer.target(10 * MB, 128 * MB)).as("a heap smaller than the floor")
+    long floor = HeapPacer.NODE_FLOOR;
+    assertThat(HeapPacer.target(0, floor, max)).isEqualTo(floor);
+    assertThat(HeapPacer.target(15 * MB, floor, max)).isEqualTo(floor);
+    assertThat(HeapPacer.target(floor / 2, floor, max)).isEqualTo(floor);
+    assertThat(HeapPacer.target(900 * MB, floor, max)).isEqualTo(1800 * MB);
+    assertThat(HeapPacer.target(4L << 30, floor, max)).isEqualTo(max);
+    assertThat(HeapPacer.target(Long.MAX_VALUE, floor, max)).isEqualTo(max);
+    assertThat(HeapPacer.target(10 * MB, floor, 128 * MB)).as("a heap smaller than the floor")
         .isEqualTo(128 * MB);
+  }
+
+  @Test
+  void anAgentsHeapFollowsItsDataFromALowerFloorThanANodes() {
+    long max = 6L << 30;
+    assertThat(HeapPacer.target(15 * MB, HeapPacer.AGENT_FLOOR, max)).isEqualTo(256 * MB);
+    assertThat(HeapPacer.target(200 * MB, HeapPacer.AGENT_FLOOR, max)).isEqualTo(400 * MB);
+    assertThat(HeapPacer.target(200 * MB, HeapPacer.NODE_FLOOR, max)).isEqualTo(1024 * MB);
   }
 
   @Test
@@ -63,21 +72,25 @@ class HeapPacerTest {
   void aCollectionSetsTheJvmsSoftTargetAndSmallChangesLeaveItAlone() {
     // Three eighths of the test JVM's 2 GB: a target of 1.5 GB, above the floor.
     long used = maxHeap / 8 * 3;
-    HeapPacer pacer = new HeapPacer(vm, maxHeap);
+    long floor = HeapPacer.NODE_FLOOR;
+    HeapPacer pacer = new HeapPacer(vm, floor, maxHeap);
 
     pacer.onCollection(used);
-    assertThat(softMax()).isEqualTo(HeapPacer.target(used, maxHeap)).isEqualTo(pacer.target());
+    assertThat(softMax()).isEqualTo(HeapPacer.target(used, floor, maxHeap))
+        .isEqualTo(pacer.target());
 
     pacer.onCollection(used + used / 20);
-    assertThat(softMax()).as("within an eighth: unchanged").isEqualTo(HeapPacer.target(used, maxHeap));
+    assertThat(softMax()).as("within an eighth: unchanged")
+        .isEqualTo(HeapPacer.target(used, floor, maxHeap));
 
     pacer.onCollection(0);
-    assertThat(softMax()).isEqualTo(Math.min(HeapPacer.FLOOR, maxHeap));
+    assertThat(softMax()).isEqualTo(Math.min(floor, maxHeap));
   }
 
   @Test
   void aRealCollectionMovesTheTargetToTwiceWhatItLeftInUse() throws Exception {
-    HeapPacer pacer = new HeapPacer(vm, maxHeap);
+    long floor = HeapPacer.AGENT_FLOOR;
+    HeapPacer pacer = new HeapPacer(vm, floor, maxHeap);
     pacer.onCollection(maxHeap);
     assertThat(softMax()).isEqualTo(maxHeap);
     pacer.start();
@@ -89,7 +102,7 @@ class HeapPacerTest {
       assertThat(eventually(() -> pacer.target() < maxHeap)).isTrue();
       long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       assertThat(softMax()).isEqualTo(pacer.target())
-          .isBetween(Math.min(HeapPacer.FLOOR, maxHeap), Math.max(HeapPacer.FLOOR, 4 * afterGc));
+          .isBetween(Math.min(floor, maxHeap), Math.max(floor, 4 * afterGc));
     } finally {
       pacer.close();
     }

@@ -143,7 +143,7 @@ class ServerMainTest {
   @Test
   void onZgcTheNodePacesItsSoftHeapTargetUnlessTheUserSetOne() throws Exception {
     assertThat(softMaxHeapOfANodeStartedWith(List.of("-XX:+UseZGC", "-Xmx2g")))
-        .as("a fresh node's heap is far below half the floor").isEqualTo(HeapPacer.FLOOR);
+        .as("a fresh node's heap is far below half the floor").isEqualTo(HeapPacer.NODE_FLOOR);
     assertThat(softMaxHeapOfANodeStartedWith(
         List.of("-XX:+UseZGC", "-Xmx2g", "-XX:SoftMaxHeapSize=300m")))
         .as("the user's own setting").isEqualTo(300L << 20);
