@@ -21,12 +21,16 @@
 # it both inserts and overwrites, as the measured run does), resets agent B's stats (CONFIG
 # RESETSTAT), writes again on a new connection for --sync-seconds (100,000 keys) and reads the sync
 # lag p50/p99 that agent B measured (INFO agent: origin send -> applied at B). The writer sends its writes
-# in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). --sync-only skips the
-# GET rounds.
+# in batches every --sync-tick-ms (default 10: batches of 100 at 10000/s). It then keeps writing
+# over the same keys for --sync-steady-seconds (default 30) and measures a second window the same
+# way: the first says what an agent a few seconds old does (its JIT still compiling, its heap still
+# growing), the second what a running one does. --sync-steady-seconds 0 skips it. --sync-only skips
+# the GET rounds.
 #
 #   bench/agent-bench.sh [--rounds 5] [--requests 200000] [--client-threads 1] [--pipeline 1]
 #                        [--sync-rate 10000] [--sync-seconds 10] [--sync-warmup-seconds 3]
-#                        [--sync-tick-ms 10] [--sync-warmup-keys 10000] [--sync-only]
+#                        [--sync-tick-ms 10] [--sync-warmup-keys 10000] [--sync-steady-seconds 30]
+#                        [--sync-only]
 #                        [--tiercel-flags "FLAGS"] [--sched-trace DIR]
 #
 # --tiercel-flags passes FLAGS to the node and to both agents (flags they share, such as
@@ -62,6 +66,7 @@ SYNC_SECONDS=10
 SYNC_WARMUP_SECONDS=3
 SYNC_TICK_MS=10
 SYNC_WARMUP_KEYS=10000
+SYNC_STEADY_SECONDS=30
 SYNC_ONLY=0
 TIERCEL_FLAGS=""
 SCHED_TRACE=""
@@ -77,6 +82,7 @@ while [[ $# -gt 0 ]]; do
     --sync-warmup-seconds) SYNC_WARMUP_SECONDS="$2"; shift 2 ;;
     --sync-tick-ms) SYNC_TICK_MS="$2"; shift 2 ;;
     --sync-warmup-keys) SYNC_WARMUP_KEYS="$2"; shift 2 ;;
+    --sync-steady-seconds) SYNC_STEADY_SECONDS="$2"; shift 2 ;;
     --sync-only) SYNC_ONLY=1; shift ;;
     --tiercel-flags) TIERCEL_FLAGS="$2"; shift 2 ;;
     --sched-trace) SCHED_TRACE="$2"; shift 2 ;;
@@ -88,6 +94,7 @@ done
 [[ "$CLIENT_THREADS" =~ ^[1-9][0-9]?$ ]] || { echo "agent-bench: --client-threads takes 1 to 99" >&2; exit 2; }
 [[ "$PIPELINE" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "agent-bench: --pipeline takes 1 to 999" >&2; exit 2; }
 [[ "$SYNC_WARMUP_KEYS" =~ ^[1-9][0-9]{0,8}$ ]] || { echo "agent-bench: --sync-warmup-keys takes 1 to 999999999" >&2; exit 2; }
+[[ "$SYNC_STEADY_SECONDS" =~ ^[0-9]{1,4}$ ]] || { echo "agent-bench: --sync-steady-seconds takes 0 to 9999" >&2; exit 2; }
 bench_require agent-bench redis-server redis-cli redis-benchmark python3
 if [[ -n "$SCHED_TRACE" ]]; then
   command -v perf >/dev/null || {
@@ -262,52 +269,58 @@ rss_kb() {
 # are dropped at once (uncommon traps) and compiled again during the measured window (session
 # 21). Writes that overwrite took another path than inserts in the same way. So the warm-up opens
 # a second connection, and by default its 10,000 keys are each written several times. Code that
-# runs once per batch still reaches the JIT's last tier only after tens of seconds at this rate;
-# for a steady state (the JIT mostly done, every process's heap grown), warm up as long as the
-# measured run and over its keys:
-# --sync-warmup-seconds 30 --sync-warmup-keys 100000.
+# runs once per batch still reaches the JIT's last tier only after tens of seconds at this rate,
+# which is what the steady window waits for.
 WARM_HALF="$(awk -v s="$SYNC_WARMUP_SECONDS" 'BEGIN {print s / 2}')"
 sync_writer "$WARM_HALF" "$WORK/sync-warmup.txt" "$SYNC_WARMUP_KEYS"
 sync_writer "$WARM_HALF" "$WORK/sync-warmup2.txt" "$SYNC_WARMUP_KEYS"
-sleep 1
-redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
-declare -A SCHED_BEFORE
-declare -A STAT_BEFORE
-declare -A THREADS_BEFORE
-for i in 0 1 2; do
-  SCHED_BEFORE[$i]="$(schedstat "${BENCH_PIDS[$i]}")"
-  STAT_BEFORE[$i]="$(cpu_and_faults "${BENCH_PIDS[$i]}")"
-  THREADS_BEFORE[$i]="$(threadcpu "${BENCH_PIDS[$i]}")"
-done
-if [[ -n "$SCHED_TRACE" ]]; then
-  perf sched record -a -o "$SCHED_TRACE/sync-window.data" -- sleep "$SYNC_SECONDS" \
-    >"$WORK/perf-sched.log" 2>&1 &
-  PERF_PID=$!
-  sleep 0.2
+# sync_window NAME: zeroes agent B's stats, writes --sync-seconds of SET ... SYNC over the 100,000
+# measured keys on a new connection, and leaves in $WORK/NAME-*.txt the writer's line, each
+# process's CPU, scheduler wait, page faults and RSS over the window, and B's INFO agent.
+sync_window() {
+  local label="$1" i c0 w0 n0 c1 w1 n1 u0 s0 f0 u1 s1 f1 j0 g0 j1 g1
+  local -a name=(node agent-a agent-b) sched_before stat_before threads_before
+  sleep 1
+  redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
+  for i in 0 1 2; do
+    sched_before[i]="$(schedstat "${BENCH_PIDS[$i]}")"
+    stat_before[i]="$(cpu_and_faults "${BENCH_PIDS[$i]}")"
+    threads_before[i]="$(threadcpu "${BENCH_PIDS[$i]}")"
+  done
+  if [[ -n "$SCHED_TRACE" && "$label" == early ]]; then
+    perf sched record -a -o "$SCHED_TRACE/sync-window.data" -- sleep "$SYNC_SECONDS" \
+      >"$WORK/perf-sched.log" 2>&1 &
+    PERF_PID=$!
+    sleep 0.2
+  fi
+  sync_writer "$SYNC_SECONDS" "$WORK/$label-writer.txt" 100000
+  if [[ -n "$SCHED_TRACE" && "$label" == early ]]; then
+    wait "$PERF_PID" || { echo "agent-bench: perf sched record failed:" >&2; cat "$WORK/perf-sched.log" >&2; }
+  fi
+  for i in 0 1 2; do
+    read -r c0 w0 n0 <<<"${sched_before[i]}"
+    read -r c1 w1 n1 <<<"$(schedstat "${BENCH_PIDS[$i]}")"
+    read -r u0 s0 f0 <<<"${stat_before[i]}"
+    read -r u1 s1 f1 <<<"$(cpu_and_faults "${BENCH_PIDS[$i]}")"
+    read -r j0 g0 <<<"${threads_before[i]}"
+    read -r j1 g1 <<<"$(threadcpu "${BENCH_PIDS[$i]}")"
+    awk -v p="${name[i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
+        -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v f=$((f1 - f0)) -v hz="$(getconf CLK_TCK)" \
+        -v j=$((j1 - j0)) -v g=$((g1 - g0)) -v rss="$(rss_kb "${BENCH_PIDS[$i]}")" 'BEGIN {
+      printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults, rss %.0f MB\n",
+        p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f, rss / 1024 }' >>"$WORK/$label-sched.txt"
+  done
+  # Let B drain, then read its lag.
+  sleep 5
+  redis-cli -s "$WORK/b.sock" info agent | tr -d '\r' >"$WORK/$label-info-b.txt"
+}
+# The early window: an agent a few seconds old. The steady one: after --sync-steady-seconds more
+# writes over the measured keys, with the JIT mostly done and the heaps at their targets.
+sync_window early
+if (( SYNC_STEADY_SECONDS > 0 )); then
+  sync_writer "$SYNC_STEADY_SECONDS" "$WORK/steady-warmup.txt" 100000
+  sync_window steady
 fi
-sync_writer "$SYNC_SECONDS" "$WORK/sync.txt" 100000
-if [[ -n "$SCHED_TRACE" ]]; then
-  wait "$PERF_PID" || { echo "agent-bench: perf sched record failed:" >&2; cat "$WORK/perf-sched.log" >&2; }
-fi
-for i in 0 1 2; do
-  name=(node agent-a agent-b)
-  read -r c0 w0 n0 <<<"${SCHED_BEFORE[$i]}"
-  read -r c1 w1 n1 <<<"$(schedstat "${BENCH_PIDS[$i]}")"
-  read -r u0 s0 f0 <<<"${STAT_BEFORE[$i]}"
-  read -r u1 s1 f1 <<<"$(cpu_and_faults "${BENCH_PIDS[$i]}")"
-  read -r j0 g0 <<<"${THREADS_BEFORE[$i]}"
-  read -r j1 g1 <<<"$(threadcpu "${BENCH_PIDS[$i]}")"
-  awk -v p="${name[$i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
-      -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v f=$((f1 - f0)) -v hz="$(getconf CLK_TCK)" \
-      -v j=$((j1 - j0)) -v g=$((g1 - g0)) -v rss="$(rss_kb "${BENCH_PIDS[$i]}")" 'BEGIN {
-    printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults, rss %.0f MB\n",
-      p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f, rss / 1024 }' >>"$WORK/sched.txt"
-done
-# Let B drain, then read its lag.
-for _ in $(seq 1 50); do
-  sleep 0.1
-done
-redis-cli -s "$WORK/b.sock" info agent | tr -d '\r' >"$WORK/info-b.txt"
 
 python3 - "$WORK/runs.csv" "$CLIENT_THREADS" <<'PY'
 import csv, statistics, sys
@@ -348,10 +361,17 @@ print("redis-benchmark cpu per GET: %.2f us (local, UNIX), %.2f us (Redis, TCP);
          100 * med["local-get-unix"][3] * med["local-get-unix"][0] / 1e6 / max(1, CLIENT_THREADS),
          100 * med["redis-get-tcp"][3] * med["redis-get-tcp"][0] / 1e6 / max(1, CLIENT_THREADS)))
 PY
-echo "sync writer: $(cat "$WORK/sync.txt")"
-cat "$WORK/sched.txt"
-grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p[0-9]+_us|sync_lag_max_us|sync_missed|sync_repaired):' \
-  "$WORK/info-b.txt" | sed 's/^/agent B: /'
+for label in early steady; do
+  [[ -s "$WORK/$label-info-b.txt" ]] || continue
+  case "$label" in
+    early) echo "sync lag, early window (after a ${SYNC_WARMUP_SECONDS} s warm-up):" ;;
+    steady) echo "sync lag, steady window (after ${SYNC_STEADY_SECONDS} s more of writes):" ;;
+  esac
+  echo "sync writer: $(cat "$WORK/$label-writer.txt")"
+  cat "$WORK/$label-sched.txt"
+  grep -E '^(sync_sent|sync_applied|sync_ignored_old|sync_lag_p[0-9]+_us|sync_lag_max_us|sync_missed|sync_repaired):' \
+    "$WORK/$label-info-b.txt" | sed "s/^/agent B ($label): /"
+done
 if [[ -n "$SCHED_TRACE" && -s "$SCHED_TRACE/sync-window.data" ]]; then
   echo "scheduler trace of the sync window ($SCHED_TRACE/sync-window.data; recording it raised the lag):"
   python3 "$HOME_DIR/bench/sched-waits.py" "$SCHED_TRACE/sync-window.data" | tee "$SCHED_TRACE/sched-waits.txt"
