@@ -2,11 +2,11 @@ package io.tiercel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiercel.server.HeapPacer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import io.tiercel.server.HeapPacer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code AgentMain} as a real process: ready line, SIGTERM, SIGKILL, bad flags exit 2. */
+/** {@code AgentMain} as a real process: ready line, heap pacing, signals, bad flags exit 2. */
 class AgentMainTest {
   @TempDir Path dir;
 
