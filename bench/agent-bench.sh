@@ -128,6 +128,13 @@ echo "redis:   $(redis-server --version | cut -d' ' -f3) port=$R_PORT"
 echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "client:  redis-benchmark, $CLIENTS clients, $CLIENT_THREADS thread(s), pipeline $PIPELINE"
 slice_of() { redis-cli "$@" info server | tr -d '\r' | sed -n 's/^io_thread_slice_us://p'; }
+# allocated_of I -> the bytes process I (0 node, 1 agent A, 2 agent B) has allocated so far (INFO
+# memory's jvm_allocated_bytes), whose rate sets how often its collector runs.
+SERVER_ADDR=("-p $N_PORT" "-s $WORK/a.sock" "-s $WORK/b.sock")
+allocated_of() {
+  # shellcheck disable=SC2086
+  redis-cli ${SERVER_ADDR[$1]} info memory | tr -d '\r' | sed -n 's/^jvm_allocated_bytes://p'
+}
 echo "tiercel: flags '${TIERCEL_FLAGS}'; event loops' scheduler slice (us, 0 = the kernel's):" \
   "node $(slice_of -p "$N_PORT"), agent A $(slice_of -s "$WORK/a.sock"), agent B $(slice_of -s "$WORK/b.sock")"
 
@@ -279,13 +286,14 @@ sync_writer "$WARM_HALF" "$WORK/sync-warmup2.txt" "$SYNC_WARMUP_KEYS"
 # process's CPU, scheduler wait, page faults and RSS over the window, and B's INFO agent.
 sync_window() {
   local label="$1" i c0 w0 n0 c1 w1 n1 u0 s0 f0 u1 s1 f1 j0 g0 j1 g1
-  local -a name=(node agent-a agent-b) sched_before stat_before threads_before
+  local -a name=(node agent-a agent-b) sched_before stat_before threads_before alloc_before
   sleep 1
   redis-cli -s "$WORK/b.sock" config resetstat >/dev/null
   for i in 0 1 2; do
     sched_before[i]="$(schedstat "${BENCH_PIDS[$i]}")"
     stat_before[i]="$(cpu_and_faults "${BENCH_PIDS[$i]}")"
     threads_before[i]="$(threadcpu "${BENCH_PIDS[$i]}")"
+    alloc_before[i]="$(allocated_of "$i")"
   done
   if [[ -n "$SCHED_TRACE" && "$label" == early ]]; then
     perf sched record -a -o "$SCHED_TRACE/sync-window.data" -- sleep "$SYNC_SECONDS" \
@@ -306,9 +314,11 @@ sync_window() {
     read -r j1 g1 <<<"$(threadcpu "${BENCH_PIDS[$i]}")"
     awk -v p="${name[i]}" -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v n=$((n1 - n0)) \
         -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v f=$((f1 - f0)) -v hz="$(getconf CLK_TCK)" \
-        -v j=$((j1 - j0)) -v g=$((g1 - g0)) -v rss="$(rss_kb "${BENCH_PIDS[$i]}")" 'BEGIN {
-      printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults, rss %.0f MB\n",
-        p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f, rss / 1024 }' >>"$WORK/$label-sched.txt"
+        -v j=$((j1 - j0)) -v g=$((g1 - g0)) -v rss="$(rss_kb "${BENCH_PIDS[$i]}")" \
+        -v a=$(($(allocated_of "$i") - alloc_before[i])) \
+        -v writes="$(sed -n 's/^sent=\([0-9]*\).*/\1/p' "$WORK/$label-writer.txt")" 'BEGIN {
+      printf "sync window %-8s cpu %6.0f ms (user %.0f, system %.0f; JIT %.0f, GC %.0f), runnable but waiting for a core %6.0f ms over %d runs (%.0f us each), %d page faults, rss %.0f MB, allocated %.0f B a write\n",
+        p, c / 1e6, u * 1000 / hz, s * 1000 / hz, j / 1e6, g / 1e6, w / 1e6, n, n ? w / n / 1e3 : 0, f, rss / 1024, writes ? a / writes : 0 }' >>"$WORK/$label-sched.txt"
   done
   # Let B drain, then read its lag.
   sleep 5

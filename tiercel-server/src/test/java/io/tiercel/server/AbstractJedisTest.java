@@ -3,11 +3,14 @@ package io.tiercel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -299,6 +302,23 @@ abstract class AbstractJedisTest {
         .hasMessageStartingWith("ERR no such cache 'sessions'");
     assertThatThrownBy(() -> send("CACHE", "CREATE", "x", "policy=fifo"))
         .hasMessageContaining("policy");
+  }
+
+  @Test
+  void infoMemoryCountsTheBytesTheJvmHasAllocated() {
+    long before = allocatedBytes();
+    assertThat(before).isPositive();
+    byte[] big = new byte[4 << 20];
+    assertThat(jedis.set("allocated".getBytes(StandardCharsets.UTF_8), big)).isEqualTo("OK");
+    // At least the array the node keeps the 4 MB value in.
+    assertThat(allocatedBytes() - before).isGreaterThanOrEqualTo(4L << 20);
+    jedis.del("allocated");
+  }
+
+  private long allocatedBytes() {
+    Matcher m = Pattern.compile("jvm_allocated_bytes:(\\d+)\r\n").matcher(jedis.info("memory"));
+    assertThat(m.find()).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   @Test

@@ -117,6 +117,7 @@ final class AdminCommands {
       field(sb, "jvm_heap_used", Long.toString(m.heapUsed()));
       field(sb, "jvm_heap_max", Long.toString(m.heapMax()));
       field(sb, "jvm_heap_soft_max", Long.toString(HeapPacer.softMaxHeap()));
+      field(sb, "jvm_allocated_bytes", Long.toString(m.allocated()));
       field(sb, "maxmemory", Long.toString(d.config().maxMemory()));
       field(sb, "maxmemory_human", human(d.config().maxMemory()));
       field(sb, "maxmemory_policy", d.config().policy().configName());

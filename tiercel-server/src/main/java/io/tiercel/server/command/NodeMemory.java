@@ -1,6 +1,8 @@
 package io.tiercel.server.command;
 
+import com.sun.management.ThreadMXBean;
 import io.tiercel.core.Cache;
+import java.lang.management.ManagementFactory;
 
 /**
  * The memory figures a node reports, read once for INFO's memory section and for MEMORY STATS and
@@ -15,9 +17,12 @@ import io.tiercel.core.Cache;
  * @param heapCommitted the heap the JVM holds from the system ({@code used_memory_rss})
  * @param heapMax the most the heap may grow to ({@code jvm_heap_max}), {@link Long#MAX_VALUE} if
  *     the JVM sets no limit
+ * @param allocated the bytes every thread of the JVM has allocated since it started, live or
+ *     collected ({@code jvm_allocated_bytes}), or -1 if the JVM does not count them: its rate is
+ *     what sets how often the collector runs
  */
 record NodeMemory(long cacheBytes, long keys, long budgets, int caches, long heapUsed,
-    long heapCommitted, long heapMax) {
+    long heapCommitted, long heapMax, long allocated) {
 
   /** Reads the figures of {@code n} now. */
   static NodeMemory of(Node n) {
@@ -37,6 +42,15 @@ record NodeMemory(long cacheBytes, long keys, long budgets, int caches, long hea
     Runtime rt = Runtime.getRuntime();
     long committed = rt.totalMemory();
     return new NodeMemory(bytes, keys, budgets, caches, committed - rt.freeMemory(), committed,
-        rt.maxMemory());
+        rt.maxMemory(), allocatedBytes());
+  }
+
+  /** Returns the bytes all threads have allocated so far, or -1 if this JVM does not count them. */
+  private static long allocatedBytes() {
+    if (ManagementFactory.getThreadMXBean() instanceof ThreadMXBean threads
+        && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+      return threads.getTotalThreadAllocatedBytes();
+    }
+    return -1;
   }
 }
