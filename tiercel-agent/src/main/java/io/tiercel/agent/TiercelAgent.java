@@ -316,7 +316,7 @@ public final class TiercelAgent implements AutoCloseable {
     }
 
     @Override
-    public void push(byte[] reply) {}
+    public void push(byte[] frame, int length) {}
   }
 
   /**

@@ -79,6 +79,22 @@ class AgentSyncTest {
   }
 
   @Test
+  void syncedValuesOfEveryLengthArriveWholeThroughTheReceiversReusedBuffer() throws Exception {
+    // The receiver reads pushes of up to 64 KiB into one reused array and larger ones apart:
+    // long, short, past the array's bound, then short again, each must arrive exactly.
+    String[] values = {"x".repeat(3000), "s", "y".repeat(70_000), "tt", "", "z".repeat(600)};
+    try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock")) {
+      for (int i = 0; i < values.length; i++) {
+        assertThat(ca.call("SET", "len" + i, values[i], "SYNC")).isEqualTo("OK");
+      }
+      Poll.until("B applied every value", 10, () -> b.stats().syncApplied() >= values.length);
+      for (int i = 0; i < values.length; i++) {
+        assertThat(cb.call("GET", "len" + i)).as("value %d", i).isEqualTo(values[i]);
+      }
+    }
+  }
+
+  @Test
   void syncForACacheTheReceivingAgentLacksIsCountedAndAppliedNowhere() throws Exception {
     try (RespClient ca = client("a.sock"); RespClient cb = client("b.sock")) {
       assertThat(ca.call("CACHE", "CREATE", "only-a")).isEqualTo("OK");

@@ -46,7 +46,7 @@ public final class InvalidationChannel implements UpstreamConnection.Listener {
   }
 
   @Override
-  public void push(byte[] raw) {
+  public void push(byte[] raw, int length) {
     Object reply = ReplyFramer.parse(raw);
     if (reply instanceof Long clientId) {
       id = clientId;

@@ -11,11 +11,14 @@ final class HubReplies {
       java.nio.charset.StandardCharsets.US_ASCII);
 
   private final byte[] raw;
+  /** Where the reply ends in {@link #raw}: its length, or less when the array is reused. */
+  private final int end;
   private int at;
 
-  private HubReplies(byte[] raw, int at) {
+  private HubReplies(byte[] raw, int at, int end) {
     this.raw = raw;
     this.at = at;
+    this.end = end;
   }
 
   /** Returns {@code {epoch, seq}}, or null if {@code raw} is anything else (an error, say). */
@@ -23,18 +26,18 @@ final class HubReplies {
     if (raw.length < 12 || raw[0] != '*' || raw[1] != '2' || raw[2] != '\r' || raw[3] != '\n') {
       return null;
     }
-    HubReplies r = new HubReplies(raw, 4);
+    HubReplies r = new HubReplies(raw, 4, raw.length);
     long epoch = r.integer();
     long seq = epoch == Long.MIN_VALUE ? Long.MIN_VALUE : r.integer();
     return seq == Long.MIN_VALUE || r.at != raw.length ? null : new long[] {epoch, seq};
   }
 
   /**
-   * Reads a pushed message into {@code out} as {@code {epoch, slot, seq, payloadOffset,
-   * payloadLength}}; returns false if {@code raw} is not one.
+   * Reads the pushed message in {@code raw[0, length)} into {@code out} as {@code {epoch, slot,
+   * seq, payloadOffset, payloadLength}}; returns false if those bytes are not one.
    */
-  static boolean parsePush(byte[] raw, long[] out) {
-    if (raw.length < 1 + SYNC_HEAD.length || (raw[0] != '*' && raw[0] != '>')) {
+  static boolean parsePush(byte[] raw, int length, long[] out) {
+    if (length < 1 + SYNC_HEAD.length || (raw[0] != '*' && raw[0] != '>')) {
       return false;
     }
     for (int i = 0; i < SYNC_HEAD.length; i++) {
@@ -42,34 +45,34 @@ final class HubReplies {
         return false;
       }
     }
-    HubReplies r = new HubReplies(raw, 1 + SYNC_HEAD.length);
+    HubReplies r = new HubReplies(raw, 1 + SYNC_HEAD.length, length);
     for (int i = 0; i < 3; i++) {
       if ((out[i] = r.integer()) == Long.MIN_VALUE) {
         return false;
       }
     }
-    if (r.at >= raw.length || raw[r.at] != '$') {
+    if (r.at >= length || raw[r.at] != '$') {
       return false;
     }
     r.at++;
-    long length = r.digits();
+    long payload = r.digits();
     int start = r.at;
-    if (length < 0 || start + length + 2 != raw.length || raw[raw.length - 2] != '\r'
-        || raw[raw.length - 1] != '\n') {
+    if (payload < 0 || start + payload + 2 != length || raw[length - 2] != '\r'
+        || raw[length - 1] != '\n') {
       return false;
     }
     out[3] = start;
-    out[4] = length;
+    out[4] = payload;
     return true;
   }
 
   /** Reads {@code :n\r\n}; returns Long.MIN_VALUE if the bytes are not that. */
   private long integer() {
-    if (at >= raw.length || raw[at] != ':') {
+    if (at >= end || raw[at] != ':') {
       return Long.MIN_VALUE;
     }
     at++;
-    boolean negative = at < raw.length && raw[at] == '-';
+    boolean negative = at < end && raw[at] == '-';
     if (negative) {
       at++;
     }
@@ -81,7 +84,7 @@ final class HubReplies {
   private long digits() {
     long v = 0;
     int n = 0;
-    while (at < raw.length && raw[at] >= '0' && raw[at] <= '9') {
+    while (at < end && raw[at] >= '0' && raw[at] <= '9') {
       int d = raw[at++] - '0';
       if (v > (Long.MAX_VALUE - d) / 10) {
         return -1;
@@ -89,7 +92,7 @@ final class HubReplies {
       v = v * 10 + d;
       n++;
     }
-    if (n == 0 || at + 1 >= raw.length || raw[at] != '\r' || raw[at + 1] != '\n') {
+    if (n == 0 || at + 1 >= end || raw[at] != '\r' || raw[at + 1] != '\n') {
       return -1;
     }
     at += 2;

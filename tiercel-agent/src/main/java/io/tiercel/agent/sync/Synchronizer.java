@@ -348,8 +348,8 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   }
 
   @Override
-  public void push(byte[] raw) {
-    if (HubReplies.parsePush(raw, pushFields)) {
+  public void push(byte[] raw, int length) {
+    if (HubReplies.parsePush(raw, length, pushFields)) {
       long[] f = pushFields;
       message(f[0], f[1], f[2], raw, (int) f[3], (int) f[4]);
       return;

@@ -70,10 +70,15 @@ public final class ReplyFramer {
 
   /** Returns the text of an error reply (after its {@code -}, trimmed), or null for any other. */
   public static String errorText(byte[] raw) {
-    if (raw == null || raw.length == 0 || raw[0] != '-') {
+    return raw == null ? null : errorText(raw, raw.length);
+  }
+
+  /** Returns {@link #errorText(byte[])} of the reply {@code raw[0, length)}. */
+  public static String errorText(byte[] raw, int length) {
+    if (length == 0 || raw[0] != '-') {
       return null;
     }
-    return new String(raw, 1, raw.length - 1, StandardCharsets.UTF_8).trim();
+    return new String(raw, 1, length - 1, StandardCharsets.UTF_8).trim();
   }
 
   /**

@@ -95,8 +95,12 @@ public final class UpstreamConnection implements AutoCloseable {
     /** Called on the loop when an established connection is lost. */
     void disconnected(UpstreamConnection c);
 
-    /** Called on the loop with every reply of a subscriber connection, as raw RESP bytes. */
-    void push(byte[] reply);
+    /**
+     * Called on the loop with every reply of a subscriber connection, as the raw RESP bytes
+     * {@code frame[0, length)}. The array is the connection's and is reused for the next reply
+     * once the call returns: a listener copies what it keeps.
+     */
+    void push(byte[] frame, int length);
   }
 
   private final InetSocketAddress address;
@@ -324,8 +328,8 @@ public final class UpstreamConnection implements AutoCloseable {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static boolean startsWith(byte[] raw, byte[] prefix) {
-    return raw.length >= prefix.length
+  private static boolean startsWith(byte[] raw, int length, byte[] prefix) {
+    return length >= prefix.length
         && Arrays.equals(raw, 0, prefix.length, prefix, 0, prefix.length);
   }
 
@@ -372,7 +376,16 @@ public final class UpstreamConnection implements AutoCloseable {
 
   /** Decodes replies and matches them to pending requests; runs on the pinned loop. */
   private final class Handler extends ChannelInboundHandlerAdapter {
+    /** A subscriber's replies up to this size are read into {@link #frames}, larger ones apart. */
+    private static final int FRAMES_MAX = 64 << 10;
+
     private ByteBuf cumulation;
+    /**
+     * A subscriber's reply buffer, reused for every reply that fits: its listener reads a reply
+     * during the call only, and a new array per pushed message was the largest part of what a
+     * receiving agent allocated per SYNC message (docs/benchmarks.md, session 23).
+     */
+    private byte[] frames = new byte[512];
     /** Set once the node refused the password: the replies that follow are not read. */
     private boolean refusedHere;
 
@@ -402,9 +415,10 @@ public final class UpstreamConnection implements AutoCloseable {
       try {
         int end;
         while ((end = ReplyFramer.frameEnd(cumulation, cumulation.readerIndex())) >= 0) {
-          byte[] raw = new byte[end - cumulation.readerIndex()];
-          cumulation.readBytes(raw);
-          deliver(ctx, raw);
+          int length = end - cumulation.readerIndex();
+          byte[] raw = subscriber && length <= FRAMES_MAX ? frames(length) : new byte[length];
+          cumulation.readBytes(raw, 0, length);
+          deliver(ctx, raw, length);
           if (refusedHere) {
             break;
           }
@@ -422,10 +436,22 @@ public final class UpstreamConnection implements AutoCloseable {
       }
     }
 
-    private void deliver(ChannelHandlerContext ctx, byte[] raw) {
+    /** Returns {@link #frames}, grown to hold at least {@code length} bytes. */
+    private byte[] frames(int length) {
+      if (frames.length < length) {
+        frames = new byte[Math.min(FRAMES_MAX, Math.max(length, 2 * frames.length))];
+      }
+      return frames;
+    }
+
+    /**
+     * Hands over the reply {@code raw[0, length)}; {@code raw} is exactly the reply unless this
+     * is a subscriber connection, whose listener gets the shared {@link #frames}.
+     */
+    private void deliver(ChannelHandlerContext ctx, byte[] raw, int length) {
       if (awaitingAuth) {
         awaitingAuth = false;
-        String why = ReplyFramer.errorText(raw);
+        String why = ReplyFramer.errorText(raw, length);
         if (why != null) {
           refused(ctx, why);
         } else {
@@ -433,12 +459,12 @@ public final class UpstreamConnection implements AutoCloseable {
         }
         return;
       }
-      if (password == null && startsWith(raw, NOAUTH)) {
-        refused(ctx, ReplyFramer.errorText(raw));
+      if (password == null && startsWith(raw, length, NOAUTH)) {
+        refused(ctx, ReplyFramer.errorText(raw, length));
         return;
       }
       if (subscriber) {
-        listener.push(raw);
+        listener.push(raw, length);
         return;
       }
       Pending p = pending.poll();
