@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tiercel.agent.sync.Stamp;
-import io.tiercel.agent.sync.SyncMessage;
 import io.tiercel.agent.upstream.ReplyFramer;
 import io.tiercel.agent.upstream.Requests;
 import io.tiercel.agent.upstream.UpstreamConnection;
@@ -443,7 +442,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       return;
     }
     answerWhenPublished(local, a.length(2),
-        List.of(publish(agent.synchronizer().describe(cache, key, stamp))));
+        List.of(publish(key, agent.synchronizer().describe(cache, key, stamp))));
   }
 
   /** DEL key [key ...] SYNC: removes locally, leaves a versioned tombstone, publishes it. */
@@ -470,7 +469,7 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
       if (gone[0]) {
         removed++;
       }
-      published.add(publish(agent.synchronizer().describe(cache, key, stamp)));
+      published.add(publish(key, agent.synchronizer().describe(cache, key, stamp)));
     }
     ByteBuf local = ctx.alloc().ioBuffer(24);
     RespWriter.integer(local, removed);
@@ -524,10 +523,11 @@ final class AgentHandler extends ChannelInboundHandlerAdapter implements RespDec
         + " (reconnecting); nothing was written";
   }
 
-  /** Publishes {@code m}; returns the future of the node's reply. */
-  private CompletableFuture<byte[]> publish(SyncMessage m) {
+  /** Publishes {@code message}, a change of {@code key}; returns the future of the reply. */
+  private CompletableFuture<byte[]> publish(byte[] key, byte[] message) {
     agent.stats().syncSent.increment();
-    return agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), m);
+    return agent.synchronizer().publish(agent.upstreamFor(ctx.channel().eventLoop()), key,
+        message);
   }
 
   /** Returns why a completed publish failed (unreachable node or an error reply), or null. */

@@ -107,4 +107,19 @@ class VersionTableTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SyncMessage.decode(k("xyz")))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aMessageEncodedFromAValueInPlaceIsTheMessageOfThatValue() {
+    Stamp stamp = new Stamp(Long.MAX_VALUE, -7);
+    byte[] stored = k("<key>value!");
+    byte[] direct = SyncMessage.encode(false, stamp, 123, 456, k("caché"), k("key"), stored, 5, 5);
+    SyncMessage m = new SyncMessage(false, stamp, 123, 456, "caché", k("key"), k("value"));
+    assertThat(direct).isEqualTo(m.encode());
+    SyncMessage back = SyncMessage.decode(direct);
+    assertThat(back.cache()).isEqualTo("caché");
+    assertThat(back.value()).isEqualTo(k("value"));
+    assertThat(back.stamp()).isEqualTo(stamp);
+    assertThat(SyncMessage.encode(true, stamp, 0, -1, k("c"), k("x"), stored, 0, 0))
+        .isEqualTo(new SyncMessage(true, stamp, 0, -1, "c", k("x"), null).encode());
+  }
 }

@@ -1,6 +1,9 @@
 package io.tiercel.agent.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,18 +21,46 @@ public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long exp
   private static final byte SET = 1;
   private static final byte DEL = 2;
   private static final int FIXED = 1 + 8 * 4 + 2 + 4 + 4;
+  private static final byte[] NO_VALUE = new byte[0];
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INTS =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle SHORTS =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
   /** Returns the message's bytes. */
   public byte[] encode() {
-    byte[] name = cache.getBytes(StandardCharsets.UTF_8);
-    byte[] v = value == null ? new byte[0] : value;
-    ByteBuffer b = ByteBuffer.allocate(FIXED + name.length + key.length + v.length);
-    b.put(delete ? DEL : SET).putLong(stamp.version()).putLong(stamp.origin())
-        .putLong(sentMicros).putLong(expireAt)
-        .putShort((short) name.length).put(name)
-        .putInt(key.length).put(key)
-        .putInt(v.length).put(v);
-    return b.array();
+    byte[] v = value == null ? NO_VALUE : value;
+    return encode(delete, stamp, sentMicros, expireAt, cache.getBytes(StandardCharsets.UTF_8), key,
+        v, 0, v.length);
+  }
+
+  /**
+   * Returns the bytes of the message with these fields, whose value is {@code value[valueOffset,
+   * valueOffset + valueLength)} and whose cache's name is {@code cacheName} in UTF-8: what
+   * {@link #encode()} gives, written straight into one array, so a value read in place from a
+   * store is copied once.
+   */
+  public static byte[] encode(boolean delete, Stamp stamp, long sentMicros, long expireAt,
+      byte[] cacheName, byte[] key, byte[] value, int valueOffset, int valueLength) {
+    byte[] b = new byte[FIXED + cacheName.length + key.length + valueLength];
+    b[0] = delete ? DEL : SET;
+    LONGS.set(b, 1, stamp.version());
+    LONGS.set(b, 9, stamp.origin());
+    LONGS.set(b, 17, sentMicros);
+    LONGS.set(b, 25, expireAt);
+    SHORTS.set(b, 33, (short) cacheName.length);
+    int at = 35;
+    System.arraycopy(cacheName, 0, b, at, cacheName.length);
+    at += cacheName.length;
+    INTS.set(b, at, key.length);
+    at += 4;
+    System.arraycopy(key, 0, b, at, key.length);
+    at += key.length;
+    INTS.set(b, at, valueLength);
+    System.arraycopy(value, valueOffset, b, at + 4, valueLength);
+    return b;
   }
 
   /**

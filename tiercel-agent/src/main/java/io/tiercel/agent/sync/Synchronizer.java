@@ -125,6 +125,13 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   private final AtomicBoolean recordScheduled = new AtomicBoolean();
   private final byte[] originText;
   private volatile Executor loop = Runnable::run;
+  private static final byte[] NO_VALUE = new byte[0];
+
+  /**
+   * The UTF-8 name of the cache a SYNC write went to last, since nearly all go to one: read and
+   * replaced by any loop without a lock, which is safe because each value is immutable.
+   */
+  private CacheName lastName = new CacheName("", new byte[0]);
   /** {@link HubReplies#parsePush}'s output, reused: pushes are read on one loop. */
   private final long[] pushFields = new long[5];
   private final ArrayDeque<Expected> expected = new ArrayDeque<>();
@@ -208,23 +215,40 @@ public final class Synchronizer implements UpstreamConnection.Listener {
     return new Stamp(hlc.next(), origin);
   }
 
-  /** Returns the message describing the current state of {@code key} after a local write. */
-  public SyncMessage describe(Cache cache, byte[] key, Stamp stamp) {
-    byte[] value = cache.get(key);
-    long expireAt = value == null ? Cache.NO_EXPIRY : cache.expireAt(key);
-    return new SyncMessage(value == null, stamp, micros.getAsLong(),
-        expireAt < 0 ? Cache.NO_EXPIRY : expireAt, cache.name(), key, value);
+  /**
+   * Returns the encoded {@link SyncMessage} that describes the current state of {@code key} after
+   * a local write stamped {@code stamp}: its value and expiry, read in place from the store and
+   * written straight into the message, or a tombstone if the key is gone.
+   */
+  public byte[] describe(Cache cache, byte[] key, Stamp stamp) {
+    byte[] name = nameBytes(cache.name());
+    long sent = micros.getAsLong();
+    byte[] set = cache.read(key, (array, offset, length, expireAt) -> SyncMessage.encode(false,
+        stamp, sent, expireAt < 0 ? Cache.NO_EXPIRY : expireAt, name, key, array, offset, length));
+    return set != null ? set
+        : SyncMessage.encode(true, stamp, sent, Cache.NO_EXPIRY, name, key, NO_VALUE, 0, 0);
+  }
+
+  /** Returns {@code name} in UTF-8, from {@link #lastName} when the cache is the last one's. */
+  private byte[] nameBytes(String name) {
+    CacheName last = lastName;
+    if (!last.name().equals(name)) {
+      last = new CacheName(name, name.getBytes(StandardCharsets.UTF_8));
+      lastName = last;
+    }
+    return last.utf8();
   }
 
   /**
-   * Publishes {@code m} through {@code via} (a connection {@link #identify}d); returns the future
-   * of the node's reply, {@code [epoch, seq]}, whose sequence is recorded as seen.
+   * Publishes {@code message}, a change of {@code key}, through {@code via} (a connection
+   * {@link #identify}d); returns the future of the node's reply, {@code [epoch, seq]}, whose
+   * sequence is recorded as seen.
    */
-  public CompletableFuture<byte[]> publish(UpstreamConnection via, SyncMessage m) {
-    int slot = KeySlot.of(m.key());
+  public CompletableFuture<byte[]> publish(UpstreamConnection via, byte[] key, byte[] message) {
+    int slot = KeySlot.of(key);
     pending.incrementAndGet(slot);
     CompletableFuture<byte[]> f = via.send(Requests.of(ByteBufAllocator.DEFAULT, SYNCHUB,
-        PUBLISH, m.key(), m.encode()));
+        PUBLISH, key, message));
     f.whenComplete((raw, err) -> answered(slot, raw));
     return f;
   }
@@ -522,4 +546,7 @@ public final class Synchronizer implements UpstreamConnection.Listener {
       counters.repairEnded(quarantine.release(s -> s == slot), 0);
     }
   }
+
+  /** A cache's name and its UTF-8 bytes. */
+  private record CacheName(String name, byte[] utf8) {}
 }
