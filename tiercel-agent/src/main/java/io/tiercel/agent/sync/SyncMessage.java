@@ -21,7 +21,8 @@ public record SyncMessage(boolean delete, Stamp stamp, long sentMicros, long exp
   private static final byte SET = 1;
   private static final byte DEL = 2;
   private static final int FIXED = 1 + 8 * 4 + 2 + 4 + 4;
-  private static final byte[] NO_VALUE = new byte[0];
+  /** The value of a tombstone. */
+  static final byte[] NO_VALUE = new byte[0];
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle INTS =

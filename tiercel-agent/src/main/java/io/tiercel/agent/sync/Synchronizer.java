@@ -125,13 +125,11 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   private final AtomicBoolean recordScheduled = new AtomicBoolean();
   private final byte[] originText;
   private volatile Executor loop = Runnable::run;
-  private static final byte[] NO_VALUE = new byte[0];
-
   /**
    * The UTF-8 name of the cache a SYNC write went to last, since nearly all go to one: read and
    * replaced by any loop without a lock, which is safe because each value is immutable.
    */
-  private CacheName lastName = new CacheName("", new byte[0]);
+  private CacheName lastName = new CacheName("", SyncMessage.NO_VALUE);
   /** {@link HubReplies#parsePush}'s output, reused: pushes are read on one loop. */
   private final long[] pushFields = new long[5];
   private final ArrayDeque<Expected> expected = new ArrayDeque<>();
@@ -223,10 +221,11 @@ public final class Synchronizer implements UpstreamConnection.Listener {
   public byte[] describe(Cache cache, byte[] key, Stamp stamp) {
     byte[] name = nameBytes(cache.name());
     long sent = micros.getAsLong();
+    // A reader gets the expiry as stored: a time, or Cache.NO_EXPIRY, as the message carries it.
     byte[] set = cache.read(key, (array, offset, length, expireAt) -> SyncMessage.encode(false,
-        stamp, sent, expireAt < 0 ? Cache.NO_EXPIRY : expireAt, name, key, array, offset, length));
-    return set != null ? set
-        : SyncMessage.encode(true, stamp, sent, Cache.NO_EXPIRY, name, key, NO_VALUE, 0, 0);
+        stamp, sent, expireAt, name, key, array, offset, length));
+    return set != null ? set : SyncMessage.encode(true, stamp, sent, Cache.NO_EXPIRY, name, key,
+        SyncMessage.NO_VALUE, 0, 0);
   }
 
   /** Returns {@code name} in UTF-8, from {@link #lastName} when the cache is the last one's. */
