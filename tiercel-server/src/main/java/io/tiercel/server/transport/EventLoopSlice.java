@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * is earliest. A woken thread preempts the running one only when its own deadline comes first;
  * otherwise it waits until the running thread has used its slice (by default 1.4 ms on the
  * 2-core machine of the benchmarks; it grows with the log of the cores), which the kernel
- * notices at its next tick, 4 ms apart at 250 Hz. Perf's scheduler traces of the sync bench on 2 cores (docs/benchmarks.md, session 22) show
- * an agent's loop woken by a message and then waiting 1-6 ms while a JIT compiler thread, the
- * collector or the writing application ran its slice out. Since Linux 6.12 a thread may ask for
- * a slice of its own ({@code sched_attr.sched_runtime}, 0.1 to 100 ms, no privilege needed); a
- * short one brings its deadline forward, so the woken loop is picked first. A slice sets how
+ * notices at its next tick, 4 ms apart at 250 Hz. Perf's scheduler traces of the sync bench on
+ * 2 cores (docs/benchmarks.md, session 22) show an agent's loop woken by a message and then
+ * waiting 1-6 ms while a JIT compiler thread, the collector or the writing application ran its
+ * slice out. Since Linux 6.12 a thread may ask for a slice of its own ({@code
+ * sched_attr.sched_runtime}, 0.1 to 100 ms, no privilege needed); a short one brings its deadline
+ * forward, so the woken loop is picked first. A slice sets how
  * soon a thread runs, not how much: the CPU is still shared by weight (nice), and a loop that
  * wants more than its share is cut off sooner, as it should be.
  *
